@@ -1,0 +1,73 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+#include "cmd/command_table.h"
+
+#include "core/check.h"
+#include "core/strings.h"
+
+namespace rill::cmd {
+
+std::string CommandSpec::FullName() const {
+  std::string n = ToUpper(name);
+  const size_t bar = n.find('|');
+  if (bar != std::string::npos) {
+    n[bar] = ' ';
+  }
+  return n;
+}
+
+void CommandTable::Add(CommandSpec spec) {
+  RILL_CHECK(by_name_.find(spec.name) == by_name_.end());
+  by_name_.emplace(spec.name, commands_.size());
+  commands_.push_back(std::move(spec));
+}
+
+void CommandTable::Finish() {
+  all_.clear();
+  for (CommandSpec& c : commands_) {
+    c.index = all_.size();
+    all_.push_back(&c);
+    for (CommandSpec& sub : c.subcommands) {
+      sub.index = all_.size();
+      all_.push_back(&sub);
+    }
+  }
+}
+
+const CommandSpec* CommandTable::Find(std::string_view name) const {
+  char buf[64];
+  if (name.size() >= sizeof(buf)) {
+    return nullptr;
+  }
+  for (size_t i = 0; i < name.size(); i++) {
+    buf[i] = static_cast<char>(tolower(static_cast<unsigned char>(name[i])));
+  }
+  auto it = by_name_.find(std::string_view(buf, name.size()));
+  return it == by_name_.end() ? nullptr : &commands_[it->second];
+}
+
+const CommandSpec* CommandTable::FindSub(const CommandSpec& parent, std::string_view name) {
+  const size_t prefix = parent.name.size() + 1;
+  for (const CommandSpec& sub : parent.subcommands) {
+    if (EqualsIgnoreCase(std::string_view(sub.name).substr(prefix), name)) {
+      return &sub;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<size_t> KeyPositions(const CommandSpec& spec, size_t argc) {
+  std::vector<size_t> keys;
+  if (spec.first_key <= 0) {
+    return keys;
+  }
+  int last = spec.last_key;
+  if (last < 0) {
+    last = static_cast<int>(argc) + last;
+  }
+  for (int i = spec.first_key; i <= last && i < static_cast<int>(argc); i += spec.key_step) {
+    keys.push_back(static_cast<size_t>(i));
+  }
+  return keys;
+}
+
+}  // namespace rill::cmd

@@ -1,0 +1,241 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+#include "cmd/dispatcher.h"
+
+#include <sys/time.h>
+
+#include "cmd/command_context.h"
+#include "core/clock.h"
+#include "core/memory.h"
+#include "core/strings.h"
+#include "net/reply_builder.h"
+
+namespace rill::cmd {
+namespace {
+
+bool AllowedWhileSubscribed(const CommandSpec& spec) {
+  const std::string_view n = spec.name;
+  return n == "subscribe" || n == "unsubscribe" || n == "psubscribe" || n == "punsubscribe" ||
+         n == "ssubscribe" || n == "sunsubscribe" || n == "ping" || n == "quit" || n == "reset";
+}
+
+bool RunsInsideMulti(const CommandSpec& spec) {
+  const std::string_view n = spec.name;
+  return n == "exec" || n == "discard" || n == "multi" || n == "watch" || n == "quit" ||
+         n == "reset";
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(CommandTable table) : table_(std::move(table)) { table_.Finish(); }
+
+void CommandContext::ReplyErrorLine(std::string_view line) {
+  failed_ = true;
+  Dispatcher::CountError(shard_, line);
+  rb_.Error(line);
+}
+
+void CommandContext::ReplyWrongArity() {
+  ReplyErrorLine("ERR wrong number of arguments for '" + spec_.name + "' command");
+}
+
+void Dispatcher::CountError(shard::Shard& shard, std::string_view line) {
+  shard.stats().total_error_replies++;
+  const size_t sp = line.find(' ');
+  shard.error_stats()[std::string(line.substr(0, sp))]++;
+}
+
+const CommandSpec* Dispatcher::Resolve(std::span<const std::string_view> args,
+                                       std::string* error) const {
+  const CommandSpec* spec = table_.Find(args[0]);
+  if (spec == nullptr) {
+    // Redis quotes at most 128 bytes of the name and of the arguments.
+    std::string preview;
+    for (size_t i = 1; i < args.size() && preview.size() < 128; i++) {
+      const size_t room = 128 - preview.size();
+      preview += "'" + std::string(args[i].substr(0, room)) + "' ";
+    }
+    *error = "ERR unknown command '" + std::string(args[0].substr(0, 128)) +
+             "', with args beginning with: " + preview;
+    return nullptr;
+  }
+  if (spec->is_container() && (args.size() > 1 || spec->handler == nullptr)) {
+    // A container with its own handler (COMMAND) also runs without a subcommand.
+    if (args.size() == 1) {
+      *error = "ERR wrong number of arguments for '" + spec->name + "' command";
+      return nullptr;
+    }
+    const CommandSpec* sub = CommandTable::FindSub(*spec, args[1]);
+    if (sub == nullptr) {
+      *error = "ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) + "'. Try " +
+               ToUpper(spec->name) + " HELP.";
+      return nullptr;
+    }
+    spec = sub;
+  }
+  const int argc = static_cast<int>(args.size());
+  if ((spec->arity > 0 && argc != spec->arity) || (spec->arity < 0 && argc < -spec->arity)) {
+    *error = "ERR wrong number of arguments for '" + spec->name + "' command";
+    return nullptr;
+  }
+  return spec;
+}
+
+void Dispatcher::Reject(shard::Shard& shard, shard::Client& client, const CommandSpec* spec,
+                        std::string_view line) {
+  if (client.in_multi) {
+    client.multi_error = true;
+  }
+  if (spec != nullptr) {
+    shard.command_stats()[spec->index].rejected_calls++;
+  }
+  CountError(shard, line);
+  net::ReplyBuilder(&client.conn->out(), client.resp).Error(line);
+}
+
+bool Dispatcher::OnRequest(shard::Shard& shard, shard::Client& client,
+                           std::span<const std::string_view> args) {
+  std::string& out = client.conn->out();
+  const size_t out_before = out.size();
+  if (client.reply_mode == shard::ReplyMode::kSkipNext) {
+    client.reply_mode = shard::ReplyMode::kSkipThis;
+  }
+  std::string error;
+  const CommandSpec* spec = Resolve(args, &error);
+  bool done = true;
+  if (spec == nullptr) {
+    Reject(shard, client, table_.Find(args[0]), error);
+  } else {
+    done = Admit(shard, client, *spec, args);
+  }
+  if (!done) {
+    return false;
+  }
+  if (client.reply_mode == shard::ReplyMode::kOff) {
+    out.resize(out_before);
+  } else if (client.reply_mode == shard::ReplyMode::kSkipThis) {
+    out.resize(out_before);
+    client.reply_mode = shard::ReplyMode::kOn;
+  }
+  return true;
+}
+
+bool Dispatcher::Admit(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
+                       std::span<const std::string_view> args) {
+  if (!client.authenticated && (spec.flags & kNoAuth) == 0) {
+    Reject(shard, client, &spec, ErrorText(ErrorCode::kNoAuth));
+    return true;
+  }
+  if (client.resp == 2 && client.subscriptions() > 0 && !AllowedWhileSubscribed(spec)) {
+    Reject(shard, client, &spec,
+           "ERR Can't execute '" + spec.name +
+               "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
+               "this context");
+    return true;
+  }
+  bool is_write = (spec.flags & (kWrite | kMayReplicate)) != 0;
+  if (spec.name == "exec") {
+    for (const auto& q : client.queued) {
+      std::string ignored;
+      const std::vector<std::string_view> qargs(q.begin(), q.end());
+      const CommandSpec* qs = Resolve(qargs, &ignored);
+      is_write |= qs != nullptr && (qs->flags & (kWrite | kMayReplicate)) != 0;
+    }
+  }
+  if (shard.MustHold(is_write)) {
+    shard.Hold(client);
+    return false;
+  }
+  const config::Config& cfg = shard.config();
+  if (cfg.maxmemory > 0) {
+    const bool fits = shard.keyspace().EvictUntil(static_cast<uint64_t>(cfg.maxmemory),
+                                                  [] { return memory::UsedMemory(); });
+    if (!fits && (spec.flags & kDenyOom) != 0) {
+      Reject(shard, client, &spec, ErrorText(ErrorCode::kOom));
+      return true;
+    }
+  }
+  if (client.in_multi && !RunsInsideMulti(spec)) {
+    if ((spec.flags & kNoMulti) != 0) {
+      Reject(shard, client, &spec, "ERR Command not allowed inside a transaction");
+      return true;
+    }
+    client.queued.emplace_back(args.begin(), args.end());
+    client.conn->out().append("+QUEUED\r\n");
+    return true;
+  }
+  Execute(shard, client, spec, args);
+  return true;
+}
+
+void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
+                         std::span<const std::string_view> args) {
+  const int64_t start = MonotonicUs();
+  CommandContext ctx(*this, shard, client, args, spec);
+  spec.handler(ctx);
+  const int64_t took = MonotonicUs() - start;
+  shard::CommandStat& cs = shard.command_stats()[spec.index];
+  cs.calls++;
+  cs.usec += static_cast<uint64_t>(took);
+  shard::ShardStats& st = shard.stats();
+  st.total_commands_processed++;
+  if (ctx.failed()) {
+    cs.failed_calls++;
+  } else if ((spec.flags & kWrite) != 0) {
+    st.dirty++;
+  }
+  client.last_command = spec.name;
+  const config::Config& cfg = shard.config();
+  if (spec.name != "exec") {
+    shard.slowlog().MaybeAdd(cfg.slowlog_log_slower_than,
+                             static_cast<size_t>(cfg.slowlog_max_len), shard.clock().NowMs() / 1000,
+                             took, args, client.conn->peer_addr(), client.name);
+  }
+  if (!shard.monitors().empty() && (spec.flags & (kAdmin | kSkipMonitor)) == 0) {
+    FeedMonitors(shard, client, args);
+  }
+}
+
+void Dispatcher::FeedMonitors(shard::Shard& shard, shard::Client& client,
+                              std::span<const std::string_view> args) {
+  const int64_t now_us = shard.clock().NowUs();
+  char head[96];
+  snprintf(head, sizeof(head), "+%lld.%06lld [%d ", static_cast<long long>(now_us / 1000000),
+           static_cast<long long>(now_us % 1000000), client.db);
+  std::string line = head;
+  line += client.conn->is_unix() ? "unix:" + shard.config().unixsocket : client.conn->peer_addr();
+  line += "]";
+  for (std::string_view a : args) {
+    line += ' ';
+    line += QuoteRepr(a);
+  }
+  line += "\r\n";
+  const std::vector<shard::Client*> monitors = shard.monitors();  // closing one edits the list
+  for (shard::Client* m : monitors) {
+    if (m == &client || m->conn->closed()) {
+      continue;
+    }
+    m->conn->out().append(line);
+    if (shard.CheckOutputLimit(*m)) {
+      m->conn->ScheduleFlush();
+    }
+  }
+}
+
+void Dispatcher::UnwatchAll(shard::Shard& shard, shard::Client& client) {
+  for (const auto& [db, key] : client.watched) {
+    shard.keyspace().Unwatch(db, key, &client.watch_dirty);
+  }
+  client.watched.clear();
+  client.watch_dirty = false;
+}
+
+void Dispatcher::OnClientClose(shard::Shard& shard, shard::Client& client) {
+  shard.pubsub().UnsubscribeAll(&client);
+  UnwatchAll(shard, client);
+  if (client.monitor) {
+    std::erase(shard.monitors(), &client);
+    client.monitor = false;
+  }
+}
+
+}  // namespace rill::cmd

@@ -1,0 +1,55 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+//
+// cmd/dispatcher.h: the checks every request passes, driven by the command table.
+//
+// Order (Redis's processCommand): look up the command and subcommand, check arity,
+// authentication, the RESP2 subscribed-client context, CLIENT PAUSE, OOM (after trying to
+// evict), then either queue it (inside MULTI) or run it. Running a command times it,
+// counts it in commandstats, may add it to the slow log and feeds MONITOR clients.
+// Handlers never repeat these checks.
+// Threading: one Dispatcher serves every shard; it holds no mutable state of its own.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "cmd/command_table.h"
+#include "shard/shard.h"
+
+namespace rill::cmd {
+
+class Dispatcher final : public shard::RequestHandler {
+ public:
+  explicit Dispatcher(CommandTable table);
+
+  bool OnRequest(shard::Shard& shard, shard::Client& client,
+                 std::span<const std::string_view> args) override;
+  void OnClientClose(shard::Shard& shard, shard::Client& client) override;
+  size_t command_count() const override { return table_.all().size(); }
+
+  const CommandTable& table() const { return table_; }
+
+  // Finds the spec for a request, subcommand included. On failure returns nullptr and
+  // sets *error to Redis's text (unknown command, unknown subcommand, wrong arity).
+  const CommandSpec* Resolve(std::span<const std::string_view> args, std::string* error) const;
+  // Runs a resolved command: handler, statistics, slow log, MONITOR.
+  void Execute(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
+               std::span<const std::string_view> args);
+  // Counts an error reply in INFO errorstats.
+  static void CountError(shard::Shard& shard, std::string_view line);
+  // Drops every WATCH of the client.
+  static void UnwatchAll(shard::Shard& shard, shard::Client& client);
+
+ private:
+  bool Admit(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
+             std::span<const std::string_view> args);
+  void Reject(shard::Shard& shard, shard::Client& client, const CommandSpec* spec,
+              std::string_view line);
+  void FeedMonitors(shard::Shard& shard, shard::Client& client,
+                    std::span<const std::string_view> args);
+
+  CommandTable table_;
+};
+
+}  // namespace rill::cmd

@@ -1,0 +1,40 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+#include "cmd/families.h"
+
+#include "core/strings.h"
+
+namespace rill::cmd {
+
+CommandTable BuildCommandTable() {
+  CommandTable table;
+  RegisterConnectionFamily(table);
+  RegisterServerFamily(table);
+  RegisterKeyspaceFamily(table);
+  RegisterStringFamily(table);
+  RegisterTransactionFamily(table);
+  RegisterPubSubFamily(table);
+  return table;
+}
+
+std::optional<int64_t> IntArg(CommandContext& ctx, size_t i) {
+  const std::optional<int64_t> v = ParseInt64(ctx.arg(i));
+  if (!v) {
+    ctx.ReplyError(ErrorCode::kNotInteger);
+  }
+  return v;
+}
+
+std::optional<int> DbArg(CommandContext& ctx, size_t i) {
+  const std::optional<int64_t> v = ParseInt64(ctx.arg(i));
+  if (!v) {
+    ctx.ReplyErrorLine("ERR invalid DB index");
+    return std::nullopt;
+  }
+  if (*v < 0 || *v >= ctx.ks().databases()) {
+    ctx.ReplyError(ErrorCode::kDbIndex);
+    return std::nullopt;
+  }
+  return static_cast<int>(*v);
+}
+
+}  // namespace rill::cmd

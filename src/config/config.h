@@ -1,0 +1,80 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+//
+// config/config.h: the values of every directive, as one plain struct.
+//
+// A Config is a value: the main thread owns the current one (ConfigStore) and publishes an
+// immutable copy to every shard after each successful change; shard code reads
+// `shard.config()`, never a global. The fields are defined, documented, parsed and printed
+// by exactly one table, config/config_table.cc. Add a field here only together with its row
+// there and its paragraph in conf/rill.conf (ConfigTableTest.ConfMatchesTable checks).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/logging.h"
+
+namespace rill::config {
+
+enum class EvictionPolicy : int {
+  kNoEviction,
+  kAllKeysLru,
+  kVolatileLru,
+  kAllKeysLfu,
+  kVolatileLfu,
+  kAllKeysRandom,
+  kVolatileRandom,
+  kVolatileTtl,
+};
+
+enum class DebugCommand : int { kNo, kYes, kLocal };
+
+// One class of client-output-buffer-limit: the hard limit closes a client at once; the
+// soft limit closes it when exceeded continuously for soft_seconds. 0 disables a limit.
+struct OutputBufferLimit {
+  int64_t hard_bytes = 0;
+  int64_t soft_bytes = 0;
+  int64_t soft_seconds = 0;
+  bool operator==(const OutputBufferLimit&) const = default;
+};
+
+struct Config {
+  // NETWORK
+  std::vector<std::string> bind;  // addresses to listen on; set by the table's default
+  int64_t port = 0;               // TCP port; 0 = no TCP listener
+  int64_t tcp_backlog = 0;        // listen(2) backlog, in connections
+  std::string unixsocket;         // path of the unix socket; "" = none
+  int64_t unixsocketperm = 0;     // octal mode of the unix socket; 0 = umask default
+  int64_t timeout = 0;            // seconds an idle client may stay; 0 = forever
+  int64_t tcp_keepalive = 0;      // seconds between TCP keepalive probes; 0 = off
+  // GENERAL
+  std::string pidfile;
+  std::string logfile;
+  LogLevel loglevel = LogLevel::kNotice;
+  int64_t databases = 0;  // number of numbered databases (SELECT 0..databases-1)
+  int64_t hz = 0;         // background tasks (expiry, timeouts) per second
+  std::string dir;        // working directory
+  DebugCommand enable_debug_command = DebugCommand::kNo;
+  // SECURITY
+  std::string requirepass;  // password of the default user; "" = no AUTH needed
+  // CLIENTS
+  int64_t maxclients = 0;
+  // MEMORY
+  int64_t maxmemory = 0;  // bytes; 0 = no limit
+  EvictionPolicy maxmemory_policy = EvictionPolicy::kNoEviction;
+  int64_t maxmemory_samples = 0;  // keys sampled per eviction
+  int64_t lfu_log_factor = 0;     // LFU counter logarithm factor
+  int64_t lfu_decay_time = 0;     // minutes per LFU counter decay step
+  // LIMITS
+  int64_t proto_max_bulk_len = 0;         // bytes, largest bulk string a client may send
+  int64_t client_query_buffer_limit = 0;  // bytes, largest unparsed input per client
+  OutputBufferLimit output_limit_normal;
+  OutputBufferLimit output_limit_replica;
+  OutputBufferLimit output_limit_pubsub;
+  // SLOW LOG
+  int64_t slowlog_log_slower_than = 0;  // microseconds; negative disables, 0 logs all
+  int64_t slowlog_max_len = 0;          // entries kept
+};
+
+}  // namespace rill::config

@@ -1,0 +1,369 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+#include "config/config_table.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/logging.h"
+#include "core/strings.h"
+
+namespace rill::config {
+namespace {
+
+Status Invalid(std::string reason) { return Status(ErrorCode::kInvalidConfig, std::move(reason)); }
+
+// Quotes a value for a conf file when it is empty or has spaces or quotes.
+std::string ConfQuote(std::string_view v) {
+  if (!v.empty() && v.find_first_of(" \t\"'\\") == std::string_view::npos &&
+      std::all_of(v.begin(), v.end(), [](char c) { return isprint(static_cast<unsigned char>(c)); })) {
+    return std::string(v);
+  }
+  return QuoteRepr(v);
+}
+
+std::vector<std::string> One(std::string v) { return {std::move(v)}; }
+
+ConfigDef Int(std::string_view name, int64_t Config::*field, int64_t def, int64_t min, int64_t max,
+              unsigned flags, std::string_view doc) {
+  ConfigDef d;
+  d.name = name;
+  d.default_value = std::to_string(def);
+  d.flags = flags;
+  d.doc = doc;
+  d.set = [field, min, max](Config& c, std::string_view text) -> Status {
+    const std::optional<int64_t> v = ParseInt64(text);
+    if (!v) {
+      return Invalid("argument couldn't be parsed into an integer");
+    }
+    if (*v < min || *v > max) {
+      return Invalid("argument must be between " + std::to_string(min) + " and " +
+                     std::to_string(max) + " inclusive");
+    }
+    c.*field = *v;
+    return Status::Ok();
+  };
+  d.get = [field](const Config& c) { return std::to_string(c.*field); };
+  d.rewrite = [field](const Config& c) { return One(std::to_string(c.*field)); };
+  return d;
+}
+
+// Memory amounts: accept units (1gb, 5mb, 100kb), print plain bytes for CONFIG GET and the
+// largest exact unit for CONFIG REWRITE, as Redis does.
+ConfigDef Memory(std::string_view name, int64_t Config::*field, std::string default_text,
+                 int64_t min, int64_t max, unsigned flags, std::string_view doc) {
+  ConfigDef d;
+  d.name = name;
+  d.default_value = std::move(default_text);
+  d.flags = flags;
+  d.doc = doc;
+  d.set = [field, min, max](Config& c, std::string_view text) -> Status {
+    const std::optional<int64_t> v = ParseMemory(text);
+    if (!v) {
+      return Invalid("argument must be a memory value");
+    }
+    if (*v < min || *v > max) {
+      return Invalid("argument must be between " + std::to_string(min) + " and " +
+                     std::to_string(max) + " inclusive");
+    }
+    c.*field = *v;
+    return Status::Ok();
+  };
+  d.get = [field](const Config& c) { return std::to_string(c.*field); };
+  d.rewrite = [field](const Config& c) {
+    const int64_t v = c.*field;
+    constexpr int64_t kGb = 1024LL * 1024 * 1024;
+    if (v != 0 && v % kGb == 0) {
+      return One(std::to_string(v / kGb) + "gb");
+    }
+    if (v != 0 && v % (1024 * 1024) == 0) {
+      return One(std::to_string(v / (1024 * 1024)) + "mb");
+    }
+    if (v != 0 && v % 1024 == 0) {
+      return One(std::to_string(v / 1024) + "kb");
+    }
+    return One(std::to_string(v));
+  };
+  return d;
+}
+
+ConfigDef String(std::string_view name, std::string Config::*field, std::string def,
+                 unsigned flags, std::string_view doc) {
+  ConfigDef d;
+  d.name = name;
+  d.default_value = def.empty() ? "\"\"" : def;
+  d.flags = flags;
+  d.doc = doc;
+  d.set = [field](Config& c, std::string_view text) {
+    c.*field = std::string(text);
+    return Status::Ok();
+  };
+  d.get = [field](const Config& c) { return c.*field; };
+  d.rewrite = [field](const Config& c) { return One(ConfQuote(c.*field)); };
+  return d;
+}
+
+template <typename E>
+ConfigDef Enum(std::string_view name, E Config::*field, std::vector<std::string_view> names,
+               E def, unsigned flags, std::string_view doc) {
+  ConfigDef d;
+  d.name = name;
+  d.default_value = std::string(names[static_cast<int>(def)]);
+  d.flags = flags;
+  d.doc = doc;
+  d.set = [field, names](Config& c, std::string_view text) -> Status {
+    for (size_t i = 0; i < names.size(); i++) {
+      if (EqualsIgnoreCase(names[i], text)) {
+        c.*field = static_cast<E>(i);
+        return Status::Ok();
+      }
+    }
+    std::string all;
+    for (std::string_view n : names) {
+      all += all.empty() ? "" : ", ";
+      all += n;
+    }
+    return Invalid("argument(s) must be one of the following: " + all);
+  };
+  d.get = [field, names](const Config& c) {
+    return std::string(names[static_cast<int>(c.*field)]);
+  };
+  d.rewrite = [field, names](const Config& c) {
+    return One(std::string(names[static_cast<int>(c.*field)]));
+  };
+  return d;
+}
+
+ConfigDef Bind() {
+  ConfigDef d;
+  d.name = "bind";
+  d.default_value = "127.0.0.1";
+  d.flags = kImmutable | kMultiArg;
+  d.doc = "Addresses to listen on for TCP clients, separated by spaces.";
+  d.set = [](Config& c, std::string_view text) -> Status {
+    std::optional<std::vector<std::string>> addrs = SplitArgs(text);
+    if (!addrs || addrs->empty() || addrs->size() > 16) {
+      return Invalid("Too many bind addresses specified.");
+    }
+    c.bind = std::move(*addrs);
+    return Status::Ok();
+  };
+  d.get = [](const Config& c) {
+    std::string s;
+    for (const std::string& a : c.bind) {
+      s += s.empty() ? "" : " ";
+      s += a;
+    }
+    return s;
+  };
+  d.rewrite = [get = d.get](const Config& c) { return One(get(c)); };
+  return d;
+}
+
+ConfigDef UnixSocketPerm() {
+  ConfigDef d;
+  d.name = "unixsocketperm";
+  d.default_value = "0";
+  d.flags = kImmutable;
+  d.doc = "Octal permission bits of the unix socket; 0 leaves the umask default.";
+  d.set = [](Config& c, std::string_view text) -> Status {
+    char* end = nullptr;
+    const std::string s(text);
+    const long v = strtol(s.c_str(), &end, 8);
+    if (s.empty() || *end != '\0' || v < 0 || v > 0777) {
+      return Invalid("Invalid socket file permissions");
+    }
+    c.unixsocketperm = v;
+    return Status::Ok();
+  };
+  d.get = [](const Config& c) {
+    char buf[16];
+    snprintf(buf, sizeof(buf), "%o", static_cast<unsigned>(c.unixsocketperm));
+    return std::string(buf);
+  };
+  d.rewrite = [get = d.get](const Config& c) { return One(get(c)); };
+  return d;
+}
+
+constexpr std::string_view kLimitClasses[] = {"normal", "replica", "pubsub"};
+
+OutputBufferLimit Config::*LimitField(size_t i) {
+  constexpr OutputBufferLimit Config::*kFields[] = {
+      &Config::output_limit_normal, &Config::output_limit_replica, &Config::output_limit_pubsub};
+  return kFields[i];
+}
+
+ConfigDef OutputBufferLimits() {
+  ConfigDef d;
+  d.name = "client-output-buffer-limit";
+  d.default_value = "normal 0 0 0 replica 256mb 64mb 60 pubsub 32mb 8mb 60";
+  d.flags = kMultiArg;
+  d.doc = "Per client class: <class> <hard bytes> <soft bytes> <soft seconds>; 0 = no limit.";
+  d.set = [](Config& c, std::string_view text) -> Status {
+    std::optional<std::vector<std::string>> w = SplitArgs(text);
+    if (!w || w->empty() || w->size() % 4 != 0) {
+      return Invalid("Wrong number of arguments in buffer limit configuration.");
+    }
+    Config next = c;
+    for (size_t i = 0; i < w->size(); i += 4) {
+      std::string cls = ToLower((*w)[i]);
+      if (cls == "slave") {
+        cls = "replica";
+      }
+      size_t k = 0;
+      while (k < 3 && kLimitClasses[k] != cls) {
+        k++;
+      }
+      const std::optional<int64_t> hard = ParseMemory((*w)[i + 1]);
+      const std::optional<int64_t> soft = ParseMemory((*w)[i + 2]);
+      const std::optional<int64_t> secs = ParseInt64((*w)[i + 3]);
+      if (k == 3 || !hard || !soft || !secs || *hard < 0 || *soft < 0 || *secs < 0) {
+        return Invalid("Invalid client class specified in buffer limit configuration.");
+      }
+      next.*LimitField(k) = OutputBufferLimit{*hard, *soft, *secs};
+    }
+    c = std::move(next);
+    return Status::Ok();
+  };
+  d.get = [](const Config& c) {
+    std::string s;
+    for (size_t k = 0; k < 3; k++) {
+      const OutputBufferLimit& l = c.*LimitField(k);
+      s += (k ? " " : "") + std::string(kLimitClasses[k]) + " " + std::to_string(l.hard_bytes) +
+           " " + std::to_string(l.soft_bytes) + " " + std::to_string(l.soft_seconds);
+    }
+    return s;
+  };
+  d.rewrite = [](const Config& c) {
+    std::vector<std::string> lines;
+    for (size_t k = 0; k < 3; k++) {
+      const OutputBufferLimit& l = c.*LimitField(k);
+      lines.push_back(std::string(kLimitClasses[k]) + " " + std::to_string(l.hard_bytes) + " " +
+                      std::to_string(l.soft_bytes) + " " + std::to_string(l.soft_seconds));
+    }
+    return lines;
+  };
+  return d;
+}
+
+ConfigDef WithApply(ConfigDef d, Status (*apply)(const Config&)) {
+  d.apply = apply;
+  return d;
+}
+
+Status ApplyLogLevel(const Config& c) {
+  logging::SetLevel(c.loglevel);
+  return Status::Ok();
+}
+
+Status ApplyDir(const Config& c) {
+  if (chdir(c.dir.c_str()) != 0) {
+    return Invalid("No such file or directory");
+  }
+  return Status::Ok();
+}
+
+constexpr int64_t kIntMax = INT32_MAX;
+constexpr int64_t kLongMax = INT64_MAX;
+
+std::vector<ConfigDef> BuildTable() {
+  std::vector<ConfigDef> t;
+  // NETWORK
+  t.push_back(Bind());
+  t.push_back(Int("port", &Config::port, 6379, 0, 65535, kImmutable,
+                  "TCP port to accept clients on; 0 disables TCP."));
+  t.push_back(Int("tcp-backlog", &Config::tcp_backlog, 511, 0, kIntMax, kImmutable,
+                  "Backlog of the listen(2) queue, in connections."));
+  t.push_back(String("unixsocket", &Config::unixsocket, "", kImmutable,
+                     "Path of a unix socket to accept clients on; empty disables it."));
+  t.push_back(UnixSocketPerm());
+  t.push_back(Int("timeout", &Config::timeout, 0, 0, kIntMax, kMutable,
+                  "Close a client idle for this many seconds; 0 never closes."));
+  t.push_back(Int("tcp-keepalive", &Config::tcp_keepalive, 300, 0, kIntMax, kMutable,
+                  "Seconds between TCP keepalive probes on client sockets; 0 disables."));
+  // GENERAL
+  t.push_back(String("pidfile", &Config::pidfile, "", kImmutable,
+                     "File to write the process id to at start; empty writes none."));
+  t.push_back(WithApply(
+      Enum("loglevel", &Config::loglevel, {"debug", "verbose", "notice", "warning", "nothing"},
+           LogLevel::kNotice, kMutable, "Least severe level logged."),
+      ApplyLogLevel));
+  t.push_back(String("logfile", &Config::logfile, "", kImmutable,
+                     "File to append the log to; empty logs to standard output."));
+  t.push_back(Int("databases", &Config::databases, 16, 1, kIntMax, kImmutable,
+                  "Number of numbered databases SELECT can choose from."));
+  t.push_back(Int("hz", &Config::hz, 10, 1, 500, kMutable,
+                  "Background task runs per second: active expiry, client timeouts."));
+  t.push_back(WithApply(String("dir", &Config::dir, "./", kMutable,
+                               "Working directory; files the server writes go here."),
+                        ApplyDir));
+  t.push_back(Enum("enable-debug-command", &Config::enable_debug_command, {"no", "yes", "local"},
+                   DebugCommand::kNo, kImmutable,
+                   "Allow DEBUG: no, yes, or local (only from loopback and unix sockets)."));
+  // SECURITY
+  t.push_back(String("requirepass", &Config::requirepass, "", kMutable | kSensitive,
+                     "Password clients must AUTH with; empty requires none."));
+  // CLIENTS
+  t.push_back(Int("maxclients", &Config::maxclients, 10000, 1, kIntMax, kMutable,
+                  "Most clients connected at once; more are refused with an error."));
+  // MEMORY
+  t.push_back(Memory("maxmemory", &Config::maxmemory, "0", 0, kLongMax, kMutable,
+                     "Memory limit in bytes for data; 0 = no limit."));
+  t.push_back(Enum("maxmemory-policy", &Config::maxmemory_policy,
+                   {"noeviction", "allkeys-lru", "volatile-lru", "allkeys-lfu", "volatile-lfu",
+                    "allkeys-random", "volatile-random", "volatile-ttl"},
+                   EvictionPolicy::kNoEviction, kMutable,
+                   "What happens at maxmemory: refuse writes, or which keys to evict."));
+  t.push_back(Int("maxmemory-samples", &Config::maxmemory_samples, 5, 1, 64, kMutable,
+                  "Keys sampled to pick each eviction victim."));
+  t.push_back(Int("lfu-log-factor", &Config::lfu_log_factor, 10, 0, kIntMax, kMutable,
+                  "How slowly the LFU access counter grows."));
+  t.push_back(Int("lfu-decay-time", &Config::lfu_decay_time, 1, 0, kIntMax, kMutable,
+                  "Minutes of idleness per one-step decay of the LFU counter."));
+  // LIMITS
+  t.push_back(Memory("proto-max-bulk-len", &Config::proto_max_bulk_len, "512mb", 1024 * 1024,
+                     kLongMax, kMutable, "Largest bulk string a client may send, in bytes."));
+  t.push_back(Memory("client-query-buffer-limit", &Config::client_query_buffer_limit, "1gb",
+                     1024 * 1024, kLongMax, kMutable,
+                     "Largest unparsed input one client may accumulate, in bytes."));
+  t.push_back(OutputBufferLimits());
+  // SLOW LOG
+  t.push_back(Int("slowlog-log-slower-than", &Config::slowlog_log_slower_than, 10000, -1,
+                  kLongMax, kMutable,
+                  "Log commands slower than this many microseconds; -1 disables."));
+  t.push_back(Int("slowlog-max-len", &Config::slowlog_max_len, 128, 0, kLongMax, kMutable,
+                  "Entries the slow log keeps."));
+  return t;
+}
+
+}  // namespace
+
+std::span<const ConfigDef> ConfigTable() {
+  static const std::vector<ConfigDef> table = BuildTable();
+  return table;
+}
+
+const ConfigDef* FindConfig(std::string_view name) {
+  for (const ConfigDef& d : ConfigTable()) {
+    if (EqualsIgnoreCase(d.name, name)) {
+      return &d;
+    }
+  }
+  return nullptr;
+}
+
+Config DefaultConfig() {
+  Config c;
+  for (const ConfigDef& d : ConfigTable()) {
+    std::string text = d.default_value;
+    if (text == "\"\"") {
+      text.clear();
+    }
+    const Status s = d.set(c, text);
+    (void)s;  // defaults are valid by construction; ConfigTableTest.DefaultsParse checks
+  }
+  return c;
+}
+
+}  // namespace rill::config

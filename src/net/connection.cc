@@ -1,0 +1,294 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+#include "net/connection.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "core/check.h"
+
+namespace rill::net {
+namespace {
+
+// The shared read buffer of this thread. Requests parsed from it are fully handled before
+// the next read, so one buffer serves every connection of the thread.
+thread_local char t_read_buf[Connection::kReadChunk];
+
+constexpr size_t kKeepOutputCapacity = 16 * 1024;  // idle connections keep at most this
+
+}  // namespace
+
+Connection::Connection(event_base* base, int fd, ConnectionHandler* handler,
+                       IoCounters* counters, bool is_unix)
+    : base_(base), fd_(fd), handler_(handler), counters_(counters), is_unix_(is_unix) {}
+
+Connection::~Connection() {
+  if (read_ev_ != nullptr) {
+    event_free(read_ev_);
+  }
+  if (write_ev_ != nullptr) {
+    event_free(write_ev_);
+  }
+  if (fd_ >= 0) {
+    close(fd_);
+  }
+}
+
+void Connection::Start() {
+  read_ev_ = event_new(base_, fd_, EV_READ | EV_PERSIST, &Connection::ReadCallback, this);
+  write_ev_ = event_new(base_, fd_, EV_WRITE | EV_PERSIST, &Connection::WriteCallback, this);
+  SetReading(true);
+}
+
+void Connection::SetReading(bool on) {
+  if (fd_ < 0 || on == reading_) {
+    return;
+  }
+  reading_ = on;
+  if (on) {
+    event_add(read_ev_, nullptr);
+  } else {
+    event_del(read_ev_);
+  }
+}
+
+void Connection::ReadCallback(evutil_socket_t, short, void* arg) noexcept {
+  static_cast<Connection*>(arg)->OnReadable();
+}
+
+void Connection::WriteCallback(evutil_socket_t, short, void* arg) noexcept {
+  static_cast<Connection*>(arg)->OnWritable();
+}
+
+void Connection::OnReadable() {
+  if (fd_ < 0 || close_after_reply_) {
+    return;
+  }
+  ssize_t n;
+  if (in_len_ == 0) {
+    n = read(fd_, t_read_buf, sizeof(t_read_buf));
+  } else {
+    EnsureInCapacity(in_len_ + kReadChunk);
+    n = read(fd_, in_.get() + in_len_, in_cap_ - in_len_);
+  }
+  if (n == 0) {
+    Close();
+    return;
+  }
+  if (n < 0) {
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      Close();
+    }
+    return;
+  }
+  counters_->input_bytes += static_cast<uint64_t>(n);
+  if (in_len_ == 0) {
+    const size_t used = ProcessRequests(t_read_buf, static_cast<size_t>(n));
+    if (fd_ >= 0 && used < static_cast<size_t>(n)) {
+      KeepUnconsumed(t_read_buf + used, n - used);
+    }
+  } else {
+    in_len_ += static_cast<size_t>(n);
+    ProcessOwnBuffer();
+  }
+  if (fd_ >= 0 && static_cast<int64_t>(in_len_) > limits_.max_query_buffer) {
+    ProtocolError("Protocol error: client query buffer limit reached");
+  }
+  Flush();
+}
+
+void Connection::ProcessOwnBuffer() {
+  if (in_len_ == 0) {
+    return;
+  }
+  const size_t used = ProcessRequests(in_.get(), in_len_);
+  if (fd_ < 0) {
+    return;
+  }
+  if (used == in_len_) {
+    ReleaseInBuffer();
+  } else if (used > 0) {
+    memmove(in_.get(), in_.get() + used, in_len_ - used);
+    in_len_ -= used;
+  }
+}
+
+size_t Connection::ProcessRequests(const char* data, size_t len) {
+  processing_ = true;
+  size_t pos = 0;
+  while (pos < len && fd_ >= 0 && !close_after_reply_ && !suspended_ && !backpressure_) {
+    size_t consumed = 0;
+    const RespParser::State st =
+        parser_.Parse(data + pos, len - pos, limits_.parser, &args_, &consumed);
+    if (st == RespParser::State::kIncomplete) {
+      break;
+    }
+    if (st == RespParser::State::kError) {
+      ProtocolError(parser_.error());
+      pos = len;
+      break;
+    }
+    if (!args_.empty() && !handler_->OnRequest(*this, args_)) {
+      suspended_ = true;  // the request stays in the buffer and runs again on Resume()
+      SetReading(false);
+      break;
+    }
+    pos += consumed;
+    if (pending_output() > kOutputHighWater) {
+      Flush();
+      if (pending_output() > kOutputHighWater && fd_ >= 0) {
+        backpressure_ = true;
+        SetReading(false);
+      }
+    }
+  }
+  processing_ = false;
+  return pos;
+}
+
+void Connection::KeepUnconsumed(const char* data, size_t len) {
+  EnsureInCapacity(len);
+  memcpy(in_.get(), data, len);
+  in_len_ = len;
+}
+
+void Connection::EnsureInCapacity(size_t need) {
+  if (need <= in_cap_) {
+    return;
+  }
+  // Grow geometrically, but when the parser knows the size of the request being read (a
+  // large bulk), stop exactly there instead of doubling past it.
+  size_t cap = std::max({need, in_cap_ * 2, size_t{16 * 1024}});
+  const size_t hint = parser_.needed_hint();
+  if (hint >= need && hint < cap) {
+    cap = hint;
+  }
+  std::unique_ptr<char[]> buf(new char[cap]);
+  if (in_len_ > 0) {
+    memcpy(buf.get(), in_.get(), in_len_);
+  }
+  in_ = std::move(buf);
+  in_cap_ = cap;
+}
+
+void Connection::ReleaseInBuffer() {
+  in_.reset();
+  in_len_ = 0;
+  in_cap_ = 0;
+}
+
+void Connection::ProtocolError(std::string_view error) {
+  handler_->OnProtocolError(*this, error);
+  parser_.Reset();
+  CloseAfterReply();  // the unread input is dropped when the socket closes
+}
+
+void Connection::Resume() {
+  suspended_ = false;
+  if (processing_ || fd_ < 0) {
+    return;
+  }
+  ProcessOwnBuffer();
+  if (fd_ >= 0 && !suspended_ && !backpressure_) {
+    SetReading(!close_after_reply_);
+  }
+  Flush();
+}
+
+void Connection::Flush() {
+  if (fd_ < 0) {
+    return;
+  }
+  while (pending_output() > 0) {
+    const ssize_t n = write(fd_, out_.data() + out_sent_, pending_output());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        break;
+      }
+      Close();
+      return;
+    }
+    counters_->output_bytes += static_cast<uint64_t>(n);
+    out_sent_ += static_cast<size_t>(n);
+  }
+  if (pending_output() == 0) {
+    out_.clear();
+    out_sent_ = 0;
+    if (out_.capacity() > kKeepOutputCapacity) {
+      std::string().swap(out_);
+    }
+    if (writing_) {
+      writing_ = false;
+      event_del(write_ev_);
+    }
+    if (close_after_reply_) {
+      Close();
+    }
+    return;
+  }
+  if (out_sent_ > kOutputHighWater && out_sent_ * 2 > out_.size()) {
+    out_.erase(0, out_sent_);
+    out_sent_ = 0;
+  }
+  if (!writing_) {
+    writing_ = true;
+    event_add(write_ev_, nullptr);
+  }
+}
+
+void Connection::ScheduleFlush() {
+  if (fd_ >= 0 && !writing_ && pending_output() > 0) {
+    writing_ = true;
+    event_add(write_ev_, nullptr);
+  }
+}
+
+void Connection::OnWritable() {
+  Flush();
+  if (fd_ >= 0 && backpressure_ && pending_output() <= kOutputHighWater / 2) {
+    backpressure_ = false;
+    if (!suspended_) {
+      ProcessOwnBuffer();
+      if (fd_ >= 0 && !backpressure_ && !suspended_) {
+        SetReading(!close_after_reply_);
+      }
+      Flush();
+    }
+  }
+}
+
+void Connection::CloseAfterReply() {
+  if (fd_ < 0) {
+    return;
+  }
+  close_after_reply_ = true;
+  SetReading(false);
+  if (!processing_) {
+    Flush();
+  }
+}
+
+void Connection::Close() {
+  if (fd_ < 0) {
+    return;
+  }
+  if (read_ev_ != nullptr) {
+    event_del(read_ev_);
+    event_del(write_ev_);
+  }
+  close(fd_);
+  fd_ = -1;
+  reading_ = writing_ = false;
+  out_.clear();
+  std::string().swap(out_);
+  out_sent_ = 0;
+  ReleaseInBuffer();
+  handler_->OnClose(*this);
+}
+
+}  // namespace rill::net

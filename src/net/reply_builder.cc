@@ -1,0 +1,115 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+#include "net/reply_builder.h"
+
+#include <charconv>
+
+#include "core/strings.h"
+
+namespace rill::net {
+
+void ReplyBuilder::Header(char type, int64_t n) {
+  char buf[24];
+  buf[0] = type;
+  auto [ptr, ec] = std::to_chars(buf + 1, buf + sizeof(buf) - 2, n);
+  *ptr++ = '\r';
+  *ptr++ = '\n';
+  out_->append(buf, ptr - buf);
+}
+
+void ReplyBuilder::SimpleString(std::string_view s) {
+  out_->push_back('+');
+  out_->append(s);
+  out_->append("\r\n", 2);
+}
+
+void ReplyBuilder::Error(std::string_view line) {
+  out_->push_back('-');
+  const size_t start = out_->size();
+  out_->append(line);
+  for (size_t i = start; i < out_->size(); i++) {
+    if ((*out_)[i] == '\r' || (*out_)[i] == '\n') {
+      (*out_)[i] = ' ';
+    }
+  }
+  out_->append("\r\n", 2);
+}
+
+void ReplyBuilder::Integer(int64_t v) { Header(':', v); }
+
+void ReplyBuilder::Bulk(std::string_view s) {
+  Header('$', static_cast<int64_t>(s.size()));
+  out_->append(s);
+  out_->append("\r\n", 2);
+}
+
+void ReplyBuilder::Null() {
+  if (resp_ >= 3) {
+    out_->append("_\r\n", 3);
+  } else {
+    out_->append("$-1\r\n", 5);
+  }
+}
+
+void ReplyBuilder::NullArray() {
+  if (resp_ >= 3) {
+    out_->append("_\r\n", 3);
+  } else {
+    out_->append("*-1\r\n", 5);
+  }
+}
+
+void ReplyBuilder::Double(double d) {
+  const std::string s = FormatDouble(d);
+  if (resp_ >= 3) {
+    out_->push_back(',');
+    out_->append(s);
+    out_->append("\r\n", 2);
+  } else {
+    Bulk(s);
+  }
+}
+
+void ReplyBuilder::BigNumber(std::string_view digits) {
+  if (resp_ >= 3) {
+    out_->push_back('(');
+    out_->append(digits);
+    out_->append("\r\n", 2);
+  } else {
+    Bulk(digits);
+  }
+}
+
+void ReplyBuilder::Bool(bool b) {
+  if (resp_ >= 3) {
+    out_->append(b ? "#t\r\n" : "#f\r\n", 4);
+  } else {
+    Integer(b ? 1 : 0);
+  }
+}
+
+void ReplyBuilder::Verbatim(std::string_view text) {
+  if (resp_ >= 3) {
+    Header('=', static_cast<int64_t>(text.size() + 4));
+    out_->append("txt:", 4);
+    out_->append(text);
+    out_->append("\r\n", 2);
+  } else {
+    Bulk(text);
+  }
+}
+
+void ReplyBuilder::ArrayHeader(int64_t n) { Header('*', n); }
+
+void ReplyBuilder::MapHeader(int64_t n) {
+  if (resp_ >= 3) {
+    Header('%', n);
+  } else {
+    Header('*', n * 2);
+  }
+}
+
+void ReplyBuilder::SetHeader(int64_t n) { Header(resp_ >= 3 ? '~' : '*', n); }
+
+void ReplyBuilder::PushHeader(int64_t n) { Header(resp_ >= 3 ? '>' : '*', n); }
+
+}  // namespace rill::net

@@ -1,0 +1,156 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+#include "net/resp_parser.h"
+
+#include <cstring>
+
+#include "core/strings.h"
+
+namespace rill::net {
+namespace {
+
+// Parses the decimal between data[from] and the '\r' at cr. Redis's string2ll rules.
+bool ParseLength(const char* data, size_t from, size_t cr, int64_t* out) {
+  const std::optional<int64_t> v = ParseInt64(std::string_view(data + from, cr - from));
+  if (!v) {
+    return false;
+  }
+  *out = *v;
+  return true;
+}
+
+}  // namespace
+
+void RespParser::Reset() {
+  argc_ = -1;
+  pos_ = 0;
+  bulk_len_ = -1;
+  spans_.clear();
+  needed_hint_ = 0;
+}
+
+RespParser::State RespParser::Fail(std::string text) {
+  error_ = std::move(text);
+  Reset();
+  return State::kError;
+}
+
+RespParser::State RespParser::Parse(const char* data, size_t len, const ParserLimits& limits,
+                                    std::vector<std::string_view>* args, size_t* consumed) {
+  needed_hint_ = 0;
+  if (argc_ < 0 && pos_ == 0) {
+    if (len == 0) {
+      return State::kIncomplete;
+    }
+    if (data[0] != '*') {
+      return ParseInline(data, len, args, consumed);
+    }
+  }
+  if (argc_ < 0) {
+    const char* cr = static_cast<const char*>(memchr(data, '\r', len));
+    if (cr == nullptr) {
+      if (len > kInlineMax) {
+        return Fail("Protocol error: too big mbulk count string");
+      }
+      return State::kIncomplete;
+    }
+    const size_t cr_off = cr - data;
+    if (cr_off + 1 >= len) {
+      return State::kIncomplete;  // need the '\n'
+    }
+    int64_t n = 0;
+    if (!ParseLength(data, 1, cr_off, &n) || n > limits.max_multibulk_len) {
+      return Fail("Protocol error: invalid multibulk length");
+    }
+    if (n > kUnauthMultibulk && !limits.authenticated) {
+      return Fail("Protocol error: unauthenticated multibulk length");
+    }
+    pos_ = cr_off + 2;
+    if (n <= 0) {
+      *consumed = pos_;
+      args->clear();
+      Reset();
+      return State::kComplete;
+    }
+    argc_ = n;
+    spans_.clear();
+    spans_.reserve(n < 1024 ? n : 1024);
+  }
+  while (static_cast<int64_t>(spans_.size()) < argc_) {
+    if (bulk_len_ < 0) {
+      if (pos_ >= len) {
+        return State::kIncomplete;
+      }
+      if (data[pos_] != '$') {
+        return Fail(std::string("Protocol error: expected '$', got '") + data[pos_] + "'");
+      }
+      const char* cr = static_cast<const char*>(memchr(data + pos_, '\r', len - pos_));
+      if (cr == nullptr) {
+        if (len - pos_ > kInlineMax) {
+          return Fail("Protocol error: too big bulk count string");
+        }
+        return State::kIncomplete;
+      }
+      const size_t cr_off = cr - data;
+      if (cr_off + 1 >= len) {
+        return State::kIncomplete;
+      }
+      int64_t blen = 0;
+      if (!ParseLength(data, pos_ + 1, cr_off, &blen) || blen < 0 ||
+          blen > limits.max_bulk_len) {
+        return Fail("Protocol error: invalid bulk length");
+      }
+      if (blen > kUnauthBulk && !limits.authenticated) {
+        return Fail("Protocol error: unauthenticated bulk length");
+      }
+      bulk_len_ = blen;
+      pos_ = cr_off + 2;
+    }
+    const size_t need = pos_ + static_cast<size_t>(bulk_len_) + 2;
+    if (len < need) {
+      needed_hint_ = need;
+      return State::kIncomplete;
+    }
+    spans_.emplace_back(pos_, static_cast<size_t>(bulk_len_));
+    pos_ = need;
+    bulk_len_ = -1;
+  }
+  args->clear();
+  for (const auto& [off, n] : spans_) {
+    args->emplace_back(data + off, n);
+  }
+  *consumed = pos_;
+  Reset();
+  return State::kComplete;
+}
+
+RespParser::State RespParser::ParseInline(const char* data, size_t len,
+                                          std::vector<std::string_view>* args,
+                                          size_t* consumed) {
+  const char* nl = static_cast<const char*>(memchr(data, '\n', len));
+  if (nl == nullptr) {
+    if (len > kInlineMax) {
+      return Fail("Protocol error: too big inline request");
+    }
+    return State::kIncomplete;
+  }
+  size_t line_len = nl - data;
+  if (line_len > kInlineMax) {
+    return Fail("Protocol error: too big inline request");
+  }
+  if (line_len > 0 && data[line_len - 1] == '\r') {
+    line_len--;
+  }
+  std::optional<std::vector<std::string>> words = SplitArgs(std::string_view(data, line_len));
+  if (!words) {
+    return Fail("Protocol error: unbalanced quotes in request");
+  }
+  inline_words_ = std::move(*words);
+  args->clear();
+  for (const std::string& w : inline_words_) {
+    args->emplace_back(w);
+  }
+  *consumed = (nl - data) + 1;
+  return State::kComplete;
+}
+
+}  // namespace rill::net

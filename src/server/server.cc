@@ -1,0 +1,141 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+#include "server/server.h"
+
+#include <event2/event.h>
+#include <limits.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <random>
+
+#include "cmd/dispatcher.h"
+#include "cmd/families.h"
+#include "config/config_store.h"
+#include "core/clock.h"
+#include "core/logging.h"
+#include "core/memory.h"
+#include "shard/shard_set.h"
+
+namespace rill::server {
+namespace {
+
+std::string RandomHex(size_t n) {
+  std::random_device rd;
+  std::mt19937_64 rng((static_cast<uint64_t>(rd()) << 32) ^ rd() ^ MonotonicUs());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s(n, '0');
+  for (char& c : s) {
+    c = kHex[rng() % 16];
+  }
+  return s;
+}
+
+std::string ExecutablePath(const std::string& argv0) {
+  char buf[PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  return n > 0 ? std::string(buf, n) : argv0;
+}
+
+void Usage() {
+  fprintf(stderr,
+          "Usage: ./rill-server [/path/to/rill.conf] [options] [-]\n"
+          "       ./rill-server - (read config from stdin)\n"
+          "       ./rill-server -v or --version\n"
+          "       ./rill-server -h or --help\n\n"
+          "Examples:\n"
+          "       ./rill-server (run the server with default config)\n"
+          "       ./rill-server conf/rill.conf\n"
+          "       ./rill-server --port 7777\n"
+          "       ./rill-server conf/rill.conf --port 7000 --dir /tmp/x --loglevel verbose\n");
+}
+
+bool WritePidFile(const std::string& path) {
+  std::ofstream f(path, std::ios::trunc);
+  f << getpid() << "\n";
+  return static_cast<bool>(f);
+}
+
+}  // namespace
+
+int Main(const std::vector<std::string>& args) {
+  if (args.size() == 2 && (args[1] == "-v" || args[1] == "--version")) {
+    printf("Rill server v=%s (Redis %s command surface) malloc=%s bits=%d\n", RILL_VERSION,
+           "7.2", memory::AllocatorName().c_str(), static_cast<int>(sizeof(void*) * 8));
+    return 0;
+  }
+  if (args.size() == 2 && (args[1] == "-h" || args[1] == "--help")) {
+    Usage();
+    return 0;
+  }
+  memory::RegisterThread();
+  signal(SIGPIPE, SIG_IGN);
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);  // inherited by every shard thread
+
+  config::ConfigStore store;
+  if (Status s = store.LoadFromArgs(args); !s.ok()) {
+    fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Rill %s) ***\n%s\n", RILL_VERSION,
+            s.message().c_str());
+    return 1;
+  }
+  std::shared_ptr<const config::Config> cfg = store.snapshot();
+  if (!cfg->logfile.empty() && !logging::SetFile(cfg->logfile)) {
+    fprintf(stderr, "Can't open the log file: %s\n", cfg->logfile.c_str());
+    return 1;
+  }
+  if (Status s = store.ApplyAll(); !s.ok()) {
+    fprintf(stderr, "\n*** FATAL CONFIG ERROR ***\n%s\n", s.message().c_str());
+    return 1;
+  }
+  RILL_LOG(kNotice, "oO0OoO0OoO0Oo Rill is starting oO0OoO0OoO0Oo");
+  RILL_LOG(kNotice, "Rill version=%s, bits=%d, pid=%d, just started", RILL_VERSION,
+           static_cast<int>(sizeof(void*) * 8), static_cast<int>(getpid()));
+  if (store.config_file().empty()) {
+    RILL_LOG(kWarning, "No config file specified, using the default config. In order to "
+                       "specify a config file use rill-server /path/to/rill.conf");
+  }
+
+  shard::ServerInfo info;
+  info.run_id = RandomHex(40);
+  info.executable = ExecutablePath(args[0]);
+  info.start_ms = SystemClock::Get().NowMs();
+  info.start_mono_us = MonotonicUs();
+  cmd::Dispatcher dispatcher(cmd::BuildCommandTable());
+  shard::ShardSet shards(&store, std::move(info));
+  shards.Add(std::make_unique<shard::Shard>(0, &shards, &dispatcher, cfg, &SystemClock::Get()));
+  if (Status s = shards.shard(0).Listen(); !s.ok()) {
+    RILL_LOG(kWarning, "%s; is another server running on this port? Exiting.",
+             s.message().c_str());
+    return 1;
+  }
+  if (!cfg->pidfile.empty() && !WritePidFile(cfg->pidfile)) {
+    RILL_LOG(kWarning, "Failed to write PID file %s: %s", cfg->pidfile.c_str(), strerror(errno));
+  }
+  for (int i = 0; i < shards.size(); i++) {
+    shards.shard(i).Start();
+  }
+  RILL_LOG(kNotice, "Server initialized");
+  RILL_LOG(kNotice, "Ready to accept connections tcp port=%d", shards.shard(0).tcp_port());
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  RILL_LOG(kWarning, "Received %s scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  for (int i = 0; i < shards.size(); i++) {
+    shards.shard(i).Stop();
+  }
+  for (int i = 0; i < shards.size(); i++) {
+    shards.shard(i).Join();
+  }
+  if (!cfg->pidfile.empty()) {
+    unlink(cfg->pidfile.c_str());
+  }
+  RILL_LOG(kWarning, "Rill is now ready to exit, bye bye...");
+  return 0;
+}
+
+}  // namespace rill::server

@@ -1,0 +1,56 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+//
+// shard/client.h: the session state of one connected client.
+//
+// A Client owns its Connection and everything a Redis client session carries: selected
+// database, protocol version, name, authentication, the MULTI queue and WATCHed keys,
+// pub/sub subscriptions, MONITOR and CLIENT REPLY modes. The command layer reads and
+// changes it; the shard owns it and destroys it after the connection closed.
+// Threading: lives on its shard's thread.
+#pragma once
+
+#include "core/hash.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/connection.h"
+
+namespace rill::shard {
+
+enum class ReplyMode : uint8_t { kOn, kOff, kSkipNext, kSkipThis };
+
+struct Client {
+  uint64_t id = 0;
+  std::unique_ptr<net::Connection> conn;
+  int db = 0;
+  int resp = 2;
+  bool authenticated = false;
+  std::string name;
+  std::string lib_name;
+  std::string lib_ver;
+  int64_t created_ms = 0;           // Unix ms of the connect
+  int64_t last_interaction_ms = 0;  // Unix ms of the last request or reply
+  std::string last_command = "NULL";  // lower-case name, for CLIENT LIST cmd=
+
+  // MULTI/EXEC: commands queued after MULTI, copied out of the read buffer.
+  bool in_multi = false;
+  bool multi_error = false;   // a command failed to queue: EXEC answers EXECABORT
+  bool watch_dirty = false;   // a WATCHed key changed: EXEC answers null
+  std::vector<std::vector<std::string>> queued;
+  std::vector<std::pair<int, std::string>> watched;  // (db, key)
+
+  StringSet channels;
+  StringSet patterns;
+  bool monitor = false;
+  ReplyMode reply_mode = ReplyMode::kOn;
+  bool no_evict = false;
+  bool paused = false;  // held by CLIENT PAUSE; its request runs again on unpause
+  int64_t soft_limit_since_ms = 0;  // when output first exceeded the soft limit; 0 = not over
+
+  size_t subscriptions() const { return channels.size() + patterns.size(); }
+};
+
+}  // namespace rill::shard

@@ -1,0 +1,214 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+//
+// shard/keyspace.h: the keys of one shard: numbered databases, values, expiry, eviction.
+//
+// A Database keeps its entries in stable slots (chunks of 1024 Entry, never moved) and an
+// index from key to slot number:
+//
+//   index (flat_hash_set<slot no>, looked up by key) ──► slots: [chunk 0][chunk 1]...
+//   volatile_: slot numbers of entries with a TTL, each entry knowing its position there
+//
+// Why slots: SCAN's cursor is a slot number, so a key present for the whole scan is always
+// returned, however the index rehashes (Redis gets the same guarantee from its reverse-
+// binary cursor); RANDOMKEY, active expiry and eviction sample a random slot in O(1); and
+// an entry's address never changes, so commands may hold an Entry* until they return.
+// A freed slot goes on a free list and is reused by the next insert.
+//
+// Expiry is lazy (a lookup of an expired key deletes it) and active (Shard's cron calls
+// ActiveExpireCycle, which samples volatile keys the way Redis does, with a time budget).
+//
+// WATCH lives here too: a client registers a flag per watched key, and every change to a
+// key (through this class, or MarkModified() after an in-place change) sets the flags of
+// that key's watchers. With no watchers the check is one empty-map test.
+//
+// Threading: owned by one shard; only its thread touches it. Time comes from the injected
+// Clock, so tests can expire keys without sleeping.
+#pragma once
+
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "core/clock.h"
+#include "core/hash.h"
+
+namespace rill::shard {
+
+enum class ValueType : uint8_t { kString };
+
+// Redis's OBJECT ENCODING names for strings.
+enum class StringEncoding : uint8_t { kInt, kEmbStr, kRaw };
+
+struct Value {
+  ValueType type = ValueType::kString;
+  StringEncoding encoding = StringEncoding::kRaw;
+  std::string str;
+
+  // A string value with the encoding Redis would give it when set whole.
+  static Value String(std::string s);
+};
+
+constexpr int64_t kNoExpire = -1;
+constexpr uint32_t kNoPos = UINT32_MAX;
+
+struct Entry {
+  std::string key;
+  Value value;
+  int64_t expire_at_ms = kNoExpire;  // absolute Unix time in ms; kNoExpire = persistent
+  uint32_t volatile_pos = kNoPos;    // index in Database::volatile_, kNoPos if persistent
+  uint32_t access = 0;  // LRU: clock seconds of last access; LFU: minutes << 8 | counter
+  uint32_t slot = 0;    // this entry's slot number in its Database
+  bool live = false;    // false = a free slot
+};
+
+class Database {
+ public:
+  Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  size_t size() const { return index_.size(); }
+  size_t expires_size() const { return volatile_.size(); }
+
+  // The entry for key, expired or not; nullptr if absent.
+  Entry* Find(std::string_view key);
+  // REQUIRES: key absent. The new entry has no TTL.
+  Entry* Insert(std::string_view key, Value value);
+  void Erase(Entry* e);
+  void SetExpire(Entry* e, int64_t at_ms);
+  void ClearExpire(Entry* e);
+  void Clear();
+
+  // A random live entry (or volatile entry); nullptr when there is none.
+  Entry* RandomEntry(std::mt19937_64& rng);
+  Entry* RandomVolatile(std::mt19937_64& rng);
+
+  // Calls fn for live entries in slots [cursor, ...) until about `count` slots were
+  // visited. Returns the next cursor, 0 when the walk is complete.
+  uint64_t Scan(uint64_t cursor, size_t count, const std::function<void(Entry&)>& fn);
+
+  size_t MemoryUsage() const;
+
+ private:
+  static constexpr uint32_t kChunkBits = 10;
+  static constexpr uint32_t kChunkSize = 1u << kChunkBits;
+
+  struct IndexHash {
+    using is_transparent = void;
+    const Database* db;
+    size_t operator()(uint32_t slot) const;
+    size_t operator()(std::string_view key) const;
+  };
+  struct IndexEq {
+    using is_transparent = void;
+    const Database* db;
+    bool operator()(uint32_t a, uint32_t b) const { return a == b; }
+    bool operator()(uint32_t a, std::string_view b) const;
+    bool operator()(std::string_view a, uint32_t b) const { return (*this)(b, a); }
+  };
+
+  Entry& slot(uint32_t i) { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
+  const Entry& slot(uint32_t i) const { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
+
+  std::vector<std::unique_ptr<Entry[]>> chunks_;
+  uint32_t high_water_ = 0;        // slots ever used; cursors and sampling stay below it
+  std::vector<uint32_t> free_;     // reusable slots, most recently freed last
+  std::vector<uint32_t> volatile_; // slots of entries with a TTL
+  absl::flat_hash_set<uint32_t, IndexHash, IndexEq> index_;
+};
+
+// What one shard stores: `databases` Databases plus the policies that act on them.
+class Keyspace {
+ public:
+  struct Stats {
+    uint64_t expired_keys = 0;
+    uint64_t evicted_keys = 0;
+    uint64_t keyspace_hits = 0;
+    uint64_t keyspace_misses = 0;
+    uint64_t expire_cycle_runs = 0;
+  };
+
+  Keyspace(int databases, const Clock* clock);
+
+  int databases() const { return static_cast<int>(dbs_.size()); }
+  Database& db(int i) { return *dbs_[i]; }
+  const Clock& clock() const { return *clock_; }
+  Stats& stats() { return stats_; }
+  // Called when the eviction policy or LFU settings change.
+  void set_policy(const config::Config& cfg);
+
+  // A live (unexpired) entry, or nullptr. Deletes an expired one on the way. FindRead
+  // counts a hit or miss and updates the key's LRU/LFU data; FindWrite does neither.
+  Entry* FindRead(int db, std::string_view key);
+  Entry* FindWrite(int db, std::string_view key);
+  // Looks up without touching access data or statistics (OBJECT, TYPE-like probes).
+  Entry* Peek(int db, std::string_view key);
+
+  // Sets key to value, replacing any old value. Removes the TTL unless keep_ttl.
+  Entry* Set(int db, std::string_view key, Value value, bool keep_ttl = false);
+  // REQUIRES: key absent.
+  Entry* Add(int db, std::string_view key, Value value);
+  bool Delete(int db, std::string_view key);
+  void DeleteEntry(int db, Entry* e);
+  void SetExpire(int db, Entry* e, int64_t at_ms);
+  bool Persist(int db, Entry* e);
+  // Tells WATCH that a value was changed in place.
+  void MarkModified(int db, std::string_view key);
+  // Removes every key of one database or of all; watchers of existing keys are told.
+  void FlushDb(int db);
+  void FlushAll();
+  // Swaps two databases; watchers of keys existing in either are told.
+  void SwapDb(int a, int b);
+
+  // WATCH: *dirty becomes true when key changes. REQUIRES: dirty outlives the watch.
+  void Watch(int db, std::string_view key, bool* dirty);
+  void Unwatch(int db, std::string_view key, bool* dirty);
+
+  // One slice of active expiry: samples volatile keys in each database and deletes the
+  // expired ones, until fewer than a quarter of a sample expired or budget_us ran out.
+  void ActiveExpireCycle(int64_t budget_us);
+
+  // Evicts keys by the current policy until used() <= limit. Returns false when nothing
+  // more can be evicted (noeviction, or no candidate key): the caller answers -OOM.
+  bool EvictUntil(uint64_t limit, const std::function<uint64_t()>& used);
+
+  // LFU counter of an entry with decay applied (OBJECT FREQ), LRU idle seconds.
+  uint8_t LfuCounter(const Entry& e) const;
+  int64_t IdleSeconds(const Entry& e) const;
+  bool lfu() const { return lfu_; }
+
+  size_t TotalKeys() const;
+
+ private:
+  bool Expired(const Entry& e) const {
+    return e.expire_at_ms != kNoExpire && e.expire_at_ms <= clock_->NowMs();
+  }
+  void Touch(Entry& e);
+  void NotifyModified(int db, std::string_view key);
+  void TouchWatchedIfExists(int db, int exists_in);
+  // The best victim among samples of one database and its score (higher = evict first).
+  std::pair<Entry*, int64_t> EvictionCandidate(int db);
+
+  std::vector<std::unique_ptr<Database>> dbs_;
+  const Clock* clock_;
+  // Per database: key -> dirty flags of the clients watching it.
+  std::vector<StringMap<std::vector<bool*>>> watched_;
+  Stats stats_;
+  std::mt19937_64 rng_{0x5eed};
+  config::EvictionPolicy policy_ = config::EvictionPolicy::kNoEviction;
+  bool lfu_ = false;
+  int64_t lfu_log_factor_ = 10;
+  int64_t lfu_decay_time_ = 1;
+  int samples_ = 5;
+  int expire_db_ = 0;  // where the next active expiry cycle starts
+};
+
+}  // namespace rill::shard

@@ -1,0 +1,371 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+#include "shard/shard.h"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "core/check.h"
+#include "core/logging.h"
+#include "core/memory.h"
+#include "net/reply_builder.h"
+#include "shard/shard_set.h"
+
+namespace rill::shard {
+
+uint64_t ShardStats::instantaneous_ops() const {
+  uint64_t sum = 0;
+  for (uint64_t s : ops_samples) {
+    sum += s;
+  }
+  return sum / kSamples;
+}
+
+Shard::Shard(int id, ShardSet* set, RequestHandler* handler,
+             std::shared_ptr<const config::Config> cfg, const Clock* clock)
+    : id_(id),
+      set_(set),
+      handler_(handler),
+      config_(std::move(cfg)),
+      clock_(clock),
+      base_(event_base_new()),
+      keyspace_(static_cast<int>(config_->databases), clock),
+      command_stats_(handler->command_count()) {
+  RILL_CHECK(base_ != nullptr);
+  keyspace_.set_policy(*config_);
+  mailbox_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  RILL_CHECK(mailbox_fd_ >= 0);
+  mailbox_ev_ = event_new(base_, mailbox_fd_, EV_READ | EV_PERSIST, &Shard::MailboxCallback, this);
+  event_add(mailbox_ev_, nullptr);
+  cron_ev_ = evtimer_new(base_, &Shard::CronCallback, this);
+  reap_ev_ = event_new(base_, -1, 0, &Shard::ReapCallback, this);
+  unpause_ev_ = evtimer_new(base_, &Shard::UnpauseCallback, this);
+}
+
+Shard::~Shard() {
+  listeners_.clear();
+  for (auto& [id, c] : clients_) {
+    handler_->OnClientClose(*this, *c);
+  }
+  clients_.clear();
+  graveyard_.clear();
+  event_free(mailbox_ev_);
+  event_free(cron_ev_);
+  event_free(reap_ev_);
+  event_free(unpause_ev_);
+  close(mailbox_fd_);
+  event_base_free(base_);
+}
+
+Status Shard::Listen() {
+  const config::Config& cfg = *config_;
+  auto accept = [this](int fd, bool is_unix, std::string peer, std::string local) {
+    Accept(fd, is_unix, std::move(peer), std::move(local));
+  };
+  if (cfg.port != 0) {
+    int port = static_cast<int>(cfg.port);
+    for (const std::string& addr : cfg.bind) {
+      auto l = std::make_unique<net::Listener>(base_, accept);
+      Status s = l->OpenTcp(addr, port, static_cast<int>(cfg.tcp_backlog));
+      if (!s.ok()) {
+        if (!addr.empty() && addr[0] == '-') {
+          continue;  // optional address (Redis's "-::1" syntax)
+        }
+        return s;
+      }
+      listeners_.push_back(std::move(l));
+    }
+  }
+  if (!cfg.unixsocket.empty()) {
+    auto l = std::make_unique<net::Listener>(base_, accept);
+    if (Status s = l->OpenUnix(cfg.unixsocket, static_cast<int>(cfg.unixsocketperm),
+                               static_cast<int>(cfg.tcp_backlog));
+        !s.ok()) {
+      return s;
+    }
+    listeners_.push_back(std::move(l));
+  }
+  return Status::Ok();
+}
+
+int Shard::tcp_port() const {
+  for (const auto& l : listeners_) {
+    if (l->port() != 0) {
+      return l->port();
+    }
+  }
+  return 0;
+}
+
+void Shard::Start() {
+  thread_ = std::thread([this] {
+    memory::RegisterThread();
+    logging::SetThreadShard(id_);
+    ScheduleCron();
+    event_base_dispatch(base_);
+  });
+}
+
+void Shard::Stop() {
+  Post([this] { event_base_loopbreak(base_); });
+}
+
+void Shard::Join() {
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+void Shard::Post(std::function<void()> fn) {
+  {
+    std::lock_guard<std::mutex> lock(mailbox_mu_);
+    mailbox_.push_back(std::move(fn));
+  }
+  const uint64_t one = 1;
+  const ssize_t n = write(mailbox_fd_, &one, sizeof(one));
+  (void)n;  // a full eventfd counter still wakes the loop
+}
+
+void Shard::MailboxCallback(evutil_socket_t, short, void* arg) noexcept {
+  static_cast<Shard*>(arg)->DrainMailbox();
+}
+
+void Shard::DrainMailbox() {
+  uint64_t counter;
+  const ssize_t n = read(mailbox_fd_, &counter, sizeof(counter));
+  (void)n;
+  std::vector<std::function<void()>> batch;
+  {
+    std::lock_guard<std::mutex> lock(mailbox_mu_);
+    batch.swap(mailbox_);
+  }
+  for (auto& fn : batch) {
+    fn();
+  }
+}
+
+void Shard::SetConfig(std::shared_ptr<const config::Config> cfg) {
+  config_ = std::move(cfg);
+  keyspace_.set_policy(*config_);
+  slowlog_.Trim(static_cast<size_t>(config_->slowlog_max_len));
+  for (auto& [id, c] : clients_) {
+    ApplyConnectionLimits(*c->conn, c->authenticated);
+  }
+}
+
+void Shard::ApplyConnectionLimits(net::Connection& conn, bool authenticated) const {
+  net::ConnectionLimits& l = conn.limits();
+  l.parser.max_bulk_len = config_->proto_max_bulk_len;
+  l.parser.authenticated = authenticated;
+  l.max_query_buffer = config_->client_query_buffer_limit;
+}
+
+void Shard::Accept(int fd, bool is_unix, std::string peer, std::string local) {
+  stats_.total_connections_received++;
+  if (static_cast<int64_t>(clients_.size()) >= config_->maxclients) {
+    static constexpr char kMsg[] = "-ERR max number of clients reached\r\n";
+    const ssize_t n = write(fd, kMsg, sizeof(kMsg) - 1);
+    (void)n;
+    close(fd);
+    stats_.rejected_connections++;
+    return;
+  }
+  if (!is_unix) {
+    net::SetKeepAlive(fd, static_cast<int>(config_->tcp_keepalive));
+  }
+  auto c = std::make_unique<Client>();
+  c->id = set_->NextClientId();
+  c->authenticated = config_->requirepass.empty();
+  c->created_ms = c->last_interaction_ms = clock_->NowMs();
+  c->conn = std::make_unique<net::Connection>(base_, fd, this, &stats_.io, is_unix);
+  c->conn->set_user_data(c.get());
+  c->conn->set_addrs(std::move(peer), std::move(local));
+  ApplyConnectionLimits(*c->conn, c->authenticated);
+  net::Connection* conn = c->conn.get();
+  clients_.emplace(c->id, std::move(c));
+  conn->Start();
+}
+
+Client* Shard::FindClient(uint64_t id) {
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : it->second.get();
+}
+
+size_t Shard::pubsub_clients() const {
+  size_t n = 0;
+  for (const auto& [id, c] : clients_) {
+    n += c->subscriptions() > 0 ? 1 : 0;
+  }
+  return n;
+}
+
+bool Shard::OnRequest(net::Connection& conn, std::span<const std::string_view> args) {
+  Client& c = *static_cast<Client*>(conn.user_data());
+  c.last_interaction_ms = clock_->NowMs();
+  const bool done = handler_->OnRequest(*this, c, args);
+  if (!conn.closed() && conn.pending_output() > 0) {
+    CheckOutputLimit(c);
+  }
+  return done;
+}
+
+void Shard::OnProtocolError(net::Connection& conn, std::string_view error) {
+  Client& c = *static_cast<Client*>(conn.user_data());
+  if (error.find("query buffer") != std::string_view::npos) {
+    stats_.query_limit_disconnections++;
+  }
+  RILL_LOG(kVerbose, "Protocol error (%.*s) from client id=%llu addr=%s; closing it",
+           static_cast<int>(error.size()), error.data(), static_cast<unsigned long long>(c.id),
+           conn.peer_addr().c_str());
+  stats_.total_error_replies++;
+  error_stats_["ERR"]++;
+  net::ReplyBuilder rb(&conn.out(), c.resp);
+  rb.Error("ERR " + std::string(error));
+}
+
+void Shard::OnClose(net::Connection& conn) {
+  Client* c = static_cast<Client*>(conn.user_data());
+  handler_->OnClientClose(*this, *c);
+  auto it = clients_.find(c->id);
+  if (it == clients_.end()) {
+    return;
+  }
+  graveyard_.push_back(std::move(it->second));
+  clients_.erase(it);
+  event_active(reap_ev_, 0, 0);
+}
+
+void Shard::ReapCallback(evutil_socket_t, short, void* arg) noexcept {
+  static_cast<Shard*>(arg)->Reap();
+}
+
+void Shard::Reap() { graveyard_.clear(); }
+
+bool Shard::CheckOutputLimit(Client& c) {
+  const config::OutputBufferLimit& l =
+      c.subscriptions() > 0 ? config_->output_limit_pubsub : config_->output_limit_normal;
+  const int64_t pending = static_cast<int64_t>(c.conn->pending_output());
+  bool over = l.hard_bytes > 0 && pending > l.hard_bytes;
+  if (!over && l.soft_bytes > 0 && pending > l.soft_bytes) {
+    const int64_t now = clock_->NowMs();
+    if (c.soft_limit_since_ms == 0) {
+      c.soft_limit_since_ms = now;
+    }
+    over = now - c.soft_limit_since_ms >= l.soft_seconds * 1000;
+  } else if (!over) {
+    c.soft_limit_since_ms = 0;
+  }
+  if (!over) {
+    return true;
+  }
+  RILL_LOG(kWarning,
+           "Client id=%llu addr=%s closed for overcoming of output buffer limits (%lld bytes "
+           "pending); raise client-output-buffer-limit if this client is expected to lag",
+           static_cast<unsigned long long>(c.id), c.conn->peer_addr().c_str(),
+           static_cast<long long>(pending));
+  stats_.output_limit_disconnections++;
+  c.conn->Close();
+  return false;
+}
+
+void Shard::Pause(int64_t until_ms, bool write_only) {
+  // As in Redis, a new pause can only extend the time or widen the scope.
+  if (pause_until_ms_ > clock_->NowMs()) {
+    pause_write_only_ = pause_write_only_ && write_only;
+    pause_until_ms_ = std::max(pause_until_ms_, until_ms);
+  } else {
+    pause_write_only_ = write_only;
+    pause_until_ms_ = until_ms;
+  }
+  const int64_t left_ms = std::max<int64_t>(0, pause_until_ms_ - clock_->NowMs());
+  timeval tv{static_cast<time_t>(left_ms / 1000), static_cast<suseconds_t>(left_ms % 1000 * 1000)};
+  evtimer_add(unpause_ev_, &tv);
+}
+
+void Shard::UnpauseCallback(evutil_socket_t, short, void* arg) noexcept {
+  static_cast<Shard*>(arg)->Unpause();
+}
+
+void Shard::Unpause() {
+  pause_until_ms_ = 0;
+  evtimer_del(unpause_ev_);
+  // Release in arrival order. A client released here may be held again only by a new
+  // pause, which cannot start while this loop runs.
+  std::deque<uint64_t> held;
+  held.swap(held_);
+  for (uint64_t id : held) {
+    Client* c = FindClient(id);
+    if (c != nullptr && c->paused) {
+      c->paused = false;
+      c->conn->Resume();
+    }
+  }
+}
+
+bool Shard::MustHold(bool is_write) const {
+  if (pause_until_ms_ == 0 || pause_until_ms_ <= clock_->NowMs()) {
+    return false;
+  }
+  return !pause_write_only_ || is_write;
+}
+
+void Shard::Hold(Client& c) {
+  if (!c.paused) {
+    c.paused = true;
+    held_.push_back(c.id);
+  }
+}
+
+void Shard::CronCallback(evutil_socket_t, short, void* arg) noexcept {
+  Shard* s = static_cast<Shard*>(arg);
+  s->Cron();
+  s->ScheduleCron();
+}
+
+void Shard::ScheduleCron() {
+  const int64_t period_us = 1000000 / std::max<int64_t>(1, config_->hz);
+  timeval tv{static_cast<time_t>(period_us / 1000000),
+             static_cast<suseconds_t>(period_us % 1000000)};
+  evtimer_add(cron_ev_, &tv);
+}
+
+void Shard::Cron() {
+  cron_runs_++;
+  const int64_t now = clock_->NowMs();
+  // Active expiry may use a quarter of the cron period, as Redis's slow cycle does.
+  keyspace_.ActiveExpireCycle(250000 / std::max<int64_t>(1, config_->hz));
+
+  if (now - stats_.last_sample_ms >= 100) {
+    const uint64_t ops = stats_.total_commands_processed;
+    const int64_t dt = stats_.last_sample_ms == 0 ? 0 : now - stats_.last_sample_ms;
+    stats_.ops_samples[stats_.ops_sample_idx] =
+        dt > 0 ? (ops - stats_.last_sample_ops) * 1000 / static_cast<uint64_t>(dt) : 0;
+    stats_.ops_sample_idx = (stats_.ops_sample_idx + 1) % ShardStats::kSamples;
+    stats_.last_sample_ms = now;
+    stats_.last_sample_ops = ops;
+  }
+
+  // Idle timeouts (not for subscribers or held clients, as in Redis) and soft output
+  // limits of clients that receive pushes but send nothing.
+  std::vector<Client*> to_close;
+  for (auto& [id, c] : clients_) {
+    if (config_->timeout > 0 && c->subscriptions() == 0 && !c->paused && !c->monitor &&
+        now - c->last_interaction_ms > config_->timeout * 1000) {
+      to_close.push_back(c.get());
+    } else if (c->soft_limit_since_ms != 0) {
+      to_close.push_back(c.get());  // re-checked below; may still be within its grace
+    }
+  }
+  for (Client* c : to_close) {
+    if (c->conn->closed()) {
+      continue;
+    }
+    if (c->soft_limit_since_ms != 0) {
+      CheckOutputLimit(*c);
+    } else {
+      RILL_LOG(kVerbose, "Closing idle client id=%llu", static_cast<unsigned long long>(c->id));
+      c->conn->Close();
+    }
+  }
+}
+
+}  // namespace rill::shard

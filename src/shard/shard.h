@@ -1,0 +1,191 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+//
+// shard/shard.h: one event loop thread with its keyspace, its clients and its timers.
+//
+// A Shard owns a libevent event_base and runs it on its own thread. Everything it owns
+// (keyspace, clients, pub/sub registry, slow log, statistics) is touched only from that
+// thread. Other threads talk to it through Post(), a mutex-guarded mailbox that wakes the
+// loop through an eventfd; the mailbox is off the request path (config publication,
+// shutdown), so a lock-free queue can wait until shards post to each other (#5).
+//
+// The shard parses nothing and executes nothing itself: each request goes to the
+// RequestHandler (the command dispatcher, a higher layer). The shard's own jobs are:
+//  * accepting clients (listeners, maxclients, keepalive, per-connection limits);
+//  * the cron, `hz` times a second: active expiry, idle-client timeouts, soft output
+//    limits, the instantaneous-ops sample;
+//  * client-output-buffer-limit enforcement after replies and pushes;
+//  * CLIENT PAUSE: holding clients and releasing them in arrival order;
+//  * destroying closed clients outside their own callbacks.
+//
+// Threading: construct and Listen() on the main thread, then Start(); after that only the
+// shard's thread calls anything but Post() and Stop().
+#pragma once
+
+#include <event2/event.h>
+
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "config/config.h"
+#include "core/clock.h"
+#include "core/status.h"
+#include "net/connection.h"
+#include "net/listener.h"
+#include "observability/slowlog.h"
+#include "shard/client.h"
+#include "shard/keyspace.h"
+#include "shard/pubsub.h"
+
+namespace rill::shard {
+
+class Shard;
+class ShardSet;
+
+// Implemented by the command layer.
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+  // Runs one request. Returns false to hold it (CLIENT PAUSE): it runs again on release.
+  virtual bool OnRequest(Shard& shard, Client& client, std::span<const std::string_view> args) = 0;
+  // The client is going away: drop its subscriptions, watches, monitor registration.
+  virtual void OnClientClose(Shard& shard, Client& client) = 0;
+  // Per-command statistics slots the shard must keep (one per command-table entry).
+  virtual size_t command_count() const = 0;
+};
+
+struct CommandStat {
+  uint64_t calls = 0;
+  uint64_t usec = 0;
+  uint64_t rejected_calls = 0;
+  uint64_t failed_calls = 0;
+};
+
+struct ShardStats {
+  uint64_t total_connections_received = 0;
+  uint64_t total_commands_processed = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t output_limit_disconnections = 0;
+  uint64_t query_limit_disconnections = 0;
+  uint64_t dirty = 0;  // writes since start (no persistence yet: never reset)
+  uint64_t unexpected_error_replies = 0;
+  net::IoCounters io;
+  // Instantaneous ops/sec: samples of the command counter taken by the cron.
+  static constexpr int kSamples = 16;
+  uint64_t ops_samples[kSamples] = {};
+  int ops_sample_idx = 0;
+  int64_t last_sample_ms = 0;
+  uint64_t last_sample_ops = 0;
+  uint64_t instantaneous_ops() const;
+};
+
+class Shard final : public net::ConnectionHandler {
+ public:
+  Shard(int id, ShardSet* set, RequestHandler* handler, std::shared_ptr<const config::Config> cfg,
+        const Clock* clock);
+  ~Shard() override;
+  Shard(const Shard&) = delete;
+  Shard& operator=(const Shard&) = delete;
+
+  // Opens the TCP and unix listeners of the config. Main thread, before Start().
+  Status Listen();
+  void Start();
+  // Asks the loop to exit; Join() waits for it.
+  void Stop();
+  void Join();
+  // Runs fn on the shard's thread soon. Thread-safe.
+  void Post(std::function<void()> fn);
+
+  int id() const { return id_; }
+  ShardSet& set() { return *set_; }
+  const config::Config& config() const { return *config_; }
+  // Installs a new config snapshot. Shard thread.
+  void SetConfig(std::shared_ptr<const config::Config> cfg);
+  Keyspace& keyspace() { return keyspace_; }
+  PubSub& pubsub() { return pubsub_; }
+  observability::SlowLog& slowlog() { return slowlog_; }
+  ShardStats& stats() { return stats_; }
+  std::vector<CommandStat>& command_stats() { return command_stats_; }
+  std::map<std::string, uint64_t>& error_stats() { return error_stats_; }
+  const Clock& clock() const { return *clock_; }
+  event_base* base() { return base_; }
+  int tcp_port() const;
+
+  const std::map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
+  Client* FindClient(uint64_t id);
+  std::vector<Client*>& monitors() { return monitors_; }
+  size_t pubsub_clients() const;
+
+  // Enforces the output limit of c's class after data was appended to its buffer; closes
+  // it when over. Returns false if the client was closed.
+  bool CheckOutputLimit(Client& c);
+
+  // CLIENT PAUSE: until until_ms, hold all commands (write_only=false) or only writes.
+  void Pause(int64_t until_ms, bool write_only);
+  void Unpause();
+  // Whether a command with these properties must be held now.
+  bool MustHold(bool is_write) const;
+  void Hold(Client& c);
+  bool paused_write_only() const { return pause_write_only_; }
+  int64_t pause_until_ms() const { return pause_until_ms_; }
+
+  // net::ConnectionHandler
+  bool OnRequest(net::Connection& conn, std::span<const std::string_view> args) override;
+  void OnClose(net::Connection& conn) override;
+  void OnProtocolError(net::Connection& conn, std::string_view error) override;
+
+ private:
+  static void MailboxCallback(evutil_socket_t fd, short what, void* arg) noexcept;
+  static void CronCallback(evutil_socket_t fd, short what, void* arg) noexcept;
+  static void ReapCallback(evutil_socket_t fd, short what, void* arg) noexcept;
+  static void UnpauseCallback(evutil_socket_t fd, short what, void* arg) noexcept;
+  void Accept(int fd, bool is_unix, std::string peer, std::string local);
+  void DrainMailbox();
+  void Cron();
+  void ScheduleCron();
+  void Reap();
+  void ApplyConnectionLimits(net::Connection& conn, bool authenticated) const;
+
+  const int id_;
+  ShardSet* set_;
+  RequestHandler* handler_;
+  std::shared_ptr<const config::Config> config_;
+  const Clock* clock_;
+  event_base* base_;
+  std::thread thread_;
+
+  std::vector<std::unique_ptr<net::Listener>> listeners_;
+  std::map<uint64_t, std::unique_ptr<Client>> clients_;  // by id: CLIENT LIST order
+  std::vector<std::unique_ptr<Client>> graveyard_;       // closed, destroyed by Reap()
+  std::vector<Client*> monitors_;
+  std::deque<uint64_t> held_;  // client ids held by CLIENT PAUSE, in arrival order
+
+  Keyspace keyspace_;
+  PubSub pubsub_;
+  observability::SlowLog slowlog_;
+  ShardStats stats_;
+  std::vector<CommandStat> command_stats_;
+  std::map<std::string, uint64_t> error_stats_;  // error prefix -> count
+
+  int64_t pause_until_ms_ = 0;
+  bool pause_write_only_ = false;
+
+  std::mutex mailbox_mu_;
+  std::vector<std::function<void()>> mailbox_;
+  int mailbox_fd_ = -1;  // eventfd
+  event* mailbox_ev_ = nullptr;
+  event* cron_ev_ = nullptr;
+  event* reap_ev_ = nullptr;
+  event* unpause_ev_ = nullptr;
+  int64_t cron_runs_ = 0;
+};
+
+}  // namespace rill::shard
