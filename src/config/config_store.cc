@@ -155,7 +155,11 @@ Status ConfigStore::LoadTextLocked(std::string_view text, std::string_view origi
     if (words->size() < 2 || (words->size() != 2 && (def->flags & kMultiArg) == 0)) {
       return fail("wrong number of arguments for '" + name + "'");
     }
-    const std::string value = (def->flags & kMultiArg) ? JoinWords(*words, 1) : (*words)[1];
+    // A multi-word directive given as one quoted word ("normal 0 0 0", typical on the
+    // command line) is split by its setter, as Redis splits it.
+    const std::string value = (def->flags & kMultiArg) && words->size() > 2
+                                  ? JoinWords(*words, 1)
+                                  : (*words)[1];
     if (Status s = def->set(current_, value); !s.ok()) {
       return fail(s.message());
     }

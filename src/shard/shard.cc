@@ -59,7 +59,7 @@ Shard::~Shard() {
 Status Shard::Listen() {
   const config::Config& cfg = *config_;
   auto accept = [this](int fd, bool is_unix, std::string peer, std::string local) {
-    Accept(fd, is_unix, std::move(peer), std::move(local));
+    Adopt(fd, is_unix, std::move(peer), std::move(local));
   };
   if (cfg.port != 0) {
     int port = static_cast<int>(cfg.port);
@@ -159,7 +159,7 @@ void Shard::ApplyConnectionLimits(net::Connection& conn, bool authenticated) con
   l.max_query_buffer = config_->client_query_buffer_limit;
 }
 
-void Shard::Accept(int fd, bool is_unix, std::string peer, std::string local) {
+Client* Shard::Adopt(int fd, bool is_unix, std::string peer, std::string local) {
   stats_.total_connections_received++;
   if (static_cast<int64_t>(clients_.size()) >= config_->maxclients) {
     static constexpr char kMsg[] = "-ERR max number of clients reached\r\n";
@@ -167,7 +167,7 @@ void Shard::Accept(int fd, bool is_unix, std::string peer, std::string local) {
     (void)n;
     close(fd);
     stats_.rejected_connections++;
-    return;
+    return nullptr;
   }
   if (!is_unix) {
     net::SetKeepAlive(fd, static_cast<int>(config_->tcp_keepalive));
@@ -180,9 +180,10 @@ void Shard::Accept(int fd, bool is_unix, std::string peer, std::string local) {
   c->conn->set_user_data(c.get());
   c->conn->set_addrs(std::move(peer), std::move(local));
   ApplyConnectionLimits(*c->conn, c->authenticated);
-  net::Connection* conn = c->conn.get();
+  Client* client = c.get();
   clients_.emplace(c->id, std::move(c));
-  conn->Start();
+  client->conn->Start();
+  return client;
 }
 
 Client* Shard::FindClient(uint64_t id) {

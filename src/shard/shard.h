@@ -119,6 +119,9 @@ class Shard final : public net::ConnectionHandler {
   event_base* base() { return base_; }
   int tcp_port() const;
 
+  // Makes a client of an accepted socket (takes ownership of fd); nullptr when refused by
+  // maxclients (the socket then got Redis's error and was closed).
+  Client* Adopt(int fd, bool is_unix, std::string peer, std::string local);
   const std::map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
   Client* FindClient(uint64_t id);
   std::vector<Client*>& monitors() { return monitors_; }
@@ -147,7 +150,6 @@ class Shard final : public net::ConnectionHandler {
   static void CronCallback(evutil_socket_t fd, short what, void* arg) noexcept;
   static void ReapCallback(evutil_socket_t fd, short what, void* arg) noexcept;
   static void UnpauseCallback(evutil_socket_t fd, short what, void* arg) noexcept;
-  void Accept(int fd, bool is_unix, std::string peer, std::string local);
   void DrainMailbox();
   void Cron();
   void ScheduleCron();

@@ -1,0 +1,55 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+#include "net/reply_builder.h"
+
+#include <gtest/gtest.h>
+
+namespace rill::net {
+namespace {
+
+std::string Build(int resp, void (*fn)(ReplyBuilder&)) {
+  std::string out;
+  ReplyBuilder rb(&out, resp);
+  fn(rb);
+  return out;
+}
+
+TEST(ReplyBuilderTest, ScalarsInBothProtocols) {
+  auto scalars = [](ReplyBuilder& rb) {
+    rb.Ok();
+    rb.Integer(-5);
+    rb.Bulk("ab");
+    rb.Null();
+    rb.NullArray();
+    rb.Double(1.5);
+    rb.Bool(true);
+    rb.BigNumber("12345678901234567890");
+  };
+  EXPECT_EQ(Build(2, scalars), "+OK\r\n:-5\r\n$2\r\nab\r\n$-1\r\n*-1\r\n$3\r\n1.5\r\n:1\r\n"
+                               "$20\r\n12345678901234567890\r\n");
+  EXPECT_EQ(Build(3, scalars),
+            "+OK\r\n:-5\r\n$2\r\nab\r\n_\r\n_\r\n,1.5\r\n#t\r\n(12345678901234567890\r\n");
+}
+
+TEST(ReplyBuilderTest, AggregatesInBothProtocols) {
+  auto aggregates = [](ReplyBuilder& rb) {
+    rb.MapHeader(2);
+    rb.SetHeader(1);
+    rb.PushHeader(3);
+    rb.ArrayHeader(0);
+  };
+  EXPECT_EQ(Build(2, aggregates), "*4\r\n*1\r\n*3\r\n*0\r\n");
+  EXPECT_EQ(Build(3, aggregates), "%2\r\n~1\r\n>3\r\n*0\r\n");
+}
+
+TEST(ReplyBuilderTest, ErrorsStayOnOneLine) {
+  EXPECT_EQ(Build(2, [](ReplyBuilder& rb) { rb.Error("ERR bad\r\nthing"); }),
+            "-ERR bad  thing\r\n");
+}
+
+TEST(ReplyBuilderTest, VerbatimIsBulkInResp2) {
+  EXPECT_EQ(Build(2, [](ReplyBuilder& rb) { rb.Verbatim("hi"); }), "$2\r\nhi\r\n");
+  EXPECT_EQ(Build(3, [](ReplyBuilder& rb) { rb.Verbatim("hi"); }), "=6\r\ntxt:hi\r\n");
+}
+
+}  // namespace
+}  // namespace rill::net
