@@ -1,6 +1,9 @@
 // Copyright (c) 2026 The Rill authors. BSD-3-Clause.
 #include "cmd/command_docs.h"
 
+#include <algorithm>
+#include <map>
+
 #include "core/strings.h"
 
 namespace rill::cmd {
@@ -102,7 +105,9 @@ class SyntaxParser {
   }
 
  private:
-  std::string_view Peek() const { return pos_ < tokens_.size() ? tokens_[pos_] : ""; }
+  std::string_view Peek() const {
+    return pos_ < tokens_.size() ? std::string_view(tokens_[pos_]) : std::string_view();
+  }
 
   std::vector<DocArg> Sequence() {
     std::vector<DocArg> seq;
@@ -181,7 +186,8 @@ class SyntaxParser {
   }
 
   std::string NameOfGroup(size_t start) const {
-    std::string_view first = start < tokens_.size() ? tokens_[start] : "";
+    const std::string_view first =
+        start < tokens_.size() ? std::string_view(tokens_[start]) : std::string_view();
     return first.empty() ? "arg" : ToLower(first);
   }
 
@@ -233,7 +239,8 @@ std::vector<std::string_view> FlagNames(uint32_t f) {
       {kWrite, "write"},       {kReadOnly, "readonly"}, {kDenyOom, "denyoom"},
       {kAdmin, "admin"},       {kPubSub, "pubsub"},     {kNoScript, "noscript"},
       {kBlocking, "blocking"}, {kLoading, "loading"},   {kStale, "stale"},
-      {kSkipMonitor, "skip_monitor"}, {kFast, "fast"},  {kNoAuth, "no_auth"},
+      {kSkipMonitor, "skip_monitor"}, {kSkipSlowlog, "skip_slowlog"}, {kFast, "fast"},
+      {kNoAuth, "no_auth"},
       {kMayReplicate, "may_replicate"}, {kNoMulti, "no_multi"}, {kAllowBusy, "allow_busy"}};
   for (const auto& [bit, name] : kNames) {
     if (f & bit) {
@@ -243,18 +250,29 @@ std::vector<std::string_view> FlagNames(uint32_t f) {
   return out;
 }
 
-void ReplyKeySpecs(net::ReplyBuilder& rb, const CommandSpec& spec) {
-  if (spec.first_key <= 0) {
-    rb.ArrayHeader(0);
-    return;
+}  // namespace
+
+void ReplyFlagWords(net::ReplyBuilder& rb, std::string_view words) {
+  std::vector<std::string_view> w;
+  while (!words.empty()) {
+    const size_t sp = words.find(' ');
+    w.push_back(words.substr(0, sp));
+    words = sp == std::string_view::npos ? std::string_view() : words.substr(sp + 1);
   }
-  rb.ArrayHeader(1);
+  rb.SetHeader(static_cast<int64_t>(w.size()));
+  for (std::string_view x : w) {
+    rb.SimpleString(x);
+  }
+}
+
+namespace {
+
+// One key spec: `index` is where the search begins, `lastkey` is relative to it.
+void ReplyKeySpec(net::ReplyBuilder& rb, std::string_view flags, int index, int lastkey,
+                  int step) {
   rb.MapHeader(3);
   rb.Bulk("flags");
-  const bool write = (spec.flags & kWrite) != 0;
-  rb.SetHeader(2);
-  rb.SimpleString(write ? "RW" : "RO");
-  rb.SimpleString(write ? "UPDATE" : "ACCESS");
+  ReplyFlagWords(rb, flags);
   rb.Bulk("begin_search");
   rb.MapHeader(2);
   rb.Bulk("type");
@@ -262,7 +280,7 @@ void ReplyKeySpecs(net::ReplyBuilder& rb, const CommandSpec& spec) {
   rb.Bulk("spec");
   rb.MapHeader(1);
   rb.Bulk("index");
-  rb.Integer(spec.first_key);
+  rb.Integer(index);
   rb.Bulk("find_keys");
   rb.MapHeader(2);
   rb.Bulk("type");
@@ -270,14 +288,84 @@ void ReplyKeySpecs(net::ReplyBuilder& rb, const CommandSpec& spec) {
   rb.Bulk("spec");
   rb.MapHeader(3);
   rb.Bulk("lastkey");
-  rb.Integer(spec.last_key < 0 ? spec.last_key : spec.last_key - spec.first_key);
+  rb.Integer(lastkey);
   rb.Bulk("keystep");
-  rb.Integer(spec.key_step);
+  rb.Integer(step);
   rb.Bulk("limit");
   rb.Integer(0);
 }
 
+void ReplyKeySpecs(net::ReplyBuilder& rb, const CommandSpec& spec) {
+  if (spec.first_key <= 0) {
+    rb.ArrayHeader(0);
+    return;
+  }
+  const std::vector<std::string_view> flags = KeySpecFlags(spec);
+  if (flags.size() == 2) {  // source and destination, each its own spec (RENAME, COPY)
+    rb.ArrayHeader(2);
+    ReplyKeySpec(rb, flags[0], spec.first_key, 0, 1);
+    ReplyKeySpec(rb, flags[1], spec.first_key + 1, 0, 1);
+    return;
+  }
+  rb.ArrayHeader(1);
+  ReplyKeySpec(rb, flags[0], spec.first_key,
+               spec.last_key < 0 ? spec.last_key : spec.last_key - spec.first_key,
+               spec.key_step);
+}
+
 }  // namespace
+
+std::vector<std::string_view> KeySpecFlags(const CommandSpec& spec) {
+  // Redis 7.2's key-spec flags, by command. Kept here rather than in each family's rows
+  // because only COMMAND INFO and GETKEYSANDFLAGS read them.
+  static const std::map<std::string_view, std::vector<std::string_view>> kFlags = {
+      {"set", {"RW access update variable_flags"}},
+      {"setnx", {"OW insert"}},
+      {"setex", {"OW update"}},
+      {"psetex", {"OW update"}},
+      {"mset", {"OW update"}},
+      {"msetnx", {"OW insert"}},
+      {"getdel", {"RW access delete"}},
+      {"append", {"RW insert"}},
+      {"setrange", {"RW update"}},
+      {"del", {"RM delete"}},
+      {"unlink", {"RM delete"}},
+      {"expire", {"RW update"}},
+      {"pexpire", {"RW update"}},
+      {"expireat", {"RW update"}},
+      {"pexpireat", {"RW update"}},
+      {"persist", {"RW update"}},
+      {"rename", {"RW access delete", "OW update"}},
+      {"renamenx", {"RW access delete", "OW insert"}},
+      {"copy", {"RO access", "OW update"}},
+      {"exists", {"RO"}},
+      {"type", {"RO"}},
+      {"strlen", {"RO"}},
+      {"touch", {"RO"}},
+      {"watch", {"RO"}},
+      {"object|encoding", {"RO"}},
+      {"object|freq", {"RO"}},
+      {"object|idletime", {"RO"}},
+      {"object|refcount", {"RO"}},
+  };
+  auto it = kFlags.find(spec.name);
+  if (it != kFlags.end()) {
+    return it->second;
+  }
+  return {(spec.flags & kWrite) != 0 ? "RW access update" : "RO access"};
+}
+
+std::string_view KeyFlagsAt(const CommandSpec& spec, std::span<const std::string_view> args,
+                            size_t pos) {
+  if (spec.name == "set") {
+    // Redis's setGetKeys: without GET the old value is never read.
+    const bool get = std::any_of(args.begin() + 3, args.end(),
+                                 [](std::string_view a) { return EqualsIgnoreCase(a, "GET"); });
+    return get ? "RW access update" : "OW update";
+  }
+  const std::vector<std::string_view> flags = KeySpecFlags(spec);
+  return flags.size() == 2 && pos > static_cast<size_t>(spec.first_key) ? flags[1] : flags[0];
+}
 
 std::vector<DocArg> ParseSyntax(std::string_view syntax) {
   SyntaxParser p(syntax);

@@ -15,6 +15,7 @@
 // integer, unix-time, double or string).
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,14 @@ struct DocArg {
 };
 
 std::vector<DocArg> ParseSyntax(std::string_view syntax);
+
+// A set of status strings from space-separated words: "RO access" -> ~2 +RO +access.
+void ReplyFlagWords(net::ReplyBuilder& rb, std::string_view words);
+// Redis's key-spec flags of a command ("RW access update"), one entry per key spec.
+std::vector<std::string_view> KeySpecFlags(const CommandSpec& spec);
+// The flags of the key at args[pos] in a concrete request (COMMAND GETKEYSANDFLAGS).
+std::string_view KeyFlagsAt(const CommandSpec& spec, std::span<const std::string_view> args,
+                            size_t pos);
 
 void ReplyCommandInfo(net::ReplyBuilder& rb, const CommandSpec& spec);
 void ReplyCommandDocs(net::ReplyBuilder& rb, const CommandSpec& spec);

@@ -44,6 +44,9 @@ enum CommandFlags : uint32_t {
   kMayReplicate = 1u << 12,
   kNoMulti = 1u << 13,
   kAllowBusy = 1u << 14,
+  kSkipSlowlog = 1u << 15,
+  // Rill-internal, not reported by COMMAND: MONITOR shows "(redacted)" for the arguments.
+  kSensitiveArgs = 1u << 16,
 };
 
 struct CommandSpec {

@@ -236,6 +236,12 @@ std::string ClientInfoLine(const shard::Shard& shard, const Client& c, int64_t n
 
 std::string_view ClientType(const Client& c) { return c.subscriptions() > 0 ? "pubsub" : "normal"; }
 
+bool ValidClientType(std::string_view t) {
+  return EqualsIgnoreCase(t, "normal") || EqualsIgnoreCase(t, "pubsub") ||
+         EqualsIgnoreCase(t, "master") || EqualsIgnoreCase(t, "replica") ||
+         EqualsIgnoreCase(t, "slave");
+}
+
 void CmdClientId(CommandContext& ctx) { ctx.ReplyInt(static_cast<int64_t>(ctx.client().id)); }
 
 void CmdClientInfo(CommandContext& ctx) {
@@ -243,27 +249,24 @@ void CmdClientInfo(CommandContext& ctx) {
 }
 
 void CmdClientList(CommandContext& ctx) {
+  // Redis 7.2 takes one filter: TYPE <type>, or ID <id> [<id> ...].
   std::string_view type;
   std::vector<uint64_t> ids;
-  for (size_t i = 2; i < ctx.argc(); i++) {
-    if (EqualsIgnoreCase(ctx.arg(i), "TYPE") && i + 1 < ctx.argc()) {
-      type = ctx.arg(++i);
-      if (!EqualsIgnoreCase(type, "normal") && !EqualsIgnoreCase(type, "pubsub") &&
-          !EqualsIgnoreCase(type, "master") && !EqualsIgnoreCase(type, "replica") &&
-          !EqualsIgnoreCase(type, "slave")) {
-        return ctx.ReplyErrorLine("ERR Unknown client type '" + std::string(type) + "'");
-      }
-    } else if (EqualsIgnoreCase(ctx.arg(i), "ID") && i + 1 < ctx.argc()) {
-      for (i++; i < ctx.argc(); i++) {
-        const std::optional<int64_t> id = ParseInt64(ctx.arg(i));
-        if (!id || *id <= 0) {
-          return ctx.ReplyErrorLine("ERR Invalid client ID");
-        }
-        ids.push_back(static_cast<uint64_t>(*id));
-      }
-    } else {
-      return ctx.ReplySyntaxError();
+  if (ctx.argc() == 4 && EqualsIgnoreCase(ctx.arg(2), "TYPE")) {
+    type = ctx.arg(3);
+    if (!ValidClientType(type)) {
+      return ctx.ReplyErrorLine("ERR Unknown client type '" + std::string(type) + "'");
     }
+  } else if (ctx.argc() >= 4 && EqualsIgnoreCase(ctx.arg(2), "ID")) {
+    for (size_t i = 3; i < ctx.argc(); i++) {
+      const std::optional<int64_t> id = ParseInt64(ctx.arg(i));
+      if (!id || *id <= 0) {
+        return ctx.ReplyErrorLine("ERR Invalid client ID");
+      }
+      ids.push_back(static_cast<uint64_t>(*id));
+    }
+  } else if (ctx.argc() != 2) {
+    return ctx.ReplySyntaxError();
   }
   std::string out;
   const int64_t now = ctx.NowMs();
@@ -292,7 +295,6 @@ void CmdClientKill(CommandContext& ctx) {
   std::optional<uint64_t> want_id;
   std::string_view addr, laddr, type;
   bool skipme = true;
-  int64_t maxage = 0;
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     if (i + 1 >= ctx.argc()) {
       return ctx.ReplySyntaxError();
@@ -310,6 +312,9 @@ void CmdClientKill(CommandContext& ctx) {
     } else if (EqualsIgnoreCase(opt, "LADDR")) {
       laddr = val;
     } else if (EqualsIgnoreCase(opt, "TYPE")) {
+      if (!ValidClientType(val)) {
+        return ctx.ReplyErrorLine("ERR Unknown client type '" + std::string(val) + "'");
+      }
       type = val;
     } else if (EqualsIgnoreCase(opt, "USER")) {
       if (val != "default") {
@@ -323,25 +328,17 @@ void CmdClientKill(CommandContext& ctx) {
       } else {
         return ctx.ReplySyntaxError();
       }
-    } else if (EqualsIgnoreCase(opt, "MAXAGE")) {
-      const std::optional<int64_t> age = ParseInt64(val);
-      if (!age) {
-        return ctx.ReplySyntaxError();
-      }
-      maxage = *age;
     } else {
       return ctx.ReplySyntaxError();
     }
   }
   int64_t killed = 0;
-  const int64_t now = ctx.NowMs();
   for (const auto& [id, c] : ctx.shard().clients()) {
     if (c->conn->closed() || (want_id && *want_id != id) ||
         (!addr.empty() && c->conn->peer_addr() != addr) ||
         (!laddr.empty() && c->conn->local_addr() != laddr) ||
         (!type.empty() && !EqualsIgnoreCase(type, ClientType(*c))) ||
-        (skipme && c.get() == &ctx.client()) ||
-        (maxage > 0 && (now - c->created_ms) / 1000 < maxage)) {
+        (skipme && c.get() == &ctx.client())) {
       continue;
     }
     c->conn->CloseAfterReply();
@@ -441,7 +438,7 @@ void CmdClientHelp(CommandContext& ctx) {
       "INFO", "    Return information about the current client connection.",
       "KILL <ip:port>", "    Kill connection made from <ip:port>.",
       "KILL <option> <value> [<option> <value> [...]]",
-      "    Kill connections. Options are: ID, ADDR, LADDR, TYPE, USER, SKIPME, MAXAGE.",
+      "    Kill connections. Options are: ID, ADDR, LADDR, TYPE, USER, SKIPME.",
       "LIST [options ...]", "    Return information about client connections. Options:",
       "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "    * ID <client-id> [<client-id> ...]",
       "UNPAUSE", "    Stop the current client pause, resuming traffic.",
@@ -468,17 +465,19 @@ void RegisterConnectionFamily(CommandTable& t) {
   t.Add(conn({.name = "ping", .arity = -1, .flags = kFast, .acl = {"fast", "connection"},
               .since = "1.0.0", .summary = "Returns the server's liveliness response.",
               .complexity = "O(1)", .syntax = "[message]", .handler = CmdPing}));
-  t.Add(conn({.name = "echo", .arity = 2, .flags = kFast, .acl = {"fast", "connection"},
+  t.Add(conn({.name = "echo", .arity = 2, .flags = kFast | kLoading | kStale, .acl = {"fast", "connection"},
               .since = "1.0.0", .summary = "Returns the given string.", .complexity = "O(1)",
               .syntax = "message", .handler = CmdEcho}));
   t.Add(conn({.name = "auth", .arity = -2,
-              .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kSkipMonitor,
+              .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy |
+                       kSensitiveArgs,
               .acl = {"fast", "connection"}, .since = "1.0.0",
               .summary = "Authenticates the connection.",
               .complexity = "O(N) where N is the number of passwords defined for the user",
               .syntax = "[username] password", .handler = CmdAuth}));
   t.Add(conn({.name = "hello", .arity = -1,
-              .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kSkipMonitor,
+              .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy |
+                       kSensitiveArgs,
               .acl = {"fast", "connection"}, .since = "6.0.0",
               .summary = "Handshakes with the Redis server.", .complexity = "O(1)",
               .syntax = "[protover [AUTH username password] [SETNAME clientname]]",
@@ -492,7 +491,7 @@ void RegisterConnectionFamily(CommandTable& t) {
               .acl = {"fast", "connection"}, .since = "1.0.0",
               .summary = "Closes the connection.", .complexity = "O(1)", .handler = CmdQuit}));
   t.Add(conn({.name = "reset", .arity = 1,
-              .flags = kNoScript | kLoading | kStale | kFast | kNoAuth,
+              .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy,
               .acl = {"fast", "connection"}, .since = "6.2.0",
               .summary = "Resets the connection.", .complexity = "O(1)", .handler = CmdReset}));
 
@@ -517,7 +516,7 @@ void RegisterConnectionFamily(CommandTable& t) {
       "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]", CmdClientList, true);
   sub("kill", -3, kAdmin, "2.4.0", "Terminates open connections.",
       "ip:port|[ID client-id] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username] "
-      "[ADDR ip:port] [LADDR ip:port] [SKIPME YES|NO] [MAXAGE maxage]",
+      "[ADDR ip:port] [LADDR ip:port] [SKIPME YES|NO]",
       CmdClientKill, true);
   sub("setname", 3, 0, "2.6.9", "Sets the connection name.", "connection-name",
       CmdClientSetName);
@@ -534,6 +533,7 @@ void RegisterConnectionFamily(CommandTable& t) {
       "ON|OFF|SKIP", CmdClientReply);
   sub("help", 2, 0, "5.0.0", "Returns helpful text about the different subcommands.", "",
       CmdClientHelp);
+  client.subcommands.back().flags = kLoading | kStale;  // the one CLIENT subcommand scripts may run
   t.Add(std::move(client));
 }
 

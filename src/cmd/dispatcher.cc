@@ -132,6 +132,11 @@ bool Dispatcher::Admit(shard::Shard& shard, shard::Client& client, const Command
                "this context");
     return true;
   }
+  if (client.monitor && (spec.flags & (kWrite | kReadOnly | kMayReplicate)) != 0) {
+    // Redis treats a MONITOR client like a replica: it may not touch the keyspace.
+    Reject(shard, client, &spec, "ERR Replica can't interact with the keyspace");
+    return true;
+  }
   bool is_write = (spec.flags & (kWrite | kMayReplicate)) != 0;
   if (spec.name == "exec") {
     for (const auto& q : client.queued) {
@@ -169,6 +174,7 @@ bool Dispatcher::Admit(shard::Shard& shard, shard::Client& client, const Command
 
 void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
                          std::span<const std::string_view> args) {
+  client.last_command = spec.name;  // CLIENT LIST shows the running command as cmd=
   const int64_t start = MonotonicUs();
   CommandContext ctx(*this, shard, client, args, spec);
   spec.handler(ctx);
@@ -183,20 +189,19 @@ void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const Comma
   } else if ((spec.flags & kWrite) != 0) {
     st.dirty++;
   }
-  client.last_command = spec.name;
   const config::Config& cfg = shard.config();
-  if (spec.name != "exec") {
+  if ((spec.flags & kSkipSlowlog) == 0) {
     shard.slowlog().MaybeAdd(cfg.slowlog_log_slower_than,
                              static_cast<size_t>(cfg.slowlog_max_len), shard.clock().NowMs() / 1000,
                              took, args, client.conn->peer_addr(), client.name);
   }
   if (!shard.monitors().empty() && (spec.flags & (kAdmin | kSkipMonitor)) == 0) {
-    FeedMonitors(shard, client, args);
+    FeedMonitors(shard, client, spec, args);
   }
 }
 
 void Dispatcher::FeedMonitors(shard::Shard& shard, shard::Client& client,
-                              std::span<const std::string_view> args) {
+                              const CommandSpec& spec, std::span<const std::string_view> args) {
   const int64_t now_us = shard.clock().NowUs();
   char head[96];
   snprintf(head, sizeof(head), "+%lld.%06lld [%d ", static_cast<long long>(now_us / 1000000),
@@ -204,9 +209,10 @@ void Dispatcher::FeedMonitors(shard::Shard& shard, shard::Client& client,
   std::string line = head;
   line += client.conn->is_unix() ? "unix:" + shard.config().unixsocket : client.conn->peer_addr();
   line += "]";
-  for (std::string_view a : args) {
+  const bool redact = (spec.flags & kSensitiveArgs) != 0;  // AUTH and HELLO: no secrets
+  for (size_t i = 0; i < args.size(); i++) {
     line += ' ';
-    line += QuoteRepr(a);
+    line += redact && i > 0 ? "\"(redacted)\"" : QuoteRepr(args[i]);
   }
   line += "\r\n";
   const std::vector<shard::Client*> monitors = shard.monitors();  // closing one edits the list

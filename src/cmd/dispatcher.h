@@ -46,7 +46,7 @@ class Dispatcher final : public shard::RequestHandler {
              std::span<const std::string_view> args);
   void Reject(shard::Shard& shard, shard::Client& client, const CommandSpec* spec,
               std::string_view line);
-  void FeedMonitors(shard::Shard& shard, shard::Client& client,
+  void FeedMonitors(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
                     std::span<const std::string_view> args);
 
   CommandTable table_;

@@ -174,7 +174,10 @@ void CmdRenameNx(CommandContext& ctx) { Rename(ctx, true); }
 
 void CmdMove(CommandContext& ctx) {
   const std::optional<int64_t> db = ParseInt64(ctx.arg(2));
-  if (!db || *db < 0 || *db >= ctx.ks().databases()) {
+  if (!db) {
+    return ctx.ReplyError(ErrorCode::kNotInteger);
+  }
+  if (*db < 0 || *db >= ctx.ks().databases()) {
     return ctx.ReplyError(ErrorCode::kDbIndex);
   }
   if (*db == ctx.db()) {
@@ -215,7 +218,10 @@ void CmdCopy(CommandContext& ctx) {
       replace = true;
     } else if (EqualsIgnoreCase(ctx.arg(i), "DB") && i + 1 < ctx.argc()) {
       const std::optional<int64_t> db = ParseInt64(ctx.arg(++i));
-      if (!db || *db < 0 || *db >= ctx.ks().databases()) {
+      if (!db) {
+        return ctx.ReplyError(ErrorCode::kNotInteger);
+      }
+      if (*db < 0 || *db >= ctx.ks().databases()) {
         return ctx.ReplyError(ErrorCode::kDbIndex);
       }
       dst_db = static_cast<int>(*db);

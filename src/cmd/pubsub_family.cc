@@ -78,7 +78,8 @@ void CmdPublish(CommandContext& ctx) {
 
 void CmdPubSubChannels(CommandContext& ctx) {
   if (ctx.argc() > 3) {
-    return ctx.ReplyWrongArity();
+    return ctx.ReplyErrorLine("ERR unknown subcommand or wrong number of arguments for '" +
+                              std::string(ctx.arg(1)) + "'. Try PUBSUB HELP.");
   }
   const std::vector<std::string> chans =
       ctx.shard().pubsub().Channels(ctx.argc() == 3 ? ctx.arg(2) : "");
@@ -148,7 +149,7 @@ void RegisterPubSubFamily(CommandTable& t) {
             .complexity = "O(N) where N is the number of patterns to unsubscribe.",
             .syntax = "[pattern [pattern ...]]", .handler = CmdPUnsubscribe}));
   t.Add(ps({.name = "publish", .arity = 3,
-            .flags = kPubSub | kLoading | kStale | kFast | kMayReplicate,
+            .flags = kPubSub | kLoading | kStale | kFast,
             .acl = {"pubsub", "fast"}, .since = "2.0.0",
             .summary = "Posts a message to a channel.",
             .complexity = "O(N+M) where N is the number of clients subscribed to the receiving "

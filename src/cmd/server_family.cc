@@ -78,15 +78,24 @@ void CmdRole(CommandContext& ctx) {
 }
 
 void CmdShutdown(CommandContext& ctx) {
+  bool save = false, nosave = false, abort = false;
   for (size_t i = 1; i < ctx.argc(); i++) {
     const std::string_view o = ctx.arg(i);
     if (EqualsIgnoreCase(o, "ABORT")) {
-      return ctx.ReplyErrorLine("ERR No shutdown in progress.");
-    }
-    if (!EqualsIgnoreCase(o, "NOSAVE") && !EqualsIgnoreCase(o, "SAVE") &&
-        !EqualsIgnoreCase(o, "NOW") && !EqualsIgnoreCase(o, "FORCE")) {
+      abort = true;
+    } else if (EqualsIgnoreCase(o, "NOSAVE")) {
+      nosave = true;
+    } else if (EqualsIgnoreCase(o, "SAVE")) {
+      save = true;
+    } else if (!EqualsIgnoreCase(o, "NOW") && !EqualsIgnoreCase(o, "FORCE")) {
       return ctx.ReplySyntaxError();
     }
+  }
+  if ((abort && ctx.argc() > 2) || (save && nosave)) {
+    return ctx.ReplySyntaxError();
+  }
+  if (abort) {
+    return ctx.ReplyErrorLine("ERR No shutdown in progress.");
   }
   RILL_LOG(kWarning, "User requested shutdown...");
   // As in Redis, a successful SHUTDOWN sends no reply: the connection just closes.
@@ -95,6 +104,9 @@ void CmdShutdown(CommandContext& ctx) {
 
 void CmdMonitor(CommandContext& ctx) {
   shard::Client& c = ctx.client();
+  if (c.in_exec) {
+    return ctx.ReplyErrorLine("ERR MONITOR isn't allowed for DENY BLOCKING client");
+  }
   if (!c.monitor) {
     c.monitor = true;
     ctx.shard().monitors().push_back(&c);
@@ -385,9 +397,6 @@ void CmdCommandList(CommandContext& ctx) {
                      [&](std::string_view a) { return EqualsIgnoreCase(a, aclcat); })) {
       continue;
     }
-    if (pattern.empty() && aclcat.empty() && c->name.find('|') != std::string::npos) {
-      continue;  // the plain list has top-level commands only
-    }
     names.push_back(c->name);
   }
   ctx.reply().ArrayHeader(static_cast<int64_t>(names.size()));
@@ -413,7 +422,7 @@ void CmdCommandInfo(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.argc(); i++) {
     const CommandSpec* c = FindByFullName(ctx.dispatcher().table(), ctx.arg(i));
     if (c == nullptr) {
-      ctx.reply().NullArray();
+      ctx.ReplyNull();
     } else {
       ReplyCommandInfo(ctx.reply(), *c);
     }
@@ -461,10 +470,7 @@ void CmdCommandGetKeys(CommandContext& ctx) {
     if (with_flags) {
       ctx.reply().ArrayHeader(2);
       ctx.ReplyBulk(args[k]);
-      ctx.reply().SetHeader(2);
-      const bool write = (c->flags & kWrite) != 0;
-      ctx.reply().SimpleString(write ? "RW" : "RO");
-      ctx.reply().SimpleString(write ? "UPDATE" : "ACCESS");
+      ReplyFlagWords(ctx.reply(), KeyFlagsAt(*c, args, k));
     } else {
       ctx.ReplyBulk(args[k]);
     }
@@ -538,7 +544,7 @@ void RegisterServerFamily(CommandTable& t) {
   t.Add(server({.name = "time", .arity = 1, .flags = kLoading | kStale | kFast,
                 .acl = {"fast"}, .since = "2.6.0", .summary = "Returns the server time.",
                 .complexity = "O(1)", .handler = CmdTime}));
-  t.Add(server({.name = "role", .arity = 1, .flags = kLoading | kStale | kFast,
+  t.Add(server({.name = "role", .arity = 1, .flags = kNoScript | kLoading | kStale | kFast,
                 .acl = {"admin", "fast", "dangerous"}, .since = "2.8.12",
                 .summary = "Returns the replication role.", .complexity = "O(1)",
                 .handler = CmdRole}));
@@ -551,7 +557,7 @@ void RegisterServerFamily(CommandTable& t) {
                               "databases when saving data, otherwise O(1)",
                 .syntax = "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]", .handler = CmdShutdown}));
   t.Add(server({.name = "monitor", .arity = 1,
-                .flags = kAdmin | kNoScript | kLoading | kStale | kNoMulti,
+                .flags = kAdmin | kNoScript | kLoading | kStale,
                 .acl = {"admin", "slow", "dangerous"}, .since = "1.0.0",
                 .summary = "Listens for all requests received by the server in real-time.",
                 .handler = CmdMonitor}));

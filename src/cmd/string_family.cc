@@ -312,8 +312,7 @@ void IncrBy(CommandContext& ctx, int64_t by) {
   if (e == nullptr) {
     ctx.ks().Add(ctx.db(), key, Value::String(std::move(text)));
   } else {
-    e->value.str = std::move(text);  // in place: the TTL stays, as in Redis
-    e->value.encoding = StringEncoding::kInt;
+    shard::ReplaceValue(e->value, Value::String(std::move(text)));  // the TTL stays, as in Redis
     ctx.ks().MarkModified(ctx.db(), key);
   }
   ctx.ReplyInt(next);
@@ -348,7 +347,7 @@ std::optional<long double> ParseLongDouble(std::string_view s) {
   char* end = nullptr;
   errno = 0;
   const long double v = strtold(buf.c_str(), &end);
-  if (end != buf.c_str() + buf.size() || std::isnan(v) || errno == ERANGE) {
+  if (end != buf.c_str() + buf.size() || std::isnan(v) || (errno == ERANGE && !std::isinf(v))) {
     return std::nullopt;
   }
   return v;
@@ -372,7 +371,7 @@ std::string FormatLongDouble(long double v) {
 
 void CmdIncrByFloat(CommandContext& ctx) {
   const std::optional<long double> by = ParseLongDouble(ctx.arg(2));
-  if (!by || std::isinf(*by)) {
+  if (!by) {
     return ctx.ReplyError(ErrorCode::kNotFloat);
   }
   const std::string_view key = ctx.arg(1);
@@ -397,7 +396,7 @@ void CmdIncrByFloat(CommandContext& ctx) {
   if (e == nullptr) {
     ctx.ks().Add(ctx.db(), key, Value::String(std::move(text)));
   } else {
-    e->value = Value::String(std::move(text));
+    shard::ReplaceValue(e->value, Value::String(std::move(text)));
     ctx.ks().MarkModified(ctx.db(), key);
   }
 }

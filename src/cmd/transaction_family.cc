@@ -53,6 +53,7 @@ void CmdExec(CommandContext& ctx) {
   std::vector<std::vector<std::string>> queued = std::move(c.queued);
   EndMulti(ctx);
   ctx.reply().ArrayHeader(static_cast<int64_t>(queued.size()));
+  c.in_exec = true;
   std::vector<std::string_view> args;
   for (const std::vector<std::string>& q : queued) {
     args.assign(q.begin(), q.end());
@@ -64,9 +65,10 @@ void CmdExec(CommandContext& ctx) {
     }
     ctx.dispatcher().Execute(ctx.shard(), c, *spec, args);
     if (c.conn->closed()) {
-      return;
+      break;
     }
   }
+  c.in_exec = false;
 }
 
 void CmdWatch(CommandContext& ctx) {
@@ -99,7 +101,7 @@ void RegisterTransactionFamily(CommandTable& t) {
   t.Add({.name = "multi", .arity = 1, .flags = flags, .acl = {"fast", "transaction"},
          .group = "transactions", .since = "1.2.0", .summary = "Starts a transaction.",
          .complexity = "O(1)", .handler = CmdMulti});
-  t.Add({.name = "exec", .arity = 1, .flags = kNoScript | kLoading | kStale | kSkipMonitor,
+  t.Add({.name = "exec", .arity = 1, .flags = kNoScript | kLoading | kStale | kSkipSlowlog,
          .acl = {"slow", "transaction"}, .group = "transactions", .since = "1.2.0",
          .summary = "Executes all commands in a transaction.",
          .complexity = "Depends on commands in the transaction", .handler = CmdExec});

@@ -17,15 +17,16 @@
 
 namespace rill::config {
 
+// In Redis's order, which its error text for a bad value lists.
 enum class EvictionPolicy : int {
-  kNoEviction,
-  kAllKeysLru,
   kVolatileLru,
-  kAllKeysLfu,
   kVolatileLfu,
-  kAllKeysRandom,
   kVolatileRandom,
   kVolatileTtl,
+  kAllKeysLru,
+  kAllKeysLfu,
+  kAllKeysRandom,
+  kNoEviction,
 };
 
 enum class DebugCommand : int { kNo, kYes, kLocal };

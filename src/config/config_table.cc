@@ -146,6 +146,14 @@ ConfigDef Bind() {
     if (!addrs || addrs->empty() || addrs->size() > 16) {
       return Invalid("Too many bind addresses specified.");
     }
+    for (const std::string& a : *addrs) {
+      const bool bad_char = std::any_of(a.begin(), a.end(), [](char ch) {
+        return !isprint(static_cast<unsigned char>(ch)) || ch == ' ' || ch == '"' || ch == '\'';
+      });
+      if (a.empty() || bad_char) {
+        return Invalid("Invalid bind address '" + a + "'");
+      }
+    }
     c.bind = std::move(*addrs);
     return Status::Ok();
   };
@@ -247,6 +255,18 @@ ConfigDef OutputBufferLimits() {
   return d;
 }
 
+// Redis clamps some values instead of refusing them (hz: 0 means 1, 1000 means 500).
+ConfigDef Clamped(ConfigDef d, int64_t Config::*field, int64_t lo, int64_t hi) {
+  d.set = [set = std::move(d.set), field, lo, hi](Config& c, std::string_view text) {
+    Status s = set(c, text);
+    if (s.ok()) {
+      c.*field = std::clamp(c.*field, lo, hi);
+    }
+    return s;
+  };
+  return d;
+}
+
 ConfigDef WithApply(ConfigDef d, Status (*apply)(const Config&)) {
   d.apply = apply;
   return d;
@@ -293,8 +313,9 @@ std::vector<ConfigDef> BuildTable() {
                      "File to append the log to; empty logs to standard output."));
   t.push_back(Int("databases", &Config::databases, 16, 1, kIntMax, kImmutable,
                   "Number of numbered databases SELECT can choose from."));
-  t.push_back(Int("hz", &Config::hz, 10, 1, 500, kMutable,
-                  "Background task runs per second: active expiry, client timeouts."));
+  t.push_back(Clamped(Int("hz", &Config::hz, 10, 0, kIntMax, kMutable,
+                          "Background task runs per second (clamped to 1..500, as in Redis)."),
+                      &Config::hz, 1, 500));
   t.push_back(WithApply(String("dir", &Config::dir, "./", kMutable,
                                "Working directory; files the server writes go here."),
                         ApplyDir));
@@ -311,8 +332,8 @@ std::vector<ConfigDef> BuildTable() {
   t.push_back(Memory("maxmemory", &Config::maxmemory, "0", 0, kLongMax, kMutable,
                      "Memory limit in bytes for data; 0 = no limit."));
   t.push_back(Enum("maxmemory-policy", &Config::maxmemory_policy,
-                   {"noeviction", "allkeys-lru", "volatile-lru", "allkeys-lfu", "volatile-lfu",
-                    "allkeys-random", "volatile-random", "volatile-ttl"},
+                   {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+                    "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"},
                    EvictionPolicy::kNoEviction, kMutable,
                    "What happens at maxmemory: refuse writes, or which keys to evict."));
   t.push_back(Int("maxmemory-samples", &Config::maxmemory_samples, 5, 1, 64, kMutable,

@@ -124,7 +124,9 @@ int Main(const std::vector<std::string>& args) {
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
-  RILL_LOG(kWarning, "Received %s scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  if (!shards.shutdown_requested()) {
+    RILL_LOG(kWarning, "Received %s scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  }
   for (int i = 0; i < shards.size(); i++) {
     shards.shard(i).Stop();
   }

@@ -45,6 +45,7 @@ struct Client {
   StringSet channels;
   StringSet patterns;
   bool monitor = false;
+  bool in_exec = false;  // running the commands of EXEC
   ReplyMode reply_mode = ReplyMode::kOn;
   bool no_evict = false;
   bool paused = false;  // held by CLIENT PAUSE; its request runs again on unpause

@@ -25,6 +25,11 @@ Value Value::String(std::string s) {
   return v;
 }
 
+void ReplaceValue(Value& dst, Value&& src) {
+  Value old = std::move(dst);  // steals dst's buffer, freed when `old` goes out of scope
+  dst = std::move(src);
+}
+
 // --- Database ---
 
 size_t Database::IndexHash::operator()(uint32_t s) const {
@@ -74,7 +79,10 @@ void Database::Erase(Entry* e) {
   index_.erase(e->slot);
   ClearExpire(e);
   const uint32_t s = e->slot;
-  *e = Entry();  // frees the key and value now
+  // Move out, then reset: assigning Entry() alone would keep the strings' heap buffers
+  // (libstdc++ move-assignment from a short string reuses the destination's buffer).
+  Entry dead = std::move(*e);
+  *e = Entry();
   free_.push_back(s);
 }
 
@@ -297,7 +305,7 @@ Entry* Keyspace::Set(int db, std::string_view key, Value value, bool keep_ttl) {
   if (e == nullptr) {
     return Add(db, key, std::move(value));
   }
-  e->value = std::move(value);
+  ReplaceValue(e->value, std::move(value));
   if (!keep_ttl) {
     dbs_[db]->ClearExpire(e);
   }

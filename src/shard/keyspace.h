@@ -56,6 +56,11 @@ struct Value {
   static Value String(std::string s);
 };
 
+// Replaces dst with src and frees dst's old memory. Use this, not `dst = std::move(src)`:
+// libstdc++ keeps a string's heap buffer when a short string is move-assigned into it, so
+// overwriting an 8 MB value with "x" would otherwise keep the 8 MB.
+void ReplaceValue(Value& dst, Value&& src);
+
 constexpr int64_t kNoExpire = -1;
 constexpr uint32_t kNoPos = UINT32_MAX;
 

@@ -20,6 +20,9 @@ void ShardSet::PublishConfig(Shard* current) {
   }
 }
 
-void ShardSet::RequestShutdown() { kill(getpid(), SIGTERM); }
+void ShardSet::RequestShutdown() {
+  shutdown_requested_.store(true);
+  kill(getpid(), SIGTERM);
+}
 
 }  // namespace rill::shard

@@ -42,12 +42,14 @@ class ShardSet {
   void PublishConfig(Shard* current);
   // Makes the main thread begin a graceful shutdown (as SIGTERM does).
   void RequestShutdown();
+  bool shutdown_requested() const { return shutdown_requested_.load(); }
 
  private:
   config::ConfigStore* store_;
   ServerInfo info_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::atomic<uint64_t> next_client_id_{1};
+  std::atomic<bool> shutdown_requested_{false};  // by SHUTDOWN, not by a signal
 };
 
 }  // namespace rill::shard

@@ -84,7 +84,7 @@ TEST(ConnectionFamilyTest, ClientNamesAndInfo) {
   const std::string info = h.Run({"CLIENT", "INFO"});
   EXPECT_NE(info.find("name=worker-1 "), std::string::npos) << info;
   EXPECT_NE(info.find("lib-name=redis-py "), std::string::npos) << info;
-  EXPECT_NE(info.find("cmd=client|setinfo "), std::string::npos) << info;
+  EXPECT_NE(info.find("cmd=client|info "), std::string::npos) << info;  // the running one
   EXPECT_EQ(h.Run({"CLIENT", "ID"}), ":" + std::to_string(h.client(0).id) + "\r\n");
   EXPECT_EQ(h.Run({"CLIENT", "NOPE"}), "-ERR unknown subcommand 'NOPE'. Try CLIENT HELP.\r\n");
 }
@@ -98,6 +98,9 @@ TEST(ConnectionFamilyTest, ClientListFiltersAndKill) {
   const std::string pubsub = h.Run({"CLIENT", "LIST", "TYPE", "pubsub"});
   EXPECT_NE(pubsub.find("flags=P"), std::string::npos);
   EXPECT_EQ(h.Run({"CLIENT", "LIST", "TYPE", "bogus"}), "-ERR Unknown client type 'bogus'\r\n");
+  EXPECT_EQ(h.Run({"CLIENT", "LIST", "TYPE", "normal", "ID", "1"}), "-ERR syntax error\r\n");
+  EXPECT_EQ(h.Run({"CLIENT", "KILL", "TYPE", "bogus"}), "-ERR Unknown client type 'bogus'\r\n");
+  EXPECT_EQ(h.Run({"CLIENT", "KILL", "MAXAGE", "1"}), "-ERR syntax error\r\n");
   EXPECT_EQ(h.Run({"CLIENT", "KILL", "ID", std::to_string(h.client(other).id)}), ":1\r\n");
   EXPECT_TRUE(h.client(other).conn->closing());
   EXPECT_EQ(h.Run({"CLIENT", "KILL", "ID", std::to_string(h.client(0).id)}), ":0\r\n");  // SKIPME

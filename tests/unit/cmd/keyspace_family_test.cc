@@ -80,6 +80,7 @@ TEST_F(KeyspaceFamilyTest, MoveSelectSwapDb) {
   h_.Run({"SET", "k", "v"});
   EXPECT_EQ(h_.Run({"MOVE", "k", "0"}), "-ERR source and destination objects are the same\r\n");
   EXPECT_EQ(h_.Run({"MOVE", "k", "16"}), "-ERR DB index is out of range\r\n");
+  EXPECT_EQ(h_.Run({"MOVE", "k", "abc"}), "-ERR value is not an integer or out of range\r\n");
   EXPECT_EQ(h_.Run({"MOVE", "k", "1"}), ":1\r\n");
   EXPECT_EQ(h_.Run({"EXISTS", "k"}), ":0\r\n");
   EXPECT_EQ(h_.Run({"SELECT", "1"}), "+OK\r\n");

@@ -105,7 +105,8 @@ TEST_F(StringFamilyTest, IncrByFloatFormatsLikeRedis) {
   EXPECT_EQ(h_.Run({"SET", "e", "5.0e3"}), "+OK\r\n");
   EXPECT_EQ(h_.Run({"INCRBYFLOAT", "e", "2.0e2"}), "$4\r\n5200\r\n");
   EXPECT_EQ(h_.Run({"INCRBYFLOAT", "f", "abc"}), "-ERR value is not a valid float\r\n");
-  EXPECT_EQ(h_.Run({"INCRBYFLOAT", "f", "inf"}), "-ERR value is not a valid float\r\n");
+  EXPECT_EQ(h_.Run({"INCRBYFLOAT", "f", "inf"}),
+            "-ERR increment would produce NaN or Infinity\r\n");
 }
 
 TEST_F(StringFamilyTest, AppendStrlenRanges) {

@@ -45,8 +45,9 @@ TEST_F(TransactionTest, NestingAndForbiddenCommands) {
   h_.Run({"MULTI"});
   EXPECT_EQ(h_.Run({"MULTI"}), "-ERR MULTI calls can not be nested\r\n");
   EXPECT_EQ(h_.Run({"WATCH", "x"}), "-ERR WATCH inside MULTI is not allowed\r\n");
-  EXPECT_EQ(h_.Run({"MONITOR"}), "-ERR Command not allowed inside a transaction\r\n");
-  EXPECT_EQ(h_.Run({"DISCARD"}), "+OK\r\n");
+  EXPECT_EQ(h_.Run({"MONITOR"}), "+QUEUED\r\n");
+  EXPECT_EQ(h_.Run({"EXEC"}), "*1\r\n-ERR MONITOR isn't allowed for DENY BLOCKING client\r\n");
+  EXPECT_FALSE(h_.client(0).monitor);
 }
 
 TEST_F(TransactionTest, WatchedKeyChangedByAnotherClientAbortsExec) {

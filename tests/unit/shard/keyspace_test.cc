@@ -5,6 +5,8 @@
 
 #include <set>
 
+#include "core/memory.h"
+
 namespace rill::shard {
 namespace {
 
@@ -38,6 +40,19 @@ TEST_F(KeyspaceTest, SetFindDelete) {
   EXPECT_EQ(ks_.db(0).size(), 0u);
   EXPECT_EQ(ks_.stats().keyspace_hits, 2u);
   EXPECT_EQ(ks_.stats().keyspace_misses, 1u);
+}
+
+// Regression: libstdc++'s move-assignment of a short string into a long one keeps the long
+// one's buffer, so deleted or overwritten big values used to stay allocated.
+TEST_F(KeyspaceTest, DeletingOrOverwritingABigValueFreesIt) {
+  const uint64_t before = memory::UsedMemory();
+  Put("big", std::string(8 << 20, 'x'));
+  EXPECT_GE(memory::UsedMemory(), before + (8 << 20));
+  Put("big", "small");
+  EXPECT_LT(memory::UsedMemory(), before + (1 << 20));
+  Put("big", std::string(8 << 20, 'y'));
+  EXPECT_TRUE(ks_.Delete(0, "big"));
+  EXPECT_LT(memory::UsedMemory(), before + (1 << 20));
 }
 
 TEST_F(KeyspaceTest, StringEncodingFollowsRedis) {
@@ -91,12 +106,13 @@ TEST_F(KeyspaceTest, ScanReturnsEveryKeyPresentThroughout) {
   int round = 0;
   do {
     cursor = ks_.db(0).Scan(cursor, 100, [&](Entry& e) { seen.insert(e.key); });
-    // Churn between calls: other keys come and go, the index grows and rehashes.
-    for (int j = 0; j < 200; j++) {
-      Put("t" + std::to_string(round * 200 + j), "v");
+    // Churn between calls: other keys come and go (reusing freed slots), and the index
+    // grows by 20 keys a round, so it rehashes several times during the walk.
+    for (int j = 0; j < 120; j++) {
+      Put("t" + std::to_string(round * 120 + j), "v");
     }
     for (int j = 0; j < 100; j++) {
-      ks_.Delete(0, "t" + std::to_string(round * 200 + j));
+      ks_.Delete(0, "t" + std::to_string(round * 120 + j));
     }
     round++;
   } while (cursor != 0);
@@ -196,15 +212,15 @@ TEST_F(KeyspaceTest, VolatileTtlEvictsTheNearestExpiry) {
 TEST_F(KeyspaceTest, LfuCounterGrowsWithHitsAndDecaysWithTime) {
   UsePolicy(config::EvictionPolicy::kAllKeysLfu);
   Put("hot", "v");
-  const uint8_t start = ks_.LfuCounter(*ks_.FindWrite(0, "hot"));
+  const uint8_t start = ks_.LfuCounter(*ks_.Peek(0, "hot"));
   EXPECT_EQ(start, 5);  // new keys start at Redis's LFU_INIT_VAL
   for (int i = 0; i < 1000; i++) {
     ks_.FindRead(0, "hot");
   }
-  const uint8_t hot = ks_.LfuCounter(*ks_.FindWrite(0, "hot"));
+  const uint8_t hot = ks_.LfuCounter(*ks_.Peek(0, "hot"));
   EXPECT_GT(hot, start);
   clock_.AdvanceMs(3 * 60000);
-  EXPECT_EQ(ks_.LfuCounter(*ks_.FindWrite(0, "hot")), hot - 3);
+  EXPECT_EQ(ks_.LfuCounter(*ks_.Peek(0, "hot")), hot - 3);
 }
 
 }  // namespace
