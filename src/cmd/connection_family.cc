@@ -449,10 +449,7 @@ void CmdClientHelp(CommandContext& ctx) {
       "NO-EVICT (ON|OFF)", "    Protect current client connection from eviction.",
       "HELP", "    Print this help.",
   };
-  ctx.reply().ArrayHeader(std::size(kLines));
-  for (std::string_view l : kLines) {
-    ctx.reply().SimpleString(l);
-  }
+  ReplyHelp(ctx, kLines);
 }
 
 }  // namespace

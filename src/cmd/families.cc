@@ -24,6 +24,13 @@ std::optional<int64_t> IntArg(CommandContext& ctx, size_t i) {
   return v;
 }
 
+void ReplyHelp(CommandContext& ctx, std::span<const std::string_view> lines) {
+  ctx.reply().ArrayHeader(static_cast<int64_t>(lines.size()));
+  for (std::string_view l : lines) {
+    ctx.reply().SimpleString(l);
+  }
+}
+
 std::optional<int> DbArg(CommandContext& ctx, size_t i) {
   const std::optional<int64_t> v = ParseInt64(ctx.arg(i));
   if (!v) {

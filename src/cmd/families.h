@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "cmd/command_context.h"
@@ -26,6 +27,8 @@ CommandTable BuildCommandTable();
 // Argument i as an integer; on failure replies "value is not an integer or out of range"
 // and returns nullopt.
 std::optional<int64_t> IntArg(CommandContext& ctx, size_t i);
+// A HELP reply: one status line per entry.
+void ReplyHelp(CommandContext& ctx, std::span<const std::string_view> lines);
 // Argument i as a database index; on failure replies the matching Redis error.
 std::optional<int> DbArg(CommandContext& ctx, size_t i);
 

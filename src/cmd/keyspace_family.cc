@@ -409,10 +409,7 @@ void CmdObjectHelp(CommandContext& ctx) {
       "HELP",
       "    Print this help.",
   };
-  ctx.reply().ArrayHeader(std::size(kLines));
-  for (std::string_view l : kLines) {
-    ctx.reply().SimpleString(l);
-  }
+  ReplyHelp(ctx, kLines);
 }
 
 }  // namespace

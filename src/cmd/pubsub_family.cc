@@ -114,10 +114,7 @@ void CmdPubSubHelp(CommandContext& ctx) {
       "HELP",
       "    Print this help.",
   };
-  ctx.reply().ArrayHeader(std::size(kLines));
-  for (std::string_view l : kLines) {
-    ctx.reply().SimpleString(l);
-  }
+  ReplyHelp(ctx, kLines);
 }
 
 }  // namespace

@@ -19,13 +19,6 @@
 namespace rill::cmd {
 namespace {
 
-void ReplyHelp(CommandContext& ctx, std::span<const std::string_view> lines) {
-  ctx.reply().ArrayHeader(static_cast<int64_t>(lines.size()));
-  for (std::string_view l : lines) {
-    ctx.reply().SimpleString(l);
-  }
-}
-
 void CmdInfo(CommandContext& ctx) {
   std::vector<std::string_view> sections(ctx.args().begin() + 1, ctx.args().end());
   ctx.reply().Verbatim(BuildInfo(ctx, sections));

@@ -25,6 +25,20 @@ std::string ConfQuote(std::string_view v) {
 
 std::vector<std::string> One(std::string v) { return {std::move(v)}; }
 
+// Stores v in field when within [min, max]; otherwise Redis's bounds error.
+Status SetBounded(Config& c, int64_t Config::*field, std::optional<int64_t> v, int64_t min,
+                  int64_t max, const char* unparsable) {
+  if (!v) {
+    return Invalid(unparsable);
+  }
+  if (*v < min || *v > max) {
+    return Invalid("argument must be between " + std::to_string(min) + " and " +
+                   std::to_string(max) + " inclusive");
+  }
+  c.*field = *v;
+  return Status::Ok();
+}
+
 ConfigDef Int(std::string_view name, int64_t Config::*field, int64_t def, int64_t min, int64_t max,
               unsigned flags, std::string_view doc) {
   ConfigDef d;
@@ -32,17 +46,9 @@ ConfigDef Int(std::string_view name, int64_t Config::*field, int64_t def, int64_
   d.default_value = std::to_string(def);
   d.flags = flags;
   d.doc = doc;
-  d.set = [field, min, max](Config& c, std::string_view text) -> Status {
-    const std::optional<int64_t> v = ParseInt64(text);
-    if (!v) {
-      return Invalid("argument couldn't be parsed into an integer");
-    }
-    if (*v < min || *v > max) {
-      return Invalid("argument must be between " + std::to_string(min) + " and " +
-                     std::to_string(max) + " inclusive");
-    }
-    c.*field = *v;
-    return Status::Ok();
+  d.set = [field, min, max](Config& c, std::string_view text) {
+    return SetBounded(c, field, ParseInt64(text), min, max,
+                      "argument couldn't be parsed into an integer");
   };
   d.get = [field](const Config& c) { return std::to_string(c.*field); };
   d.rewrite = [field](const Config& c) { return One(std::to_string(c.*field)); };
@@ -58,17 +64,8 @@ ConfigDef Memory(std::string_view name, int64_t Config::*field, std::string defa
   d.default_value = std::move(default_text);
   d.flags = flags;
   d.doc = doc;
-  d.set = [field, min, max](Config& c, std::string_view text) -> Status {
-    const std::optional<int64_t> v = ParseMemory(text);
-    if (!v) {
-      return Invalid("argument must be a memory value");
-    }
-    if (*v < min || *v > max) {
-      return Invalid("argument must be between " + std::to_string(min) + " and " +
-                     std::to_string(max) + " inclusive");
-    }
-    c.*field = *v;
-    return Status::Ok();
+  d.set = [field, min, max](Config& c, std::string_view text) {
+    return SetBounded(c, field, ParseMemory(text), min, max, "argument must be a memory value");
   };
   d.get = [field](const Config& c) { return std::to_string(c.*field); };
   d.rewrite = [field](const Config& c) {

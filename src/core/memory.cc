@@ -12,6 +12,20 @@
 #include <jemalloc/jemalloc.h>
 #endif
 
+// Sanitizer builds replace malloc; their allocator keeps its own exact count.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define RILL_SANITIZER_ALLOCATOR 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define RILL_SANITIZER_ALLOCATOR 1
+#endif
+#endif
+#ifdef RILL_SANITIZER_ALLOCATOR
+// From the sanitizer runtime (sanitizer/allocator_interface.h, which GCC does not install).
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
+extern "C" size_t __sanitizer_get_heap_size();
+#endif
+
 namespace rill::memory {
 namespace {
 
@@ -90,6 +104,11 @@ AllocatorStats ReadStats() {
   s.active = ReadCounter("stats.active");
   s.resident = ReadCounter("stats.resident");
   s.mapped = ReadCounter("stats.mapped");
+#elif defined(RILL_SANITIZER_ALLOCATOR)
+  s.allocated = __sanitizer_get_current_allocated_bytes();
+  s.active = s.allocated;
+  s.resident = __sanitizer_get_heap_size();
+  s.mapped = s.resident;
 #else
   const struct mallinfo2 mi = mallinfo2();
   s.allocated = mi.uordblks + mi.hblkhd;

@@ -8,8 +8,8 @@
 // that jemalloc keeps current. Every thread that allocates registers its counters once with
 // RegisterThread(). The sum over all threads is exact even when one thread frees what
 // another allocated. The other figures (resident, fragmentation) refresh jemalloc's stats
-// epoch and are for INFO only. Sanitizer builds use libc malloc; there the figures come
-// from mallinfo2(), which is slower but correct.
+// epoch and are for INFO only. Sanitizer builds count with the sanitizer's allocator;
+// a plain libc build (RILL_MALLOC=libc) uses mallinfo2(), slower but correct.
 #pragma once
 
 #include <cstdint>

@@ -4,8 +4,10 @@
 #include <event2/event.h>
 #include <limits.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -49,6 +51,26 @@ void Usage() {
           "       ./rill-server conf/rill.conf\n"
           "       ./rill-server --port 7777\n"
           "       ./rill-server conf/rill.conf --port 7000 --dir /tmp/x --loglevel verbose\n");
+}
+
+// Raises the open-files limit to fit maxclients plus the server's own descriptors, as
+// Redis's adjustOpenFilesLimit does, and says so when the hard limit is too low.
+void AdjustOpenFilesLimit(int64_t maxclients) {
+  constexpr rlim_t kReserved = 32;  // listeners, log, eventfds, pidfile
+  const rlim_t want = static_cast<rlim_t>(maxclients) + kReserved;
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= want) {
+    return;
+  }
+  const rlim_t target = std::min(want, lim.rlim_max);
+  lim.rlim_cur = target;
+  if (setrlimit(RLIMIT_NOFILE, &lim) != 0 || target < want) {
+    RILL_LOG(kWarning,
+             "You requested maxclients of %lld requiring at least %llu max file descriptors, "
+             "but the limit is %llu; raise it with 'ulimit -n' or lower maxclients",
+             static_cast<long long>(maxclients), static_cast<unsigned long long>(want),
+             static_cast<unsigned long long>(target));
+  }
 }
 
 bool WritePidFile(const std::string& path) {
@@ -100,6 +122,7 @@ int Main(const std::vector<std::string>& args) {
                        "specify a config file use rill-server /path/to/rill.conf");
   }
 
+  AdjustOpenFilesLimit(cfg->maxclients);
   shard::ServerInfo info;
   info.run_id = RandomHex(40);
   info.executable = ExecutablePath(args[0]);
