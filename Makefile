@@ -49,6 +49,7 @@ bench: build
 	@cmake --build $(BUILD) -j $(JOBS)
 	./$(BUILD)/tests/bench/rill_bench
 	./utils/bench/compare.sh --server ./$(BUILD)/rill-server
+	./utils/bench/cpu-per-request.sh --server ./$(BUILD)/rill-server
 
 compat: build
 	cd $(BUILD) && ctest --output-on-failure -L compat

@@ -1,6 +1,8 @@
 // Copyright (c) 2026 The Rill authors. BSD-3-Clause.
 #include "cmd/command_table.h"
 
+#include <atomic>
+
 #include "core/check.h"
 #include "core/strings.h"
 
@@ -22,6 +24,8 @@ void CommandTable::Add(CommandSpec spec) {
 }
 
 void CommandTable::Finish() {
+  static std::atomic<uint64_t> next_id{1};
+  id_ = next_id.fetch_add(1);
   all_.clear();
   for (CommandSpec& c : commands_) {
     c.index = all_.size();
@@ -34,15 +38,30 @@ void CommandTable::Finish() {
 }
 
 const CommandSpec* CommandTable::Find(std::string_view name) const {
+  // Clients repeat themselves (a pipeline of GETs, a consumer looping on XREADGROUP): the
+  // last command this thread found is checked first, which skips hashing the name.
+  // Keyed by the table's id, which is never reused, so a destroyed table's entry can
+  // never match again.
+  thread_local uint64_t last_table = 0;
+  thread_local const CommandSpec* last = nullptr;
+  if (id_ != 0 && last_table == id_ && EqualsIgnoreCase(last->name, name)) {
+    return last;
+  }
   char buf[64];
   if (name.size() >= sizeof(buf)) {
     return nullptr;
   }
   for (size_t i = 0; i < name.size(); i++) {
-    buf[i] = static_cast<char>(tolower(static_cast<unsigned char>(name[i])));
+    const char c = name[i];
+    buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;  // ASCII, no locale
   }
   auto it = by_name_.find(std::string_view(buf, name.size()));
-  return it == by_name_.end() ? nullptr : &commands_[it->second];
+  if (it == by_name_.end()) {
+    return nullptr;
+  }
+  last_table = id_;
+  last = &commands_[it->second];
+  return last;
 }
 
 const CommandSpec* CommandTable::FindSub(const CommandSpec& parent, std::string_view name) {

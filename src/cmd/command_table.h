@@ -74,7 +74,8 @@ struct CommandSpec {
 class CommandTable {
  public:
   void Add(CommandSpec spec);
-  // Assigns statistics indexes; call once after the last Add().
+  // Assigns statistics indexes and enables the lookup cache; call once after the last
+  // Add(), on the table's final object (commands must not move afterwards).
   void Finish();
 
   // Case-insensitive lookup of a top-level command.
@@ -90,6 +91,7 @@ class CommandTable {
   std::vector<CommandSpec> commands_;
   StringMap<size_t> by_name_;
   std::vector<const CommandSpec*> all_;
+  uint64_t id_ = 0;  // set by Finish(), unique in the process; 0 = no lookup cache
 };
 
 // Key positions of a request, by the spec's first/last/step (COMMAND GETKEYS).

@@ -226,7 +226,7 @@ std::string ClientInfoLine(const shard::Shard& shard, const Client& c, int64_t n
   s += " tot-mem=" + std::to_string(sizeof(Client) + sizeof(net::Connection) +
                                     c.conn->query_buffer_capacity() + c.conn->output_capacity());
   s += c.conn->pending_output() > 0 ? " events=rw" : " events=r";
-  s += " cmd=" + c.last_command;
+  s += " cmd=" + std::string(c.last_command);
   s += " user=default redir=-1";
   s += " resp=" + std::to_string(c.resp);
   s += " lib-name=" + c.lib_name;

@@ -175,13 +175,13 @@ bool Dispatcher::Admit(shard::Shard& shard, shard::Client& client, const Command
 void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
                          std::span<const std::string_view> args) {
   client.last_command = spec.name;  // CLIENT LIST shows the running command as cmd=
-  const int64_t start = MonotonicUs();
+  const int64_t start = TickCount();
   CommandContext ctx(*this, shard, client, args, spec);
   spec.handler(ctx);
-  const int64_t took = MonotonicUs() - start;
+  const int64_t took = TickCount() - start;  // ticks; converted only when reported
   shard::CommandStat& cs = shard.command_stats()[spec.index];
   cs.calls++;
-  cs.usec += static_cast<uint64_t>(took);
+  cs.ticks += static_cast<uint64_t>(took);
   shard::ShardStats& st = shard.stats();
   st.total_commands_processed++;
   if (ctx.failed()) {
@@ -190,10 +190,11 @@ void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const Comma
     st.dirty++;
   }
   const config::Config& cfg = shard.config();
-  if ((spec.flags & kSkipSlowlog) == 0) {
+  if ((spec.flags & kSkipSlowlog) == 0 && cfg.slowlog_log_slower_than >= 0 &&
+      took >= shard.slowlog_threshold_ticks()) {
     shard.slowlog().MaybeAdd(cfg.slowlog_log_slower_than,
                              static_cast<size_t>(cfg.slowlog_max_len), shard.clock().NowMs() / 1000,
-                             took, args, client.conn->peer_addr(), client.name);
+                             TicksToUs(took), args, client.conn->peer_addr(), client.name);
   }
   if (!shard.monitors().empty() && (spec.flags & (kAdmin | kSkipMonitor)) == 0) {
     FeedMonitors(shard, client, spec, args);

@@ -217,11 +217,12 @@ void CommandStats(CommandContext& ctx, std::string& out) {
     if (s.calls == 0 && s.rejected_calls == 0 && s.failed_calls == 0) {
       continue;
     }
+    const uint64_t usec = static_cast<uint64_t>(TicksToUs(static_cast<int64_t>(s.ticks)));
     Line(out,
          "cmdstat_%s:calls=%" PRIu64 ",usec=%" PRIu64
          ",usec_per_call=%.2f,rejected_calls=%" PRIu64 ",failed_calls=%" PRIu64,
-         all[i]->name.c_str(), s.calls, s.usec,
-         s.calls ? static_cast<double>(s.usec) / static_cast<double>(s.calls) : 0.0,
+         all[i]->name.c_str(), s.calls, usec,
+         s.calls ? static_cast<double>(usec) / static_cast<double>(s.calls) : 0.0,
          s.rejected_calls, s.failed_calls);
   }
 }

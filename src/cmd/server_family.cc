@@ -303,6 +303,7 @@ void CmdDebug(CommandContext& ctx) {
       return ctx.ReplyError(ErrorCode::kNotFloat);
     }
     usleep(static_cast<useconds_t>(*secs * 1e6));  // blocks the loop: that is the point
+    ctx.shard().RefreshClock();
     return ctx.ReplyOk();
   }
   if (sub == "log" && ctx.argc() == 3) {

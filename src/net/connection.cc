@@ -84,6 +84,7 @@ void Connection::OnReadable() {
     return;
   }
   counters_->input_bytes += static_cast<uint64_t>(n);
+  handler_->OnReadBatch();
   if (in_len_ == 0) {
     const size_t used = ProcessRequests(t_read_buf, static_cast<size_t>(n));
     if (fd_ >= 0 && used < static_cast<size_t>(n)) {

@@ -49,6 +49,8 @@ class ConnectionHandler {
   virtual void OnClose(Connection& conn) = 0;
   // A protocol error was found; the reply is sent and the connection closes after it.
   virtual void OnProtocolError(Connection& conn, std::string_view error) = 0;
+  // Bytes arrived and a batch of requests is about to run.
+  virtual void OnReadBatch() {}
 };
 
 struct IoCounters {

@@ -33,7 +33,9 @@ struct Client {
   std::string lib_ver;
   int64_t created_ms = 0;           // Unix ms of the connect
   int64_t last_interaction_ms = 0;  // Unix ms of the last request or reply
-  std::string last_command = "NULL";  // lower-case name, for CLIENT LIST cmd=
+  // Lower-case name of the last command, for CLIENT LIST cmd=; borrows the command table,
+  // which lives as long as the process.
+  std::string_view last_command = "NULL";
 
   // MULTI/EXEC: commands queued after MULTI, copied out of the read buffer.
   bool in_multi = false;

@@ -28,10 +28,11 @@ Shard::Shard(int id, ShardSet* set, RequestHandler* handler,
       config_(std::move(cfg)),
       clock_(clock),
       base_(event_base_new()),
-      keyspace_(static_cast<int>(config_->databases), clock),
+      keyspace_(static_cast<int>(config_->databases), &clock_),
       command_stats_(handler->command_count()) {
   RILL_CHECK(base_ != nullptr);
   keyspace_.set_policy(*config_);
+  slowlog_threshold_ticks_ = UsToTicks(std::max<int64_t>(0, config_->slowlog_log_slower_than));
   mailbox_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   RILL_CHECK(mailbox_fd_ >= 0);
   mailbox_ev_ = event_new(base_, mailbox_fd_, EV_READ | EV_PERSIST, &Shard::MailboxCallback, this);
@@ -130,6 +131,7 @@ void Shard::MailboxCallback(evutil_socket_t, short, void* arg) noexcept {
 }
 
 void Shard::DrainMailbox() {
+  clock_.Refresh();
   uint64_t counter;
   const ssize_t n = read(mailbox_fd_, &counter, sizeof(counter));
   (void)n;
@@ -147,6 +149,7 @@ void Shard::SetConfig(std::shared_ptr<const config::Config> cfg) {
   config_ = std::move(cfg);
   keyspace_.set_policy(*config_);
   slowlog_.Trim(static_cast<size_t>(config_->slowlog_max_len));
+  slowlog_threshold_ticks_ = UsToTicks(std::max<int64_t>(0, config_->slowlog_log_slower_than));
   for (auto& [id, c] : clients_) {
     ApplyConnectionLimits(*c->conn, c->authenticated);
   }
@@ -160,6 +163,7 @@ void Shard::ApplyConnectionLimits(net::Connection& conn, bool authenticated) con
 }
 
 Client* Shard::Adopt(int fd, bool is_unix, std::string peer, std::string local) {
+  clock_.Refresh();
   stats_.total_connections_received++;
   if (static_cast<int64_t>(clients_.size()) >= config_->maxclients) {
     static constexpr char kMsg[] = "-ERR max number of clients reached\r\n";
@@ -175,7 +179,7 @@ Client* Shard::Adopt(int fd, bool is_unix, std::string peer, std::string local) 
   auto c = std::make_unique<Client>();
   c->id = set_->NextClientId();
   c->authenticated = config_->requirepass.empty();
-  c->created_ms = c->last_interaction_ms = clock_->NowMs();
+  c->created_ms = c->last_interaction_ms = clock_.NowMs();
   c->conn = std::make_unique<net::Connection>(base_, fd, this, &stats_.io, is_unix);
   c->conn->set_user_data(c.get());
   c->conn->set_addrs(std::move(peer), std::move(local));
@@ -201,9 +205,11 @@ size_t Shard::pubsub_clients() const {
 
 bool Shard::OnRequest(net::Connection& conn, std::span<const std::string_view> args) {
   Client& c = *static_cast<Client*>(conn.user_data());
-  c.last_interaction_ms = clock_->NowMs();
+  c.last_interaction_ms = clock_.NowMs();
   const bool done = handler_->OnRequest(*this, c, args);
-  if (!conn.closed() && conn.pending_output() > 0) {
+  const config::OutputBufferLimit& l =
+      c.subscriptions() > 0 ? config_->output_limit_pubsub : config_->output_limit_normal;
+  if ((l.hard_bytes > 0 || l.soft_bytes > 0) && !conn.closed() && conn.pending_output() > 0) {
     CheckOutputLimit(c);
   }
   return done;
@@ -247,7 +253,7 @@ bool Shard::CheckOutputLimit(Client& c) {
   const int64_t pending = static_cast<int64_t>(c.conn->pending_output());
   bool over = l.hard_bytes > 0 && pending > l.hard_bytes;
   if (!over && l.soft_bytes > 0 && pending > l.soft_bytes) {
-    const int64_t now = clock_->NowMs();
+    const int64_t now = clock_.NowMs();
     if (c.soft_limit_since_ms == 0) {
       c.soft_limit_since_ms = now;
     }
@@ -270,19 +276,20 @@ bool Shard::CheckOutputLimit(Client& c) {
 
 void Shard::Pause(int64_t until_ms, bool write_only) {
   // As in Redis, a new pause can only extend the time or widen the scope.
-  if (pause_until_ms_ > clock_->NowMs()) {
+  if (pause_until_ms_ > clock_.NowMs()) {
     pause_write_only_ = pause_write_only_ && write_only;
     pause_until_ms_ = std::max(pause_until_ms_, until_ms);
   } else {
     pause_write_only_ = write_only;
     pause_until_ms_ = until_ms;
   }
-  const int64_t left_ms = std::max<int64_t>(0, pause_until_ms_ - clock_->NowMs());
+  const int64_t left_ms = std::max<int64_t>(0, pause_until_ms_ - clock_.NowMs());
   timeval tv{static_cast<time_t>(left_ms / 1000), static_cast<suseconds_t>(left_ms % 1000 * 1000)};
   evtimer_add(unpause_ev_, &tv);
 }
 
 void Shard::UnpauseCallback(evutil_socket_t, short, void* arg) noexcept {
+  static_cast<Shard*>(arg)->clock_.Refresh();
   static_cast<Shard*>(arg)->Unpause();
 }
 
@@ -303,7 +310,7 @@ void Shard::Unpause() {
 }
 
 bool Shard::MustHold(bool is_write) const {
-  if (pause_until_ms_ == 0 || pause_until_ms_ <= clock_->NowMs()) {
+  if (pause_until_ms_ == 0 || pause_until_ms_ <= clock_.NowMs()) {
     return false;
   }
   return !pause_write_only_ || is_write;
@@ -330,8 +337,9 @@ void Shard::ScheduleCron() {
 }
 
 void Shard::Cron() {
+  clock_.Refresh();
   cron_runs_++;
-  const int64_t now = clock_->NowMs();
+  const int64_t now = clock_.NowMs();
   // Active expiry may use a quarter of the cron period, as Redis's slow cycle does.
   keyspace_.ActiveExpireCycle(250000 / std::max<int64_t>(1, config_->hz));
 

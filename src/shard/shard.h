@@ -63,7 +63,7 @@ class RequestHandler {
 
 struct CommandStat {
   uint64_t calls = 0;
-  uint64_t usec = 0;
+  uint64_t ticks = 0;  // time spent, in TickCount() units; INFO converts to microseconds
   uint64_t rejected_calls = 0;
   uint64_t failed_calls = 0;
 };
@@ -112,10 +112,14 @@ class Shard final : public net::ConnectionHandler {
   Keyspace& keyspace() { return keyspace_; }
   PubSub& pubsub() { return pubsub_; }
   observability::SlowLog& slowlog() { return slowlog_; }
+  // slowlog-log-slower-than in TickCount() units, so the per-command check is a compare.
+  int64_t slowlog_threshold_ticks() const { return slowlog_threshold_ticks_; }
   ShardStats& stats() { return stats_; }
   std::vector<CommandStat>& command_stats() { return command_stats_; }
   std::map<std::string, uint64_t>& error_stats() { return error_stats_; }
-  const Clock& clock() const { return *clock_; }
+  const Clock& clock() const { return clock_; }
+  // Re-reads the time; the shard does it before each batch of requests and each timer.
+  void RefreshClock() { clock_.Refresh(); }
   event_base* base() { return base_; }
   int tcp_port() const;
 
@@ -144,6 +148,7 @@ class Shard final : public net::ConnectionHandler {
   bool OnRequest(net::Connection& conn, std::span<const std::string_view> args) override;
   void OnClose(net::Connection& conn) override;
   void OnProtocolError(net::Connection& conn, std::string_view error) override;
+  void OnReadBatch() override { clock_.Refresh(); }
 
  private:
   static void MailboxCallback(evutil_socket_t fd, short what, void* arg) noexcept;
@@ -160,7 +165,7 @@ class Shard final : public net::ConnectionHandler {
   ShardSet* set_;
   RequestHandler* handler_;
   std::shared_ptr<const config::Config> config_;
-  const Clock* clock_;
+  CachedClock clock_;  // what everything on this shard reads; see core/clock.h
   event_base* base_;
   std::thread thread_;
 
@@ -177,6 +182,7 @@ class Shard final : public net::ConnectionHandler {
   std::vector<CommandStat> command_stats_;
   std::map<std::string, uint64_t> error_stats_;  // error prefix -> count
 
+  int64_t slowlog_threshold_ticks_ = 0;
   int64_t pause_until_ms_ = 0;
   bool pause_write_only_ = false;
 

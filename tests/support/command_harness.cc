@@ -38,6 +38,7 @@ size_t CommandHarness::NewClient() {
 std::string CommandHarness::Run(const std::vector<std::string>& args, size_t client) {
   std::vector<std::string_view> views(args.begin(), args.end());
   shard::Client& c = *clients_[client];
+  shard_->RefreshClock();  // as the shard does before each batch read from a socket
   const bool done = shard_->OnRequest(*c.conn, views);
   std::string out = Take(client);
   return done ? out : out + "<held>";
