@@ -30,10 +30,25 @@ std::string GuessType(std::string_view name) {
   if (name.find("unix-time") != std::string_view::npos) {
     return "unix-time";
   }
-  static constexpr std::string_view kIntegers[] = {
-      "seconds", "milliseconds", "timeout", "count", "offset", "start", "end", "index",
-      "index1", "index2", "db", "destination-db", "decrement", "cursor", "numkeys", "client-id",
-      "maxage", "protover", "number-of-replicas"};
+  static constexpr std::string_view kIntegers[] = {"seconds",
+                                                   "milliseconds",
+                                                   "timeout",
+                                                   "count",
+                                                   "offset",
+                                                   "start",
+                                                   "end",
+                                                   "index",
+                                                   "index1",
+                                                   "index2",
+                                                   "db",
+                                                   "destination-db",
+                                                   "decrement",
+                                                   "cursor",
+                                                   "numkeys",
+                                                   "client-id",
+                                                   "maxage",
+                                                   "protover",
+                                                   "number-of-replicas"};
   for (std::string_view n : kIntegers) {
     if (name == n) {
       return "integer";
@@ -236,12 +251,22 @@ void ReplyDocArg(net::ReplyBuilder& rb, const DocArg& a) {
 std::vector<std::string_view> FlagNames(uint32_t f) {
   std::vector<std::string_view> out;
   static constexpr std::pair<uint32_t, std::string_view> kNames[] = {
-      {kWrite, "write"},       {kReadOnly, "readonly"}, {kDenyOom, "denyoom"},
-      {kAdmin, "admin"},       {kPubSub, "pubsub"},     {kNoScript, "noscript"},
-      {kBlocking, "blocking"}, {kLoading, "loading"},   {kStale, "stale"},
-      {kSkipMonitor, "skip_monitor"}, {kSkipSlowlog, "skip_slowlog"}, {kFast, "fast"},
+      {kWrite, "write"},
+      {kReadOnly, "readonly"},
+      {kDenyOom, "denyoom"},
+      {kAdmin, "admin"},
+      {kPubSub, "pubsub"},
+      {kNoScript, "noscript"},
+      {kBlocking, "blocking"},
+      {kLoading, "loading"},
+      {kStale, "stale"},
+      {kSkipMonitor, "skip_monitor"},
+      {kSkipSlowlog, "skip_slowlog"},
+      {kFast, "fast"},
       {kNoAuth, "no_auth"},
-      {kMayReplicate, "may_replicate"}, {kNoMulti, "no_multi"}, {kAllowBusy, "allow_busy"}};
+      {kMayReplicate, "may_replicate"},
+      {kNoMulti, "no_multi"},
+      {kAllowBusy, "allow_busy"}};
   for (const auto& [bit, name] : kNames) {
     if (f & bit) {
       out.push_back(name);
@@ -268,8 +293,7 @@ void ReplyFlagWords(net::ReplyBuilder& rb, std::string_view words) {
 namespace {
 
 // One key spec: `index` is where the search begins, `lastkey` is relative to it.
-void ReplyKeySpec(net::ReplyBuilder& rb, std::string_view flags, int index, int lastkey,
-                  int step) {
+void ReplyKeySpec(net::ReplyBuilder& rb, std::string_view flags, int index, int lastkey, int step) {
   rb.MapHeader(3);
   rb.Bulk("flags");
   ReplyFlagWords(rb, flags);
@@ -309,8 +333,7 @@ void ReplyKeySpecs(net::ReplyBuilder& rb, const CommandSpec& spec) {
   }
   rb.ArrayHeader(1);
   ReplyKeySpec(rb, flags[0], spec.first_key,
-               spec.last_key < 0 ? spec.last_key : spec.last_key - spec.first_key,
-               spec.key_step);
+               spec.last_key < 0 ? spec.last_key : spec.last_key - spec.first_key, spec.key_step);
 }
 
 }  // namespace

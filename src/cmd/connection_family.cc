@@ -215,8 +215,8 @@ std::string ClientInfoLine(const shard::Shard& shard, const Client& c, int64_t n
   s += " ssub=0";
   s += " multi=" + std::to_string(c.in_multi ? static_cast<int64_t>(c.queued.size()) : -1);
   s += " qbuf=" + std::to_string(c.conn->query_buffer_size());
-  s += " qbuf-free=" +
-       std::to_string(c.conn->query_buffer_capacity() - c.conn->query_buffer_size());
+  s +=
+      " qbuf-free=" + std::to_string(c.conn->query_buffer_capacity() - c.conn->query_buffer_size());
   s += " argv-mem=0 multi-mem=0";
   s += " rbs=" + std::to_string(c.conn->output_capacity());
   s += " rbp=" + std::to_string(c.conn->output_capacity());
@@ -433,21 +433,34 @@ void CmdClientReply(CommandContext& ctx) {
 void CmdClientHelp(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "GETNAME", "    Return the name of the current connection.",
-      "ID", "    Return the ID of the current connection.",
-      "INFO", "    Return information about the current client connection.",
-      "KILL <ip:port>", "    Kill connection made from <ip:port>.",
+      "GETNAME",
+      "    Return the name of the current connection.",
+      "ID",
+      "    Return the ID of the current connection.",
+      "INFO",
+      "    Return information about the current client connection.",
+      "KILL <ip:port>",
+      "    Kill connection made from <ip:port>.",
       "KILL <option> <value> [<option> <value> [...]]",
       "    Kill connections. Options are: ID, ADDR, LADDR, TYPE, USER, SKIPME.",
-      "LIST [options ...]", "    Return information about client connections. Options:",
-      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "    * ID <client-id> [<client-id> ...]",
-      "UNPAUSE", "    Stop the current client pause, resuming traffic.",
-      "PAUSE <timeout> [WRITE|ALL]", "    Suspend all, or just write, clients for <timeout> ms.",
-      "REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
-      "SETNAME <name>", "    Assign the name <name> to the current connection.",
-      "SETINFO <option> <value>", "    Set client meta attr. Options are: LIB-NAME, LIB-VER.",
-      "NO-EVICT (ON|OFF)", "    Protect current client connection from eviction.",
-      "HELP", "    Print this help.",
+      "LIST [options ...]",
+      "    Return information about client connections. Options:",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "    * ID <client-id> [<client-id> ...]",
+      "UNPAUSE",
+      "    Stop the current client pause, resuming traffic.",
+      "PAUSE <timeout> [WRITE|ALL]",
+      "    Suspend all, or just write, clients for <timeout> ms.",
+      "REPLY (ON|OFF|SKIP)",
+      "    Control the replies sent to the current connection.",
+      "SETNAME <name>",
+      "    Assign the name <name> to the current connection.",
+      "SETINFO <option> <value>",
+      "    Set client meta attr. Options are: LIB-NAME, LIB-VER.",
+      "NO-EVICT (ON|OFF)",
+      "    Protect current client connection from eviction.",
+      "HELP",
+      "    Print this help.",
   };
   ReplyHelp(ctx, kLines);
 }
@@ -459,40 +472,74 @@ void RegisterConnectionFamily(CommandTable& t) {
     s.group = "connection";
     return s;
   };
-  t.Add(conn({.name = "ping", .arity = -1, .flags = kFast, .acl = {"fast", "connection"},
-              .since = "1.0.0", .summary = "Returns the server's liveliness response.",
-              .complexity = "O(1)", .syntax = "[message]", .handler = CmdPing}));
-  t.Add(conn({.name = "echo", .arity = 2, .flags = kFast | kLoading | kStale, .acl = {"fast", "connection"},
-              .since = "1.0.0", .summary = "Returns the given string.", .complexity = "O(1)",
-              .syntax = "message", .handler = CmdEcho}));
-  t.Add(conn({.name = "auth", .arity = -2,
-              .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy |
-                       kSensitiveArgs,
-              .acl = {"fast", "connection"}, .since = "1.0.0",
-              .summary = "Authenticates the connection.",
-              .complexity = "O(N) where N is the number of passwords defined for the user",
-              .syntax = "[username] password", .handler = CmdAuth}));
-  t.Add(conn({.name = "hello", .arity = -1,
-              .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy |
-                       kSensitiveArgs,
-              .acl = {"fast", "connection"}, .since = "6.0.0",
-              .summary = "Handshakes with the Redis server.", .complexity = "O(1)",
-              .syntax = "[protover [AUTH username password] [SETNAME clientname]]",
-              .handler = CmdHello}));
-  t.Add(conn({.name = "select", .arity = 2, .flags = kLoading | kStale | kFast,
-              .acl = {"fast", "connection"}, .since = "1.0.0",
-              .summary = "Changes the selected database.", .complexity = "O(1)",
-              .syntax = "index", .handler = CmdSelect}));
-  t.Add(conn({.name = "quit", .arity = -1,
+  t.Add(conn({.name = "ping",
+              .arity = -1,
+              .flags = kFast,
+              .acl = {"fast", "connection"},
+              .since = "1.0.0",
+              .summary = "Returns the server's liveliness response.",
+              .complexity = "O(1)",
+              .syntax = "[message]",
+              .handler = CmdPing}));
+  t.Add(conn({.name = "echo",
+              .arity = 2,
+              .flags = kFast | kLoading | kStale,
+              .acl = {"fast", "connection"},
+              .since = "1.0.0",
+              .summary = "Returns the given string.",
+              .complexity = "O(1)",
+              .syntax = "message",
+              .handler = CmdEcho}));
+  t.Add(
+      conn({.name = "auth",
+            .arity = -2,
+            .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy | kSensitiveArgs,
+            .acl = {"fast", "connection"},
+            .since = "1.0.0",
+            .summary = "Authenticates the connection.",
+            .complexity = "O(N) where N is the number of passwords defined for the user",
+            .syntax = "[username] password",
+            .handler = CmdAuth}));
+  t.Add(
+      conn({.name = "hello",
+            .arity = -1,
+            .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy | kSensitiveArgs,
+            .acl = {"fast", "connection"},
+            .since = "6.0.0",
+            .summary = "Handshakes with the Redis server.",
+            .complexity = "O(1)",
+            .syntax = "[protover [AUTH username password] [SETNAME clientname]]",
+            .handler = CmdHello}));
+  t.Add(conn({.name = "select",
+              .arity = 2,
+              .flags = kLoading | kStale | kFast,
+              .acl = {"fast", "connection"},
+              .since = "1.0.0",
+              .summary = "Changes the selected database.",
+              .complexity = "O(1)",
+              .syntax = "index",
+              .handler = CmdSelect}));
+  t.Add(conn({.name = "quit",
+              .arity = -1,
               .flags = kAllowBusy | kNoScript | kLoading | kStale | kFast | kNoAuth,
-              .acl = {"fast", "connection"}, .since = "1.0.0",
-              .summary = "Closes the connection.", .complexity = "O(1)", .handler = CmdQuit}));
-  t.Add(conn({.name = "reset", .arity = 1,
+              .acl = {"fast", "connection"},
+              .since = "1.0.0",
+              .summary = "Closes the connection.",
+              .complexity = "O(1)",
+              .handler = CmdQuit}));
+  t.Add(conn({.name = "reset",
+              .arity = 1,
               .flags = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy,
-              .acl = {"fast", "connection"}, .since = "6.2.0",
-              .summary = "Resets the connection.", .complexity = "O(1)", .handler = CmdReset}));
+              .acl = {"fast", "connection"},
+              .since = "6.2.0",
+              .summary = "Resets the connection.",
+              .complexity = "O(1)",
+              .handler = CmdReset}));
 
-  CommandSpec client = conn({.name = "client", .arity = -2, .acl = {"slow"}, .since = "2.4.0",
+  CommandSpec client = conn({.name = "client",
+                             .arity = -2,
+                             .acl = {"slow"},
+                             .since = "2.4.0",
                              .summary = "A container for client connection commands.",
                              .complexity = "Depends on subcommand."});
   const auto sub = [&](std::string name, int arity, uint32_t flags, std::string_view since,
@@ -502,10 +549,15 @@ void RegisterConnectionFamily(CommandTable& t) {
     if (admin) {
       acl.insert(acl.begin(), {"admin", "dangerous"});
     }
-    client.subcommands.push_back(conn({.name = "client|" + name, .arity = arity,
+    client.subcommands.push_back(conn({.name = "client|" + name,
+                                       .arity = arity,
                                        .flags = flags | kNoScript | kLoading | kStale,
-                                       .acl = acl, .since = since, .summary = summary,
-                                       .complexity = "O(1)", .syntax = syntax, .handler = h}));
+                                       .acl = acl,
+                                       .since = since,
+                                       .summary = summary,
+                                       .complexity = "O(1)",
+                                       .syntax = syntax,
+                                       .handler = h}));
   };
   sub("id", 2, 0, "5.0.0", "Returns the unique client ID of the connection.", "", CmdClientId);
   sub("info", 2, 0, "6.2.0", "Returns information about the connection.", "", CmdClientInfo);
@@ -515,8 +567,7 @@ void RegisterConnectionFamily(CommandTable& t) {
       "ip:port|[ID client-id] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username] "
       "[ADDR ip:port] [LADDR ip:port] [SKIPME YES|NO]",
       CmdClientKill, true);
-  sub("setname", 3, 0, "2.6.9", "Sets the connection name.", "connection-name",
-      CmdClientSetName);
+  sub("setname", 3, 0, "2.6.9", "Sets the connection name.", "connection-name", CmdClientSetName);
   sub("getname", 2, 0, "2.6.9", "Returns the name of the connection.", "", CmdClientGetName);
   sub("setinfo", 4, 0, "7.2.0", "Sets information specific to the client or connection.",
       "LIB-NAME libname|LIB-VER libver", CmdClientSetInfo);
@@ -524,10 +575,10 @@ void RegisterConnectionFamily(CommandTable& t) {
       CmdClientPause, true);
   sub("unpause", 2, kAdmin, "6.2.0", "Resumes processing commands from paused clients.", "",
       CmdClientUnpause, true);
-  sub("no-evict", 3, kAdmin, "7.0.0", "Sets the client eviction mode of the connection.",
-      "ON|OFF", CmdClientNoEvict, true);
-  sub("reply", 3, 0, "3.2.0", "Instructs the server whether to reply to commands.",
-      "ON|OFF|SKIP", CmdClientReply);
+  sub("no-evict", 3, kAdmin, "7.0.0", "Sets the client eviction mode of the connection.", "ON|OFF",
+      CmdClientNoEvict, true);
+  sub("reply", 3, 0, "3.2.0", "Instructs the server whether to reply to commands.", "ON|OFF|SKIP",
+      CmdClientReply);
   sub("help", 2, 0, "5.0.0", "Returns helpful text about the different subcommands.", "",
       CmdClientHelp);
   client.subcommands.back().flags = kLoading | kStale;  // the one CLIENT subcommand scripts may run

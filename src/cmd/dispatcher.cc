@@ -192,17 +192,17 @@ void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const Comma
   const config::Config& cfg = shard.config();
   if ((spec.flags & kSkipSlowlog) == 0 && cfg.slowlog_log_slower_than >= 0 &&
       took >= shard.slowlog_threshold_ticks()) {
-    shard.slowlog().MaybeAdd(cfg.slowlog_log_slower_than,
-                             static_cast<size_t>(cfg.slowlog_max_len), shard.clock().NowMs() / 1000,
-                             TicksToUs(took), args, client.conn->peer_addr(), client.name);
+    shard.slowlog().MaybeAdd(cfg.slowlog_log_slower_than, static_cast<size_t>(cfg.slowlog_max_len),
+                             shard.clock().NowMs() / 1000, TicksToUs(took), args,
+                             client.conn->peer_addr(), client.name);
   }
   if (!shard.monitors().empty() && (spec.flags & (kAdmin | kSkipMonitor)) == 0) {
     FeedMonitors(shard, client, spec, args);
   }
 }
 
-void Dispatcher::FeedMonitors(shard::Shard& shard, shard::Client& client,
-                              const CommandSpec& spec, std::span<const std::string_view> args) {
+void Dispatcher::FeedMonitors(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
+                              std::span<const std::string_view> args) {
   const int64_t now_us = shard.clock().NowUs();
   char head[96];
   snprintf(head, sizeof(head), "+%lld.%06lld [%d ", static_cast<long long>(now_us / 1000000),

@@ -21,13 +21,12 @@ extern const char kRedisCompatVersion[];
 
 namespace {
 
-constexpr std::string_view kDefaultSections[] = {"server",      "clients", "memory",
-                                                 "persistence", "stats",   "replication",
-                                                 "cpu",         "modules", "errorstats",
-                                                 "cluster",     "keyspace"};
+constexpr std::string_view kDefaultSections[] = {
+    "server", "clients", "memory",     "persistence", "stats",   "replication",
+    "cpu",    "modules", "errorstats", "cluster",     "keyspace"};
 constexpr std::string_view kAllSections[] = {
-    "server", "clients",      "memory",     "persistence", "stats",   "replication",
-    "cpu",    "modules",      "commandstats", "errorstats", "cluster", "keyspace"};
+    "server", "clients", "memory",       "persistence", "stats",   "replication",
+    "cpu",    "modules", "commandstats", "errorstats",  "cluster", "keyspace"};
 
 void Line(std::string& out, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 void Line(std::string& out, const char* fmt, ...) {
@@ -178,8 +177,7 @@ void Stats(CommandContext& ctx, std::string& out) {
   Line(out, "expire_cycle_runs:%" PRIu64, k.expire_cycle_runs);
   Line(out, "total_error_replies:%" PRIu64, s.total_error_replies);
   Line(out, "client_query_buffer_limit_disconnections:%" PRIu64, s.query_limit_disconnections);
-  Line(out, "client_output_buffer_limit_disconnections:%" PRIu64,
-       s.output_limit_disconnections);
+  Line(out, "client_output_buffer_limit_disconnections:%" PRIu64, s.output_limit_disconnections);
 }
 
 void Replication(CommandContext& ctx, std::string& out) {
@@ -219,11 +217,11 @@ void CommandStats(CommandContext& ctx, std::string& out) {
     }
     const uint64_t usec = static_cast<uint64_t>(TicksToUs(static_cast<int64_t>(s.ticks)));
     Line(out,
-         "cmdstat_%s:calls=%" PRIu64 ",usec=%" PRIu64
-         ",usec_per_call=%.2f,rejected_calls=%" PRIu64 ",failed_calls=%" PRIu64,
+         "cmdstat_%s:calls=%" PRIu64 ",usec=%" PRIu64 ",usec_per_call=%.2f,rejected_calls=%" PRIu64
+         ",failed_calls=%" PRIu64,
          all[i]->name.c_str(), s.calls, usec,
-         s.calls ? static_cast<double>(usec) / static_cast<double>(s.calls) : 0.0,
-         s.rejected_calls, s.failed_calls);
+         s.calls ? static_cast<double>(usec) / static_cast<double>(s.calls) : 0.0, s.rejected_calls,
+         s.failed_calls);
   }
 }
 

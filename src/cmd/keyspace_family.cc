@@ -275,7 +275,8 @@ void Expire(CommandContext& ctx, TimeUnit unit, bool absolute) {
     }
   }
   if (nx && (xx || gt || lt)) {
-    return ctx.ReplyErrorLine("ERR NX and XX, GT or LT options at the same time are not compatible");
+    return ctx.ReplyErrorLine(
+        "ERR NX and XX, GT or LT options at the same time are not compatible");
   }
   if (gt && lt) {
     return ctx.ReplyErrorLine("ERR GT and LT options at the same time are not compatible");
@@ -420,75 +421,168 @@ void RegisterKeyspaceFamily(CommandTable& t) {
     s.group = "generic";
     return s;
   };
-  t.Add({.name = "del", .arity = -2, .flags = kWrite, .first_key = 1, .last_key = -1,
-         .key_step = 1, .acl = {"keyspace", "write", "slow"}, .group = "generic",
-         .since = "1.0.0", .summary = "Deletes one or more keys.",
+  t.Add({.name = "del",
+         .arity = -2,
+         .flags = kWrite,
+         .first_key = 1,
+         .last_key = -1,
+         .key_step = 1,
+         .acl = {"keyspace", "write", "slow"},
+         .group = "generic",
+         .since = "1.0.0",
+         .summary = "Deletes one or more keys.",
          .complexity = "O(N) where N is the number of keys that will be removed.",
-         .syntax = "key [key ...]", .handler = DeleteKeys});
-  t.Add({.name = "unlink", .arity = -2, .flags = kWrite | kFast, .first_key = 1, .last_key = -1,
-         .key_step = 1, .acl = {"keyspace", "write", "fast"}, .group = "generic",
-         .since = "4.0.0", .summary = "Asynchronously deletes one or more keys.",
+         .syntax = "key [key ...]",
+         .handler = DeleteKeys});
+  t.Add({.name = "unlink",
+         .arity = -2,
+         .flags = kWrite | kFast,
+         .first_key = 1,
+         .last_key = -1,
+         .key_step = 1,
+         .acl = {"keyspace", "write", "fast"},
+         .group = "generic",
+         .since = "4.0.0",
+         .summary = "Asynchronously deletes one or more keys.",
          .complexity = "O(1) for each key removed regardless of its size.",
-         .syntax = "key [key ...]", .handler = DeleteKeys});
-  t.Add({.name = "exists", .arity = -2, .flags = kReadOnly | kFast, .first_key = 1,
-         .last_key = -1, .key_step = 1, .acl = {"keyspace", "read", "fast"}, .group = "generic",
-         .since = "1.0.0", .summary = "Determines whether one or more keys exist.",
+         .syntax = "key [key ...]",
+         .handler = DeleteKeys});
+  t.Add({.name = "exists",
+         .arity = -2,
+         .flags = kReadOnly | kFast,
+         .first_key = 1,
+         .last_key = -1,
+         .key_step = 1,
+         .acl = {"keyspace", "read", "fast"},
+         .group = "generic",
+         .since = "1.0.0",
+         .summary = "Determines whether one or more keys exist.",
          .complexity = "O(N) where N is the number of keys to check.",
-         .syntax = "key [key ...]", .handler = CmdExists});
-  t.Add({.name = "touch", .arity = -2, .flags = kReadOnly | kFast, .first_key = 1,
-         .last_key = -1, .key_step = 1, .acl = {"keyspace", "read", "fast"}, .group = "generic",
+         .syntax = "key [key ...]",
+         .handler = CmdExists});
+  t.Add({.name = "touch",
+         .arity = -2,
+         .flags = kReadOnly | kFast,
+         .first_key = 1,
+         .last_key = -1,
+         .key_step = 1,
+         .acl = {"keyspace", "read", "fast"},
+         .group = "generic",
          .since = "3.2.1",
          .summary = "Returns the number of existing keys out of those specified after updating "
                     "the time they were last accessed.",
          .complexity = "O(N) where N is the number of keys that will be touched.",
-         .syntax = "key [key ...]", .handler = CmdTouch});
-  t.Add(key1({.name = "type", .arity = 2, .flags = kReadOnly | kFast,
-              .acl = {"keyspace", "read", "fast"}, .since = "1.0.0",
-              .summary = "Determines the type of value stored at a key.", .complexity = "O(1)",
-              .syntax = "key", .handler = CmdType}));
-  t.Add({.name = "keys", .arity = 2, .flags = kReadOnly, .acl = {"keyspace", "read", "slow",
-         "dangerous"}, .group = "generic", .since = "1.0.0",
+         .syntax = "key [key ...]",
+         .handler = CmdTouch});
+  t.Add(key1({.name = "type",
+              .arity = 2,
+              .flags = kReadOnly | kFast,
+              .acl = {"keyspace", "read", "fast"},
+              .since = "1.0.0",
+              .summary = "Determines the type of value stored at a key.",
+              .complexity = "O(1)",
+              .syntax = "key",
+              .handler = CmdType}));
+  t.Add({.name = "keys",
+         .arity = 2,
+         .flags = kReadOnly,
+         .acl = {"keyspace", "read", "slow", "dangerous"},
+         .group = "generic",
+         .since = "1.0.0",
          .summary = "Returns all key names that match a pattern.",
          .complexity = "O(N) with N being the number of keys in the database",
-         .syntax = "pattern", .handler = CmdKeys});
-  t.Add({.name = "scan", .arity = -2, .flags = kReadOnly, .acl = {"keyspace", "read", "slow"},
-         .group = "generic", .since = "2.8.0",
+         .syntax = "pattern",
+         .handler = CmdKeys});
+  t.Add({.name = "scan",
+         .arity = -2,
+         .flags = kReadOnly,
+         .acl = {"keyspace", "read", "slow"},
+         .group = "generic",
+         .since = "2.8.0",
          .summary = "Iterates over the key names in the database.",
          .complexity = "O(1) for every call. O(N) for a complete iteration.",
-         .syntax = "cursor [MATCH pattern] [COUNT count] [TYPE type]", .handler = CmdScan});
-  t.Add({.name = "randomkey", .arity = 1, .flags = kReadOnly,
-         .acl = {"keyspace", "read", "slow"}, .group = "generic", .since = "1.0.0",
-         .summary = "Returns a random key name from the database.", .complexity = "O(1)",
+         .syntax = "cursor [MATCH pattern] [COUNT count] [TYPE type]",
+         .handler = CmdScan});
+  t.Add({.name = "randomkey",
+         .arity = 1,
+         .flags = kReadOnly,
+         .acl = {"keyspace", "read", "slow"},
+         .group = "generic",
+         .since = "1.0.0",
+         .summary = "Returns a random key name from the database.",
+         .complexity = "O(1)",
          .handler = CmdRandomKey});
-  t.Add({.name = "rename", .arity = 3, .flags = kWrite, .first_key = 1, .last_key = 2,
-         .key_step = 1, .acl = {"keyspace", "write", "slow"}, .group = "generic",
-         .since = "1.0.0", .summary = "Renames a key and overwrites the destination.",
-         .complexity = "O(1)", .syntax = "key newkey", .handler = CmdRename});
-  t.Add({.name = "renamenx", .arity = 3, .flags = kWrite | kFast, .first_key = 1, .last_key = 2,
-         .key_step = 1, .acl = {"keyspace", "write", "fast"}, .group = "generic",
-         .since = "1.0.0", .summary = "Renames a key only when the target key name doesn't exist.",
-         .complexity = "O(1)", .syntax = "key newkey", .handler = CmdRenameNx});
-  t.Add(key1({.name = "move", .arity = 3, .flags = kWrite | kFast,
-              .acl = {"keyspace", "write", "fast"}, .since = "1.0.0",
-              .summary = "Moves a key to another database.", .complexity = "O(1)",
-              .syntax = "key db", .handler = CmdMove}));
-  t.Add({.name = "swapdb", .arity = 3, .flags = kWrite | kFast,
-         .acl = {"keyspace", "write", "fast", "dangerous"}, .group = "server", .since = "4.0.0",
+  t.Add({.name = "rename",
+         .arity = 3,
+         .flags = kWrite,
+         .first_key = 1,
+         .last_key = 2,
+         .key_step = 1,
+         .acl = {"keyspace", "write", "slow"},
+         .group = "generic",
+         .since = "1.0.0",
+         .summary = "Renames a key and overwrites the destination.",
+         .complexity = "O(1)",
+         .syntax = "key newkey",
+         .handler = CmdRename});
+  t.Add({.name = "renamenx",
+         .arity = 3,
+         .flags = kWrite | kFast,
+         .first_key = 1,
+         .last_key = 2,
+         .key_step = 1,
+         .acl = {"keyspace", "write", "fast"},
+         .group = "generic",
+         .since = "1.0.0",
+         .summary = "Renames a key only when the target key name doesn't exist.",
+         .complexity = "O(1)",
+         .syntax = "key newkey",
+         .handler = CmdRenameNx});
+  t.Add(key1({.name = "move",
+              .arity = 3,
+              .flags = kWrite | kFast,
+              .acl = {"keyspace", "write", "fast"},
+              .since = "1.0.0",
+              .summary = "Moves a key to another database.",
+              .complexity = "O(1)",
+              .syntax = "key db",
+              .handler = CmdMove}));
+  t.Add({.name = "swapdb",
+         .arity = 3,
+         .flags = kWrite | kFast,
+         .acl = {"keyspace", "write", "fast", "dangerous"},
+         .group = "server",
+         .since = "4.0.0",
          .summary = "Swaps two Redis databases.",
          .complexity = "O(N) where N is the count of clients watching or blocking on keys from "
                        "both databases.",
-         .syntax = "index1 index2", .handler = CmdSwapDb});
-  t.Add({.name = "copy", .arity = -3, .flags = kWrite | kDenyOom, .first_key = 1, .last_key = 2,
-         .key_step = 1, .acl = {"keyspace", "write", "slow"}, .group = "generic",
-         .since = "6.2.0", .summary = "Copies the value of a key to a new key.",
+         .syntax = "index1 index2",
+         .handler = CmdSwapDb});
+  t.Add({.name = "copy",
+         .arity = -3,
+         .flags = kWrite | kDenyOom,
+         .first_key = 1,
+         .last_key = 2,
+         .key_step = 1,
+         .acl = {"keyspace", "write", "slow"},
+         .group = "generic",
+         .since = "6.2.0",
+         .summary = "Copies the value of a key to a new key.",
          .complexity = "O(N) worst case for collections, where N is the number of nested items. "
                        "O(1) for string values.",
-         .syntax = "source destination [DB destination-db] [REPLACE]", .handler = CmdCopy});
+         .syntax = "source destination [DB destination-db] [REPLACE]",
+         .handler = CmdCopy});
   const auto expire_row = [&](std::string name, std::string_view since, std::string_view summary,
                               std::string_view syntax, Handler h) {
-    t.Add(key1({.name = std::move(name), .arity = -3, .flags = kWrite | kFast,
-                .acl = {"keyspace", "write", "fast"}, .since = since, .summary = summary,
-                .complexity = "O(1)", .syntax = syntax, .handler = h}));
+    t.Add(key1({.name = std::move(name),
+                .arity = -3,
+                .flags = kWrite | kFast,
+                .acl = {"keyspace", "write", "fast"},
+                .since = since,
+                .summary = summary,
+                .complexity = "O(1)",
+                .syntax = syntax,
+                .handler = h}));
   };
   expire_row("expire", "1.0.0", "Sets the expiration time of a key in seconds.",
              "key seconds [NX|XX|GT|LT]", CmdExpire);
@@ -501,31 +595,53 @@ void RegisterKeyspaceFamily(CommandTable& t) {
              "key unix-time-milliseconds [NX|XX|GT|LT]", CmdPExpireAt);
   const auto ttl_row = [&](std::string name, std::string_view since, std::string_view summary,
                            Handler h) {
-    t.Add(key1({.name = std::move(name), .arity = 2, .flags = kReadOnly | kFast,
-                .acl = {"keyspace", "read", "fast"}, .since = since, .summary = summary,
-                .complexity = "O(1)", .syntax = "key", .handler = h}));
+    t.Add(key1({.name = std::move(name),
+                .arity = 2,
+                .flags = kReadOnly | kFast,
+                .acl = {"keyspace", "read", "fast"},
+                .since = since,
+                .summary = summary,
+                .complexity = "O(1)",
+                .syntax = "key",
+                .handler = h}));
   };
   ttl_row("ttl", "1.0.0", "Returns the expiration time in seconds of a key.", CmdTtl);
   ttl_row("pttl", "2.6.0", "Returns the expiration time in milliseconds of a key.", CmdPTtl);
   ttl_row("expiretime", "7.0.0", "Returns the expiration time of a key as a Unix timestamp.",
           CmdExpireTime);
   ttl_row("pexpiretime", "7.0.0",
-          "Returns the expiration time of a key as a Unix milliseconds timestamp.",
-          CmdPExpireTime);
-  t.Add(key1({.name = "persist", .arity = 2, .flags = kWrite | kFast,
-              .acl = {"keyspace", "write", "fast"}, .since = "2.2.0",
-              .summary = "Removes the expiration time of a key.", .complexity = "O(1)",
-              .syntax = "key", .handler = CmdPersist}));
+          "Returns the expiration time of a key as a Unix milliseconds timestamp.", CmdPExpireTime);
+  t.Add(key1({.name = "persist",
+              .arity = 2,
+              .flags = kWrite | kFast,
+              .acl = {"keyspace", "write", "fast"},
+              .since = "2.2.0",
+              .summary = "Removes the expiration time of a key.",
+              .complexity = "O(1)",
+              .syntax = "key",
+              .handler = CmdPersist}));
 
-  CommandSpec object{.name = "object", .arity = -2, .acl = {"slow"}, .group = "generic",
-                     .since = "2.2.3", .summary = "A container for object introspection commands.",
+  CommandSpec object{.name = "object",
+                     .arity = -2,
+                     .acl = {"slow"},
+                     .group = "generic",
+                     .since = "2.2.3",
+                     .summary = "A container for object introspection commands.",
                      .complexity = "Depends on subcommand."};
   const auto object_sub = [&](std::string name, std::string_view summary, Handler h) {
-    object.subcommands.push_back({.name = "object|" + name, .arity = 3, .flags = kReadOnly,
-                                  .first_key = 2, .last_key = 2, .key_step = 1,
-                                  .acl = {"keyspace", "read", "slow"}, .group = "generic",
-                                  .since = "2.2.3", .summary = summary, .complexity = "O(1)",
-                                  .syntax = "key", .handler = h});
+    object.subcommands.push_back({.name = "object|" + name,
+                                  .arity = 3,
+                                  .flags = kReadOnly,
+                                  .first_key = 2,
+                                  .last_key = 2,
+                                  .key_step = 1,
+                                  .acl = {"keyspace", "read", "slow"},
+                                  .group = "generic",
+                                  .since = "2.2.3",
+                                  .summary = summary,
+                                  .complexity = "O(1)",
+                                  .syntax = "key",
+                                  .handler = h});
   };
   object_sub("encoding", "Returns the internal encoding of a Redis object.", CmdObjectEncoding);
   object_sub("freq", "Returns the logarithmic access frequency counter of a Redis object.",
@@ -533,10 +649,15 @@ void RegisterKeyspaceFamily(CommandTable& t) {
   object_sub("idletime", "Returns the time since the last access to a Redis object.",
              CmdObjectIdletime);
   object_sub("refcount", "Returns the reference count of a value of a key.", CmdObjectRefcount);
-  object.subcommands.push_back({.name = "object|help", .arity = 2, .flags = kLoading | kStale,
-                                .acl = {"keyspace", "slow"}, .group = "generic", .since = "6.2.0",
+  object.subcommands.push_back({.name = "object|help",
+                                .arity = 2,
+                                .flags = kLoading | kStale,
+                                .acl = {"keyspace", "slow"},
+                                .group = "generic",
+                                .since = "6.2.0",
                                 .summary = "Returns helpful text about the different subcommands.",
-                                .complexity = "O(1)", .handler = CmdObjectHelp});
+                                .complexity = "O(1)",
+                                .handler = CmdObjectHelp});
   t.Add(std::move(object));
 }
 

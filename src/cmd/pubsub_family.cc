@@ -64,7 +64,8 @@ void CmdUnsubscribe(CommandContext& ctx) { Unsubscribe(ctx, false); }
 void CmdPUnsubscribe(CommandContext& ctx) { Unsubscribe(ctx, true); }
 
 void CmdPublish(CommandContext& ctx) {
-  const std::vector<shard::Client*> receivers = ctx.shard().pubsub().Publish(ctx.arg(1), ctx.arg(2));
+  const std::vector<shard::Client*> receivers =
+      ctx.shard().pubsub().Publish(ctx.arg(1), ctx.arg(2));
   ctx.ReplyInt(static_cast<int64_t>(receivers.size()));
   for (shard::Client* r : receivers) {
     if (r == &ctx.client() || r->conn->closed()) {
@@ -125,61 +126,100 @@ void RegisterPubSubFamily(CommandTable& t) {
     s.group = "pubsub";
     return s;
   };
-  t.Add(ps({.name = "subscribe", .arity = -2, .flags = sub_flags, .acl = {"pubsub", "slow"},
-            .since = "2.0.0", .summary = "Listens for messages published to channels.",
+  t.Add(ps({.name = "subscribe",
+            .arity = -2,
+            .flags = sub_flags,
+            .acl = {"pubsub", "slow"},
+            .since = "2.0.0",
+            .summary = "Listens for messages published to channels.",
             .complexity = "O(N) where N is the number of channels to subscribe to.",
-            .syntax = "channel [channel ...]", .handler = CmdSubscribe}));
-  t.Add(ps({.name = "unsubscribe", .arity = -1, .flags = sub_flags, .acl = {"pubsub", "slow"},
-            .since = "2.0.0", .summary = "Stops listening to messages posted to channels.",
+            .syntax = "channel [channel ...]",
+            .handler = CmdSubscribe}));
+  t.Add(ps({.name = "unsubscribe",
+            .arity = -1,
+            .flags = sub_flags,
+            .acl = {"pubsub", "slow"},
+            .since = "2.0.0",
+            .summary = "Stops listening to messages posted to channels.",
             .complexity = "O(N) where N is the number of channels to unsubscribe.",
-            .syntax = "[channel [channel ...]]", .handler = CmdUnsubscribe}));
-  t.Add(ps({.name = "psubscribe", .arity = -2, .flags = sub_flags, .acl = {"pubsub", "slow"},
+            .syntax = "[channel [channel ...]]",
+            .handler = CmdUnsubscribe}));
+  t.Add(ps({.name = "psubscribe",
+            .arity = -2,
+            .flags = sub_flags,
+            .acl = {"pubsub", "slow"},
             .since = "2.0.0",
             .summary = "Listens for messages published to channels that match one or more "
                        "patterns.",
             .complexity = "O(N) where N is the number of patterns to subscribe to.",
-            .syntax = "pattern [pattern ...]", .handler = CmdPSubscribe}));
-  t.Add(ps({.name = "punsubscribe", .arity = -1, .flags = sub_flags, .acl = {"pubsub", "slow"},
+            .syntax = "pattern [pattern ...]",
+            .handler = CmdPSubscribe}));
+  t.Add(ps({.name = "punsubscribe",
+            .arity = -1,
+            .flags = sub_flags,
+            .acl = {"pubsub", "slow"},
             .since = "2.0.0",
             .summary = "Stops listening to messages published to channels that match one or "
                        "more patterns.",
             .complexity = "O(N) where N is the number of patterns to unsubscribe.",
-            .syntax = "[pattern [pattern ...]]", .handler = CmdPUnsubscribe}));
-  t.Add(ps({.name = "publish", .arity = 3,
+            .syntax = "[pattern [pattern ...]]",
+            .handler = CmdPUnsubscribe}));
+  t.Add(ps({.name = "publish",
+            .arity = 3,
             .flags = kPubSub | kLoading | kStale | kFast,
-            .acl = {"pubsub", "fast"}, .since = "2.0.0",
+            .acl = {"pubsub", "fast"},
+            .since = "2.0.0",
             .summary = "Posts a message to a channel.",
             .complexity = "O(N+M) where N is the number of clients subscribed to the receiving "
                           "channel and M is the total number of subscribed patterns (by any "
                           "client).",
-            .syntax = "channel message", .handler = CmdPublish}));
-  CommandSpec pubsub = ps({.name = "pubsub", .arity = -2, .acl = {"slow"}, .since = "2.8.0",
+            .syntax = "channel message",
+            .handler = CmdPublish}));
+  CommandSpec pubsub = ps({.name = "pubsub",
+                           .arity = -2,
+                           .acl = {"slow"},
+                           .since = "2.8.0",
                            .summary = "A container for Pub/Sub commands.",
                            .complexity = "Depends on subcommand."});
   const uint32_t f = kPubSub | kLoading | kStale;
-  pubsub.subcommands.push_back(ps({.name = "pubsub|channels", .arity = -2, .flags = f,
-                                   .acl = {"pubsub", "slow"}, .since = "2.8.0",
+  pubsub.subcommands.push_back(ps({.name = "pubsub|channels",
+                                   .arity = -2,
+                                   .flags = f,
+                                   .acl = {"pubsub", "slow"},
+                                   .since = "2.8.0",
                                    .summary = "Returns the active channels.",
                                    .complexity = "O(N) where N is the number of active "
                                                  "channels",
-                                   .syntax = "[pattern]", .handler = CmdPubSubChannels}));
-  pubsub.subcommands.push_back(ps({.name = "pubsub|numsub", .arity = -2, .flags = f,
-                                   .acl = {"pubsub", "slow"}, .since = "2.8.0",
+                                   .syntax = "[pattern]",
+                                   .handler = CmdPubSubChannels}));
+  pubsub.subcommands.push_back(ps({.name = "pubsub|numsub",
+                                   .arity = -2,
+                                   .flags = f,
+                                   .acl = {"pubsub", "slow"},
+                                   .since = "2.8.0",
                                    .summary = "Returns a count of subscribers to channels.",
                                    .complexity = "O(N) for the NUMSUB subcommand, where N is "
                                                  "the number of requested channels",
                                    .syntax = "[channel [channel ...]]",
                                    .handler = CmdPubSubNumSub}));
-  pubsub.subcommands.push_back(ps({.name = "pubsub|numpat", .arity = 2, .flags = f,
-                                   .acl = {"pubsub", "slow"}, .since = "2.8.0",
+  pubsub.subcommands.push_back(ps({.name = "pubsub|numpat",
+                                   .arity = 2,
+                                   .flags = f,
+                                   .acl = {"pubsub", "slow"},
+                                   .since = "2.8.0",
                                    .summary = "Returns a count of unique pattern "
                                               "subscriptions.",
-                                   .complexity = "O(1)", .handler = CmdPubSubNumPat}));
-  pubsub.subcommands.push_back(ps({.name = "pubsub|help", .arity = 2, .flags = kLoading | kStale,
-                                   .acl = {"slow"}, .since = "6.2.0",
+                                   .complexity = "O(1)",
+                                   .handler = CmdPubSubNumPat}));
+  pubsub.subcommands.push_back(ps({.name = "pubsub|help",
+                                   .arity = 2,
+                                   .flags = kLoading | kStale,
+                                   .acl = {"slow"},
+                                   .since = "6.2.0",
                                    .summary = "Returns helpful text about the different "
                                               "subcommands.",
-                                   .complexity = "O(1)", .handler = CmdPubSubHelp}));
+                                   .complexity = "O(1)",
+                                   .handler = CmdPubSubHelp}));
   t.Add(std::move(pubsub));
 }
 

@@ -34,8 +34,8 @@ bool FlushModeOk(CommandContext& ctx) {
   if (ctx.argc() == 1) {
     return true;
   }
-  if (ctx.argc() == 2 && (EqualsIgnoreCase(ctx.arg(1), "ASYNC") ||
-                          EqualsIgnoreCase(ctx.arg(1), "SYNC"))) {
+  if (ctx.argc() == 2 &&
+      (EqualsIgnoreCase(ctx.arg(1), "ASYNC") || EqualsIgnoreCase(ctx.arg(1), "SYNC"))) {
     return true;
   }
   ctx.ReplySyntaxError();
@@ -234,8 +234,8 @@ void CmdSlowlogHelp(CommandContext& ctx) {
 bool DebugAllowed(CommandContext& ctx) {
   const config::DebugCommand mode = ctx.config().enable_debug_command;
   const std::string& peer = ctx.client().conn->peer_addr();
-  const bool local = ctx.client().conn->is_unix() || peer.rfind("127.", 0) == 0 ||
-                     peer.rfind("::1:", 0) == 0;
+  const bool local =
+      ctx.client().conn->is_unix() || peer.rfind("127.", 0) == 0 || peer.rfind("::1:", 0) == 0;
   if (mode == config::DebugCommand::kYes || (mode == config::DebugCommand::kLocal && local)) {
     return true;
   }
@@ -324,9 +324,8 @@ void CmdDebug(CommandContext& ctx) {
              static_cast<void*>(e),
              e->value.encoding == shard::StringEncoding::kInt      ? "int"
              : e->value.encoding == shard::StringEncoding::kEmbStr ? "embstr"
-                                                                    : "raw",
-             e->value.str.size(), e->access,
-             static_cast<long long>(ctx.ks().IdleSeconds(*e)));
+                                                                   : "raw",
+             e->value.str.size(), e->access, static_cast<long long>(ctx.ks().IdleSeconds(*e)));
     return ctx.reply().SimpleString(buf);
   }
   if (sub == "help") {
@@ -386,9 +385,9 @@ void CmdCommandList(CommandContext& ctx) {
     if (!pattern.empty() && !GlobMatch(pattern, c->name, true)) {
       continue;
     }
-    if (!aclcat.empty() &&
-        std::none_of(c->acl.begin(), c->acl.end(),
-                     [&](std::string_view a) { return EqualsIgnoreCase(a, aclcat); })) {
+    if (!aclcat.empty() && std::none_of(c->acl.begin(), c->acl.end(), [&](std::string_view a) {
+          return EqualsIgnoreCase(a, aclcat);
+        })) {
       continue;
     }
     names.push_back(c->name);
@@ -517,139 +516,215 @@ void RegisterServerFamily(CommandTable& t) {
     s.group = "server";
     return s;
   };
-  t.Add(server({.name = "info", .arity = -1, .flags = kLoading | kStale,
-                .acl = {"slow", "dangerous"}, .since = "1.0.0",
+  t.Add(server({.name = "info",
+                .arity = -1,
+                .flags = kLoading | kStale,
+                .acl = {"slow", "dangerous"},
+                .since = "1.0.0",
                 .summary = "Returns information and statistics about the server.",
-                .complexity = "O(1)", .syntax = "[section [section ...]]", .handler = CmdInfo}));
-  t.Add(server({.name = "dbsize", .arity = 1, .flags = kReadOnly | kFast,
-                .acl = {"keyspace", "read", "fast"}, .since = "1.0.0",
-                .summary = "Returns the number of keys in the database.", .complexity = "O(1)",
+                .complexity = "O(1)",
+                .syntax = "[section [section ...]]",
+                .handler = CmdInfo}));
+  t.Add(server({.name = "dbsize",
+                .arity = 1,
+                .flags = kReadOnly | kFast,
+                .acl = {"keyspace", "read", "fast"},
+                .since = "1.0.0",
+                .summary = "Returns the number of keys in the database.",
+                .complexity = "O(1)",
                 .handler = CmdDbSize}));
-  t.Add(server({.name = "flushdb", .arity = -1, .flags = kWrite,
-                .acl = {"keyspace", "write", "slow", "dangerous"}, .since = "1.0.0",
+  t.Add(server({.name = "flushdb",
+                .arity = -1,
+                .flags = kWrite,
+                .acl = {"keyspace", "write", "slow", "dangerous"},
+                .since = "1.0.0",
                 .summary = "Remove all keys from the current database.",
                 .complexity = "O(N) where N is the number of keys in the selected database",
-                .syntax = "[ASYNC|SYNC]", .handler = CmdFlushDb}));
-  t.Add(server({.name = "flushall", .arity = -1, .flags = kWrite,
-                .acl = {"keyspace", "write", "slow", "dangerous"}, .since = "1.0.0",
+                .syntax = "[ASYNC|SYNC]",
+                .handler = CmdFlushDb}));
+  t.Add(server({.name = "flushall",
+                .arity = -1,
+                .flags = kWrite,
+                .acl = {"keyspace", "write", "slow", "dangerous"},
+                .since = "1.0.0",
                 .summary = "Removes all keys from all databases.",
                 .complexity = "O(N) where N is the total number of keys in all databases",
-                .syntax = "[ASYNC|SYNC]", .handler = CmdFlushAll}));
-  t.Add(server({.name = "time", .arity = 1, .flags = kLoading | kStale | kFast,
-                .acl = {"fast"}, .since = "2.6.0", .summary = "Returns the server time.",
-                .complexity = "O(1)", .handler = CmdTime}));
-  t.Add(server({.name = "role", .arity = 1, .flags = kNoScript | kLoading | kStale | kFast,
-                .acl = {"admin", "fast", "dangerous"}, .since = "2.8.12",
-                .summary = "Returns the replication role.", .complexity = "O(1)",
+                .syntax = "[ASYNC|SYNC]",
+                .handler = CmdFlushAll}));
+  t.Add(server({.name = "time",
+                .arity = 1,
+                .flags = kLoading | kStale | kFast,
+                .acl = {"fast"},
+                .since = "2.6.0",
+                .summary = "Returns the server time.",
+                .complexity = "O(1)",
+                .handler = CmdTime}));
+  t.Add(server({.name = "role",
+                .arity = 1,
+                .flags = kNoScript | kLoading | kStale | kFast,
+                .acl = {"admin", "fast", "dangerous"},
+                .since = "2.8.12",
+                .summary = "Returns the replication role.",
+                .complexity = "O(1)",
                 .handler = CmdRole}));
-  t.Add(server({.name = "shutdown", .arity = -1,
+  t.Add(server({.name = "shutdown",
+                .arity = -1,
                 .flags = kAdmin | kNoScript | kLoading | kStale | kNoMulti | kAllowBusy,
-                .acl = {"admin", "slow", "dangerous"}, .since = "1.0.0",
+                .acl = {"admin", "slow", "dangerous"},
+                .since = "1.0.0",
                 .summary = "Synchronously saves the database(s) to disk and shuts down the "
                            "Redis server.",
                 .complexity = "O(N) when saving, where N is the total number of keys in all "
                               "databases when saving data, otherwise O(1)",
-                .syntax = "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]", .handler = CmdShutdown}));
-  t.Add(server({.name = "monitor", .arity = 1,
+                .syntax = "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]",
+                .handler = CmdShutdown}));
+  t.Add(server({.name = "monitor",
+                .arity = 1,
                 .flags = kAdmin | kNoScript | kLoading | kStale,
-                .acl = {"admin", "slow", "dangerous"}, .since = "1.0.0",
+                .acl = {"admin", "slow", "dangerous"},
+                .since = "1.0.0",
                 .summary = "Listens for all requests received by the server in real-time.",
                 .handler = CmdMonitor}));
-  t.Add(server({.name = "debug", .arity = -2,
+  t.Add(server({.name = "debug",
+                .arity = -2,
                 .flags = kAdmin | kNoScript | kLoading | kStale,
-                .acl = {"admin", "slow", "dangerous"}, .since = "1.0.0",
+                .acl = {"admin", "slow", "dangerous"},
+                .since = "1.0.0",
                 .summary = "A container for debugging commands.",
-                .complexity = "Depends on subcommand.", .handler = CmdDebug}));
+                .complexity = "Depends on subcommand.",
+                .handler = CmdDebug}));
 
-  CommandSpec cfg = server({.name = "config", .arity = -2, .acl = {"slow"}, .since = "2.0.0",
+  CommandSpec cfg = server({.name = "config",
+                            .arity = -2,
+                            .acl = {"slow"},
+                            .since = "2.0.0",
                             .summary = "A container for server configuration commands.",
                             .complexity = "Depends on subcommand."});
   const uint32_t admin = kAdmin | kNoScript | kLoading | kStale;
   const std::vector<std::string_view> admin_acl = {"admin", "slow", "dangerous"};
-  cfg.subcommands.push_back(server({.name = "config|get", .arity = -3, .flags = admin,
-                                    .acl = admin_acl, .since = "2.0.0",
+  cfg.subcommands.push_back(server({.name = "config|get",
+                                    .arity = -3,
+                                    .flags = admin,
+                                    .acl = admin_acl,
+                                    .since = "2.0.0",
                                     .summary = "Returns the effective values of configuration "
                                                "parameters.",
                                     .complexity = "O(N) when N is the number of configuration "
                                                   "parameters provided",
                                     .syntax = "parameter [parameter ...]",
                                     .handler = CmdConfigGet}));
-  cfg.subcommands.push_back(server({.name = "config|set", .arity = -4, .flags = admin,
-                                    .acl = admin_acl, .since = "2.0.0",
+  cfg.subcommands.push_back(server({.name = "config|set",
+                                    .arity = -4,
+                                    .flags = admin,
+                                    .acl = admin_acl,
+                                    .since = "2.0.0",
                                     .summary = "Sets configuration parameters in-flight.",
                                     .complexity = "O(N) when N is the number of configuration "
                                                   "parameters provided",
                                     .syntax = "parameter value [parameter value ...]",
                                     .handler = CmdConfigSet}));
-  cfg.subcommands.push_back(server({.name = "config|resetstat", .arity = 2, .flags = admin,
-                                    .acl = admin_acl, .since = "2.0.0",
+  cfg.subcommands.push_back(server({.name = "config|resetstat",
+                                    .arity = 2,
+                                    .flags = admin,
+                                    .acl = admin_acl,
+                                    .since = "2.0.0",
                                     .summary = "Resets the server's statistics.",
-                                    .complexity = "O(1)", .handler = CmdConfigResetStat}));
-  cfg.subcommands.push_back(server({.name = "config|rewrite", .arity = 2, .flags = admin,
-                                    .acl = admin_acl, .since = "2.8.0",
+                                    .complexity = "O(1)",
+                                    .handler = CmdConfigResetStat}));
+  cfg.subcommands.push_back(server({.name = "config|rewrite",
+                                    .arity = 2,
+                                    .flags = admin,
+                                    .acl = admin_acl,
+                                    .since = "2.8.0",
                                     .summary = "Persists the effective configuration to file.",
-                                    .complexity = "O(1)", .handler = CmdConfigRewrite}));
-  cfg.subcommands.push_back(server({.name = "config|help", .arity = 2,
-                                    .flags = kLoading | kStale, .acl = {"slow"},
+                                    .complexity = "O(1)",
+                                    .handler = CmdConfigRewrite}));
+  cfg.subcommands.push_back(server({.name = "config|help",
+                                    .arity = 2,
+                                    .flags = kLoading | kStale,
+                                    .acl = {"slow"},
                                     .since = "5.0.0",
                                     .summary = "Returns helpful text about the different "
                                                "subcommands.",
-                                    .complexity = "O(1)", .handler = CmdConfigHelp}));
+                                    .complexity = "O(1)",
+                                    .handler = CmdConfigHelp}));
   t.Add(std::move(cfg));
 
-  CommandSpec slowlog = server({.name = "slowlog", .arity = -2, .acl = {"slow"},
+  CommandSpec slowlog = server({.name = "slowlog",
+                                .arity = -2,
+                                .acl = {"slow"},
                                 .since = "2.2.12",
                                 .summary = "A container for slow log commands.",
                                 .complexity = "Depends on subcommand."});
-  slowlog.subcommands.push_back(server({.name = "slowlog|get", .arity = -2,
-                                        .flags = kAdmin | kLoading | kStale, .acl = admin_acl,
+  slowlog.subcommands.push_back(server({.name = "slowlog|get",
+                                        .arity = -2,
+                                        .flags = kAdmin | kLoading | kStale,
+                                        .acl = admin_acl,
                                         .since = "2.2.12",
                                         .summary = "Returns the slow log's entries.",
                                         .complexity = "O(N) where N is the number of entries "
                                                       "returned",
-                                        .syntax = "[count]", .handler = CmdSlowlogGet}));
-  slowlog.subcommands.push_back(server({.name = "slowlog|len", .arity = 2,
-                                        .flags = kAdmin | kLoading | kStale, .acl = admin_acl,
+                                        .syntax = "[count]",
+                                        .handler = CmdSlowlogGet}));
+  slowlog.subcommands.push_back(server({.name = "slowlog|len",
+                                        .arity = 2,
+                                        .flags = kAdmin | kLoading | kStale,
+                                        .acl = admin_acl,
                                         .since = "2.2.12",
                                         .summary = "Returns the number of entries in the slow "
                                                    "log.",
-                                        .complexity = "O(1)", .handler = CmdSlowlogLen}));
-  slowlog.subcommands.push_back(server({.name = "slowlog|reset", .arity = 2,
-                                        .flags = kAdmin | kLoading | kStale, .acl = admin_acl,
+                                        .complexity = "O(1)",
+                                        .handler = CmdSlowlogLen}));
+  slowlog.subcommands.push_back(server({.name = "slowlog|reset",
+                                        .arity = 2,
+                                        .flags = kAdmin | kLoading | kStale,
+                                        .acl = admin_acl,
                                         .since = "2.2.12",
                                         .summary = "Clears all entries from the slow log.",
                                         .complexity = "O(N) where N is the number of entries "
                                                       "in the slowlog",
                                         .handler = CmdSlowlogReset}));
-  slowlog.subcommands.push_back(server({.name = "slowlog|help", .arity = 2,
-                                        .flags = kLoading | kStale, .acl = {"slow"},
+  slowlog.subcommands.push_back(server({.name = "slowlog|help",
+                                        .arity = 2,
+                                        .flags = kLoading | kStale,
+                                        .acl = {"slow"},
                                         .since = "6.2.0",
                                         .summary = "Show helpful text about the different "
                                                    "subcommands",
-                                        .complexity = "O(1)", .handler = CmdSlowlogHelp}));
+                                        .complexity = "O(1)",
+                                        .handler = CmdSlowlogHelp}));
   t.Add(std::move(slowlog));
 
-  CommandSpec command = server({.name = "command", .arity = -1, .flags = kLoading | kStale,
-                                .acl = {"slow", "connection"}, .since = "2.8.13",
+  CommandSpec command = server({.name = "command",
+                                .arity = -1,
+                                .flags = kLoading | kStale,
+                                .acl = {"slow", "connection"},
+                                .since = "2.8.13",
                                 .summary = "Returns detailed information about all commands.",
                                 .complexity = "O(N) where N is the total number of Redis "
                                               "commands",
                                 .handler = CmdCommand});
   const auto command_sub = [&](std::string name, int arity, std::string_view since,
                                std::string_view summary, std::string_view syntax, Handler h) {
-    command.subcommands.push_back(server({.name = "command|" + name, .arity = arity,
+    command.subcommands.push_back(server({.name = "command|" + name,
+                                          .arity = arity,
                                           .flags = kLoading | kStale,
-                                          .acl = {"slow", "connection"}, .since = since,
-                                          .summary = summary, .complexity = "O(N)",
-                                          .syntax = syntax, .handler = h}));
+                                          .acl = {"slow", "connection"},
+                                          .since = since,
+                                          .summary = summary,
+                                          .complexity = "O(N)",
+                                          .syntax = syntax,
+                                          .handler = h}));
   };
   command_sub("count", 2, "2.8.13", "Returns a count of commands.", "", CmdCommandCount);
   command_sub("list", -2, "7.0.0", "Returns a list of command names.",
               "[FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]", CmdCommandList);
   command_sub("info", -2, "2.8.13", "Returns information about one, multiple or all commands.",
               "[command-name [command-name ...]]", CmdCommandInfo);
-  command_sub("docs", -2, "7.0.0", "Returns documentary information about one, multiple or "
-              "all commands.", "[command-name [command-name ...]]", CmdCommandDocs);
+  command_sub("docs", -2, "7.0.0",
+              "Returns documentary information about one, multiple or "
+              "all commands.",
+              "[command-name [command-name ...]]", CmdCommandDocs);
   command_sub("getkeys", -3, "2.8.13", "Extracts the key names from an arbitrary command.",
               "command [arg [arg ...]]", CmdCommandGetKeys);
   command_sub("getkeysandflags", -3, "7.0.0",
@@ -659,24 +734,34 @@ void RegisterServerFamily(CommandTable& t) {
               CmdCommandHelp);
   t.Add(std::move(command));
 
-  CommandSpec function = {.name = "function", .arity = -2, .acl = {"slow"},
-                          .group = "scripting", .since = "7.0.0",
+  CommandSpec function = {.name = "function",
+                          .arity = -2,
+                          .acl = {"slow"},
+                          .group = "scripting",
+                          .since = "7.0.0",
                           .summary = "A container for function commands.",
                           .complexity = "Depends on subcommand."};
-  function.subcommands.push_back({.name = "function|list", .arity = -2, .flags = kNoScript,
-                                  .acl = {"slow", "scripting"}, .group = "scripting",
+  function.subcommands.push_back({.name = "function|list",
+                                  .arity = -2,
+                                  .flags = kNoScript,
+                                  .acl = {"slow", "scripting"},
+                                  .group = "scripting",
                                   .since = "7.0.0",
                                   .summary = "Returns information about all libraries.",
                                   .complexity = "O(N) where N is the number of functions",
                                   .syntax = "[LIBRARYNAME library-name-pattern] [WITHCODE]",
                                   .handler = CmdFunctionList});
-  function.subcommands.push_back({.name = "function|flush", .arity = -2,
-                                  .flags = kWrite | kNoScript, .acl = {"write", "slow",
-                                  "scripting"}, .group = "scripting", .since = "7.0.0",
+  function.subcommands.push_back({.name = "function|flush",
+                                  .arity = -2,
+                                  .flags = kWrite | kNoScript,
+                                  .acl = {"write", "slow", "scripting"},
+                                  .group = "scripting",
+                                  .since = "7.0.0",
                                   .summary = "Deletes all libraries and functions.",
                                   .complexity = "O(N) where N is the number of functions "
                                                 "deleted",
-                                  .syntax = "[ASYNC|SYNC]", .handler = CmdFunctionFlush});
+                                  .syntax = "[ASYNC|SYNC]",
+                                  .handler = CmdFunctionFlush});
   t.Add(std::move(function));
 }
 

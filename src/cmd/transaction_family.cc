@@ -98,24 +98,54 @@ void CmdUnwatch(CommandContext& ctx) {
 
 void RegisterTransactionFamily(CommandTable& t) {
   const uint32_t flags = kNoScript | kLoading | kStale | kFast | kAllowBusy;
-  t.Add({.name = "multi", .arity = 1, .flags = flags, .acl = {"fast", "transaction"},
-         .group = "transactions", .since = "1.2.0", .summary = "Starts a transaction.",
-         .complexity = "O(1)", .handler = CmdMulti});
-  t.Add({.name = "exec", .arity = 1, .flags = kNoScript | kLoading | kStale | kSkipSlowlog,
-         .acl = {"slow", "transaction"}, .group = "transactions", .since = "1.2.0",
+  t.Add({.name = "multi",
+         .arity = 1,
+         .flags = flags,
+         .acl = {"fast", "transaction"},
+         .group = "transactions",
+         .since = "1.2.0",
+         .summary = "Starts a transaction.",
+         .complexity = "O(1)",
+         .handler = CmdMulti});
+  t.Add({.name = "exec",
+         .arity = 1,
+         .flags = kNoScript | kLoading | kStale | kSkipSlowlog,
+         .acl = {"slow", "transaction"},
+         .group = "transactions",
+         .since = "1.2.0",
          .summary = "Executes all commands in a transaction.",
-         .complexity = "Depends on commands in the transaction", .handler = CmdExec});
-  t.Add({.name = "discard", .arity = 1, .flags = flags, .acl = {"fast", "transaction"},
-         .group = "transactions", .since = "2.0.0", .summary = "Discards a transaction.",
-         .complexity = "O(N), when N is the number of queued commands", .handler = CmdDiscard});
-  t.Add({.name = "watch", .arity = -2, .flags = flags, .first_key = 1, .last_key = -1,
-         .key_step = 1, .acl = {"fast", "transaction"}, .group = "transactions",
+         .complexity = "Depends on commands in the transaction",
+         .handler = CmdExec});
+  t.Add({.name = "discard",
+         .arity = 1,
+         .flags = flags,
+         .acl = {"fast", "transaction"},
+         .group = "transactions",
+         .since = "2.0.0",
+         .summary = "Discards a transaction.",
+         .complexity = "O(N), when N is the number of queued commands",
+         .handler = CmdDiscard});
+  t.Add({.name = "watch",
+         .arity = -2,
+         .flags = flags,
+         .first_key = 1,
+         .last_key = -1,
+         .key_step = 1,
+         .acl = {"fast", "transaction"},
+         .group = "transactions",
          .since = "2.2.0",
          .summary = "Monitors changes to keys to determine the execution of a transaction.",
-         .complexity = "O(1) for every key.", .syntax = "key [key ...]", .handler = CmdWatch});
-  t.Add({.name = "unwatch", .arity = 1, .flags = flags, .acl = {"fast", "transaction"},
-         .group = "transactions", .since = "2.2.0",
-         .summary = "Forgets about watched keys of a transaction.", .complexity = "O(1)",
+         .complexity = "O(1) for every key.",
+         .syntax = "key [key ...]",
+         .handler = CmdWatch});
+  t.Add({.name = "unwatch",
+         .arity = 1,
+         .flags = flags,
+         .acl = {"fast", "transaction"},
+         .group = "transactions",
+         .since = "2.2.0",
+         .summary = "Forgets about watched keys of a transaction.",
+         .complexity = "O(1)",
          .handler = CmdUnwatch});
 }
 

@@ -2,9 +2,9 @@
 #include "config/config_store.h"
 
 #include <fcntl.h>
-#include <string.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -22,8 +22,8 @@ constexpr int kMaxIncludeDepth = 16;
 Status ReadFile(const std::string& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return Status(ErrorCode::kIoError, "Fatal error, can't open config file '" + path + "': " +
-                                           strerror(errno));
+    return Status(ErrorCode::kIoError,
+                  "Fatal error, can't open config file '" + path + "': " + strerror(errno));
   }
   std::ostringstream ss;
   ss << in.rdbuf();
@@ -123,9 +123,8 @@ Status ConfigStore::LoadTextLocked(std::string_view text, std::string_view origi
       continue;
     }
     auto fail = [&](const std::string& reason) {
-      return Status(ErrorCode::kInvalidConfig, std::string(origin) + ":" +
-                                                   std::to_string(line_no) + ": '" +
-                                                   std::string(line) + "': " + reason);
+      return Status(ErrorCode::kInvalidConfig, std::string(origin) + ":" + std::to_string(line_no) +
+                                                   ": '" + std::string(line) + "': " + reason);
     };
     std::optional<std::vector<std::string>> words = SplitArgs(line);
     if (!words) {
@@ -157,9 +156,8 @@ Status ConfigStore::LoadTextLocked(std::string_view text, std::string_view origi
     }
     // A multi-word directive given as one quoted word ("normal 0 0 0", typical on the
     // command line) is split by its setter, as Redis splits it.
-    const std::string value = (def->flags & kMultiArg) && words->size() > 2
-                                  ? JoinWords(*words, 1)
-                                  : (*words)[1];
+    const std::string value =
+        (def->flags & kMultiArg) && words->size() > 2 ? JoinWords(*words, 1) : (*words)[1];
     if (Status s = def->set(current_, value); !s.ok()) {
       return fail(s.message());
     }
@@ -205,16 +203,16 @@ Status ConfigStore::Set(const std::vector<std::pair<std::string_view, std::strin
                          std::string(name) + "'");
     }
     if (!seen.insert(def).second) {
-      return Status::Err("CONFIG SET failed (possibly related to argument '" +
-                         std::string(name) + "') - duplicate parameter");
+      return Status::Err("CONFIG SET failed (possibly related to argument '" + std::string(name) +
+                         "') - duplicate parameter");
     }
     if (!def->is_mutable()) {
-      return Status::Err("CONFIG SET failed (possibly related to argument '" +
-                         std::string(name) + "') - can't set immutable config");
+      return Status::Err("CONFIG SET failed (possibly related to argument '" + std::string(name) +
+                         "') - can't set immutable config");
     }
     if (Status s = def->set(next, value); !s.ok()) {
-      return Status::Err("CONFIG SET failed (possibly related to argument '" +
-                         std::string(name) + "') - " + s.message());
+      return Status::Err("CONFIG SET failed (possibly related to argument '" + std::string(name) +
+                         "') - " + s.message());
     }
   }
   for (const ConfigDef* def : seen) {

@@ -17,7 +17,8 @@ Status Invalid(std::string reason) { return Status(ErrorCode::kInvalidConfig, st
 // Quotes a value for a conf file when it is empty or has spaces or quotes.
 std::string ConfQuote(std::string_view v) {
   if (!v.empty() && v.find_first_of(" \t\"'\\") == std::string_view::npos &&
-      std::all_of(v.begin(), v.end(), [](char c) { return isprint(static_cast<unsigned char>(c)); })) {
+      std::all_of(v.begin(), v.end(),
+                  [](char c) { return isprint(static_cast<unsigned char>(c)); })) {
     return std::string(v);
   }
   return QuoteRepr(v);
@@ -85,8 +86,8 @@ ConfigDef Memory(std::string_view name, int64_t Config::*field, std::string defa
   return d;
 }
 
-ConfigDef String(std::string_view name, std::string Config::*field, std::string def,
-                 unsigned flags, std::string_view doc) {
+ConfigDef String(std::string_view name, std::string Config::*field, std::string def, unsigned flags,
+                 std::string_view doc) {
   ConfigDef d;
   d.name = name;
   d.default_value = def.empty() ? "\"\"" : def;
@@ -102,8 +103,8 @@ ConfigDef String(std::string_view name, std::string Config::*field, std::string 
 }
 
 template <typename E>
-ConfigDef Enum(std::string_view name, E Config::*field, std::vector<std::string_view> names,
-               E def, unsigned flags, std::string_view doc) {
+ConfigDef Enum(std::string_view name, E Config::*field, std::vector<std::string_view> names, E def,
+               unsigned flags, std::string_view doc) {
   ConfigDef d;
   d.name = name;
   d.default_value = std::string(names[static_cast<int>(def)]);
@@ -347,9 +348,8 @@ std::vector<ConfigDef> BuildTable() {
                      "Largest unparsed input one client may accumulate, in bytes."));
   t.push_back(OutputBufferLimits());
   // SLOW LOG
-  t.push_back(Int("slowlog-log-slower-than", &Config::slowlog_log_slower_than, 10000, -1,
-                  kLongMax, kMutable,
-                  "Log commands slower than this many microseconds; -1 disables."));
+  t.push_back(Int("slowlog-log-slower-than", &Config::slowlog_log_slower_than, 10000, -1, kLongMax,
+                  kMutable, "Log commands slower than this many microseconds; -1 disables."));
   t.push_back(Int("slowlog-max-len", &Config::slowlog_max_len, 128, 0, kLongMax, kMutable,
                   "Entries the slow log keeps."));
   return t;

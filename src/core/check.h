@@ -11,11 +11,11 @@ namespace rill {
 [[noreturn]] void CheckFailed(const char* cond, const char* file, int line);
 }  // namespace rill
 
-#define RILL_CHECK(cond)                               \
-  do {                                                 \
-    if (__builtin_expect(!(cond), 0)) {                \
-      ::rill::CheckFailed(#cond, __FILE__, __LINE__);  \
-    }                                                  \
+#define RILL_CHECK(cond)                              \
+  do {                                                \
+    if (__builtin_expect(!(cond), 0)) {               \
+      ::rill::CheckFailed(#cond, __FILE__, __LINE__); \
+    }                                                 \
   } while (0)
 
 #ifdef NDEBUG

@@ -38,7 +38,9 @@ double TicksPerUs() {
 int64_t TicksToUs(int64_t ticks) {
   return static_cast<int64_t>(static_cast<double>(ticks) / TicksPerUs());
 }
-int64_t UsToTicks(int64_t us) { return static_cast<int64_t>(static_cast<double>(us) * TicksPerUs()); }
+int64_t UsToTicks(int64_t us) {
+  return static_cast<int64_t>(static_cast<double>(us) * TicksPerUs());
+}
 #else
 int64_t TicksToUs(int64_t ticks) { return ticks; }
 int64_t UsToTicks(int64_t us) { return us; }

@@ -32,9 +32,9 @@ void Write(LogLevel level, const char* fmt, ...) __attribute__((format(printf, 2
 
 }  // namespace rill
 
-#define RILL_LOG(lvl, ...)                                             \
-  do {                                                                 \
-    if (::rill::LogLevel::lvl >= ::rill::logging::level()) {           \
-      ::rill::logging::Write(::rill::LogLevel::lvl, __VA_ARGS__);      \
-    }                                                                  \
+#define RILL_LOG(lvl, ...)                                        \
+  do {                                                            \
+    if (::rill::LogLevel::lvl >= ::rill::logging::level()) {      \
+      ::rill::logging::Write(::rill::LogLevel::lvl, __VA_ARGS__); \
+    }                                                             \
   } while (0)

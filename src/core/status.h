@@ -21,22 +21,22 @@ namespace rill {
 
 enum class ErrorCode : unsigned char {
   kOk = 0,
-  kErr,           // generic "ERR ..." with a message
-  kSyntax,        // ERR syntax error
-  kNotInteger,    // ERR value is not an integer or out of range
-  kNotFloat,      // ERR value is not a valid float
-  kOverflow,      // ERR increment or decrement would overflow
-  kWrongType,     // WRONGTYPE Operation against a key holding the wrong kind of value
-  kNoSuchKey,     // ERR no such key
-  kOutOfRange,    // ERR index out of range
-  kDbIndex,       // ERR DB index is out of range
-  kNoAuth,        // NOAUTH Authentication required.
-  kWrongPass,     // WRONGPASS invalid username-password pair or user is disabled.
-  kOom,           // OOM command not allowed when used memory > 'maxmemory'.
-  kExecAbort,     // EXECABORT Transaction discarded because of previous errors.
-  kProtocol,      // ERR Protocol error: ...
-  kInvalidConfig, // a config value failed validation (message has file:line or the reason)
-  kIoError,       // a file or socket operation failed (message has strerror)
+  kErr,            // generic "ERR ..." with a message
+  kSyntax,         // ERR syntax error
+  kNotInteger,     // ERR value is not an integer or out of range
+  kNotFloat,       // ERR value is not a valid float
+  kOverflow,       // ERR increment or decrement would overflow
+  kWrongType,      // WRONGTYPE Operation against a key holding the wrong kind of value
+  kNoSuchKey,      // ERR no such key
+  kOutOfRange,     // ERR index out of range
+  kDbIndex,        // ERR DB index is out of range
+  kNoAuth,         // NOAUTH Authentication required.
+  kWrongPass,      // WRONGPASS invalid username-password pair or user is disabled.
+  kOom,            // OOM command not allowed when used memory > 'maxmemory'.
+  kExecAbort,      // EXECABORT Transaction discarded because of previous errors.
+  kProtocol,       // ERR Protocol error: ...
+  kInvalidConfig,  // a config value failed validation (message has file:line or the reason)
+  kIoError,        // a file or socket operation failed (message has strerror)
 };
 
 class [[nodiscard]] Status {
@@ -62,9 +62,9 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT
-  Result(ErrorCode code) : status_(code) {}  // NOLINT
+  Result(ErrorCode code) : status_(code) {}              // NOLINT
 
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }

@@ -208,10 +208,9 @@ bool GlobMatchImpl(std::string_view pattern, std::string_view str, bool nocase, 
         if (s >= str.size()) {
           return false;
         }
-        const bool eq =
-            nocase ? tolower(static_cast<unsigned char>(pattern[p])) ==
-                         tolower(static_cast<unsigned char>(str[s]))
-                   : pattern[p] == str[s];
+        const bool eq = nocase ? tolower(static_cast<unsigned char>(pattern[p])) ==
+                                     tolower(static_cast<unsigned char>(str[s]))
+                               : pattern[p] == str[s];
         if (!eq) {
           return false;
         }
@@ -265,12 +264,24 @@ std::optional<std::vector<std::string>> SplitArgs(std::string_view line) {
         } else if (c == '\\' && i + 1 < n) {
           i++;
           switch (line[i]) {
-            case 'n': cur.push_back('\n'); break;
-            case 'r': cur.push_back('\r'); break;
-            case 't': cur.push_back('\t'); break;
-            case 'b': cur.push_back('\b'); break;
-            case 'a': cur.push_back('\a'); break;
-            default: cur.push_back(line[i]); break;
+            case 'n':
+              cur.push_back('\n');
+              break;
+            case 'r':
+              cur.push_back('\r');
+              break;
+            case 't':
+              cur.push_back('\t');
+              break;
+            case 'b':
+              cur.push_back('\b');
+              break;
+            case 'a':
+              cur.push_back('\a');
+              break;
+            default:
+              cur.push_back(line[i]);
+              break;
           }
         } else if (c == '"') {
           // The closing quote must be followed by a space or the end.
@@ -325,13 +336,27 @@ std::string QuoteRepr(std::string_view s) {
   std::string r = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '\\': r += "\\\\"; break;
-      case '"': r += "\\\""; break;
-      case '\n': r += "\\n"; break;
-      case '\r': r += "\\r"; break;
-      case '\t': r += "\\t"; break;
-      case '\a': r += "\\a"; break;
-      case '\b': r += "\\b"; break;
+      case '\\':
+        r += "\\\\";
+        break;
+      case '"':
+        r += "\\\"";
+        break;
+      case '\n':
+        r += "\\n";
+        break;
+      case '\r':
+        r += "\\r";
+        break;
+      case '\t':
+        r += "\\t";
+        break;
+      case '\a':
+        r += "\\a";
+        break;
+      case '\b':
+        r += "\\b";
+        break;
       default:
         if (isprint(c)) {
           r.push_back(static_cast<char>(c));

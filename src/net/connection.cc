@@ -20,8 +20,8 @@ constexpr size_t kKeepOutputCapacity = 16 * 1024;  // idle connections keep at m
 
 }  // namespace
 
-Connection::Connection(event_base* base, int fd, ConnectionHandler* handler,
-                       IoCounters* counters, bool is_unix)
+Connection::Connection(event_base* base, int fd, ConnectionHandler* handler, IoCounters* counters,
+                       bool is_unix)
     : base_(base), fd_(fd), handler_(handler), counters_(counters), is_unix_(is_unix) {}
 
 Connection::~Connection() {

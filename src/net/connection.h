@@ -132,9 +132,9 @@ class Connection {
   event* write_ev_ = nullptr;
   bool reading_ = false;
   bool writing_ = false;
-  bool suspended_ = false;   // handler asked to stop (OnRequest returned false)
+  bool suspended_ = false;     // handler asked to stop (OnRequest returned false)
   bool backpressure_ = false;  // too much output pending; reading stopped
-  bool processing_ = false;  // inside ProcessRequests (re-entrancy guard)
+  bool processing_ = false;    // inside ProcessRequests (re-entrancy guard)
   bool close_after_reply_ = false;
 
   RespParser parser_;

@@ -96,8 +96,7 @@ Status Listener::OpenUnix(const std::string& path, int perm, int backlog) {
   if (bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0 || listen(fd, backlog) != 0) {
     const int err = errno;
     close(fd);
-    return Status(ErrorCode::kIoError,
-                  "Failed opening Unix socket " + path + ": " + strerror(err));
+    return Status(ErrorCode::kIoError, "Failed opening Unix socket " + path + ": " + strerror(err));
   }
   if (perm != 0) {
     chmod(path.c_str(), static_cast<mode_t>(perm));

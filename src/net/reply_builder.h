@@ -37,7 +37,7 @@ class ReplyBuilder {
   void Bool(bool b);
   void Verbatim(std::string_view text);  // RESP3 =txt:, RESP2 bulk
   void ArrayHeader(int64_t n);
-  void MapHeader(int64_t n);   // n pairs; RESP2 writes *2n
+  void MapHeader(int64_t n);  // n pairs; RESP2 writes *2n
   void SetHeader(int64_t n);
   void PushHeader(int64_t n);  // pub/sub messages; RESP2 writes *n
   // Bytes already in RESP form (used by MONITOR and EXEC).

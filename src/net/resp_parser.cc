@@ -110,8 +110,7 @@ RespParser::State RespParser::Parse(const char* data, size_t len, const ParserLi
         return State::kIncomplete;
       }
       int64_t blen = 0;
-      if (!ParseLength(data, pos_ + 1, cr_off, &blen) || blen < 0 ||
-          blen > limits.max_bulk_len) {
+      if (!ParseLength(data, pos_ + 1, cr_off, &blen) || blen < 0 || blen > limits.max_bulk_len) {
         return Fail("Protocol error: invalid bulk length");
       }
       if (blen > kUnauthBulk && !limits.authenticated) {
@@ -139,8 +138,7 @@ RespParser::State RespParser::Parse(const char* data, size_t len, const ParserLi
 }
 
 RespParser::State RespParser::ParseInline(const char* data, size_t len,
-                                          std::vector<std::string_view>* args,
-                                          size_t* consumed) {
+                                          std::vector<std::string_view>* args, size_t* consumed) {
   const char* nl = static_cast<const char*>(memchr(data, '\n', len));
   if (nl == nullptr) {
     if (len > kInlineMax) {

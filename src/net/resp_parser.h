@@ -31,7 +31,7 @@ namespace rill::net {
 struct ParserLimits {
   int64_t max_bulk_len = 512LL * 1024 * 1024;  // proto-max-bulk-len
   int64_t max_multibulk_len = INT32_MAX;       // most arguments in one request
-  bool authenticated = true;  // unauthenticated clients get Redis's tiny limits
+  bool authenticated = true;                   // unauthenticated clients get Redis's tiny limits
 };
 
 class RespParser {
@@ -61,9 +61,9 @@ class RespParser {
   State Fail(std::string text);
 
   // Partial multibulk progress, relative to the request start.
-  int64_t argc_ = -1;     // -1 = header not read yet
-  size_t pos_ = 0;        // next byte to scan
-  int64_t bulk_len_ = -1; // length of the bulk being read; -1 = its header not read yet
+  int64_t argc_ = -1;      // -1 = header not read yet
+  size_t pos_ = 0;         // next byte to scan
+  int64_t bulk_len_ = -1;  // length of the bulk being read; -1 = its header not read yet
   std::vector<std::pair<size_t, size_t>> spans_;  // (offset, length) of finished args
   size_t needed_hint_ = 0;
   std::vector<std::string> inline_words_;

@@ -83,8 +83,8 @@ bool WritePidFile(const std::string& path) {
 
 int Main(const std::vector<std::string>& args) {
   if (args.size() == 2 && (args[1] == "-v" || args[1] == "--version")) {
-    printf("Rill server v=%s (Redis %s command surface) malloc=%s bits=%d\n", RILL_VERSION,
-           "7.2", memory::AllocatorName().c_str(), static_cast<int>(sizeof(void*) * 8));
+    printf("Rill server v=%s (Redis %s command surface) malloc=%s bits=%d\n", RILL_VERSION, "7.2",
+           memory::AllocatorName().c_str(), static_cast<int>(sizeof(void*) * 8));
     return 0;
   }
   if (args.size() == 2 && (args[1] == "-h" || args[1] == "--help")) {
@@ -118,8 +118,9 @@ int Main(const std::vector<std::string>& args) {
   RILL_LOG(kNotice, "Rill version=%s, bits=%d, pid=%d, just started", RILL_VERSION,
            static_cast<int>(sizeof(void*) * 8), static_cast<int>(getpid()));
   if (store.config_file().empty()) {
-    RILL_LOG(kWarning, "No config file specified, using the default config. In order to "
-                       "specify a config file use rill-server /path/to/rill.conf");
+    RILL_LOG(kWarning,
+             "No config file specified, using the default config. In order to "
+             "specify a config file use rill-server /path/to/rill.conf");
   }
 
   AdjustOpenFilesLimit(cfg->maxclients);
@@ -132,8 +133,7 @@ int Main(const std::vector<std::string>& args) {
   shard::ShardSet shards(&store, std::move(info));
   shards.Add(std::make_unique<shard::Shard>(0, &shards, &dispatcher, cfg, &SystemClock::Get()));
   if (Status s = shards.shard(0).Listen(); !s.ok()) {
-    RILL_LOG(kWarning, "%s; is another server running on this port? Exiting.",
-             s.message().c_str());
+    RILL_LOG(kWarning, "%s; is another server running on this port? Exiting.", s.message().c_str());
     return 1;
   }
   if (!cfg->pidfile.empty() && !WritePidFile(cfg->pidfile)) {

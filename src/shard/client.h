@@ -9,13 +9,12 @@
 // Threading: lives on its shard's thread.
 #pragma once
 
-#include "core/hash.h"
-
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/hash.h"
 #include "net/connection.h"
 
 namespace rill::shard {
@@ -39,8 +38,8 @@ struct Client {
 
   // MULTI/EXEC: commands queued after MULTI, copied out of the read buffer.
   bool in_multi = false;
-  bool multi_error = false;   // a command failed to queue: EXEC answers EXECABORT
-  bool watch_dirty = false;   // a WATCHed key changed: EXEC answers null
+  bool multi_error = false;  // a command failed to queue: EXEC answers EXECABORT
+  bool watch_dirty = false;  // a WATCHed key changed: EXEC answers null
   std::vector<std::vector<std::string>> queued;
   std::vector<std::pair<int, std::string>> watched;  // (db, key)
 
@@ -50,7 +49,7 @@ struct Client {
   bool in_exec = false;  // running the commands of EXEC
   ReplyMode reply_mode = ReplyMode::kOn;
   bool no_evict = false;
-  bool paused = false;  // held by CLIENT PAUSE; its request runs again on unpause
+  bool paused = false;              // held by CLIENT PAUSE; its request runs again on unpause
   int64_t soft_limit_since_ms = 0;  // when output first exceeded the soft limit; 0 = not over
 
   size_t subscriptions() const { return channels.size() + patterns.size(); }

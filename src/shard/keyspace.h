@@ -124,9 +124,9 @@ class Database {
   const Entry& slot(uint32_t i) const { return chunks_[i >> kChunkBits][i & (kChunkSize - 1)]; }
 
   std::vector<std::unique_ptr<Entry[]>> chunks_;
-  uint32_t high_water_ = 0;        // slots ever used; cursors and sampling stay below it
-  std::vector<uint32_t> free_;     // reusable slots, most recently freed last
-  std::vector<uint32_t> volatile_; // slots of entries with a TTL
+  uint32_t high_water_ = 0;         // slots ever used; cursors and sampling stay below it
+  std::vector<uint32_t> free_;      // reusable slots, most recently freed last
+  std::vector<uint32_t> volatile_;  // slots of entries with a TTL
   absl::flat_hash_set<uint32_t, IndexHash, IndexEq> index_;
 };
 

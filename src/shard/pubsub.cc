@@ -9,8 +9,7 @@
 namespace rill::shard {
 namespace {
 
-bool AddTo(StringMap<std::vector<Client*>>& map, Client* c,
-           std::string_view name) {
+bool AddTo(StringMap<std::vector<Client*>>& map, Client* c, std::string_view name) {
   std::vector<Client*>& subs = map[name];
   if (std::find(subs.begin(), subs.end(), c) != subs.end()) {
     return false;
@@ -19,8 +18,7 @@ bool AddTo(StringMap<std::vector<Client*>>& map, Client* c,
   return true;
 }
 
-bool RemoveFrom(StringMap<std::vector<Client*>>& map, Client* c,
-                std::string_view name) {
+bool RemoveFrom(StringMap<std::vector<Client*>>& map, Client* c, std::string_view name) {
   auto it = map.find(name);
   if (it == map.end()) {
     return false;

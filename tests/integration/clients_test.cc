@@ -90,8 +90,7 @@ TEST(ClientsTest, PipeliningClientThatDoesNotReadIsThrottledNotFed) {
   ServerProcess server;
   ASSERT_TRUE(server.started()) << server.Log();
   RedisConn c = server.Connect();
-  ASSERT_EQ(Command(c.get(), {"SET", "v", std::string(100 * 1024, 'v')})->type,
-            REDIS_REPLY_STATUS);
+  ASSERT_EQ(Command(c.get(), {"SET", "v", std::string(100 * 1024, 'v')})->type, REDIS_REPLY_STATUS);
   // 2,000 GETs = 200 MB of replies; the client never reads them.
   const int fd = ConnectRaw(server.port());
   const int rcvbuf = 4096;

@@ -15,8 +15,8 @@ namespace {
 class ProtocolTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new ServerProcess({"--proto-max-bulk-len", "1mb", "--client-query-buffer-limit",
-                                 "2mb"});
+    server_ =
+        new ServerProcess({"--proto-max-bulk-len", "1mb", "--client-query-buffer-limit", "2mb"});
   }
   static void TearDownTestSuite() { delete server_; }
 
@@ -64,24 +64,24 @@ TEST_P(MalformedInputTest, RepliesThenClosesOnlyThatConnection) {
 
 INSTANTIATE_TEST_SUITE_P(
     EveryKind, MalformedInputTest,
-    ::testing::Values(
-        Malformed{"BadMultibulkLength", "*abc\r\n",
-                  "-ERR Protocol error: invalid multibulk length\r\n"},
-        Malformed{"HugeMultibulkLength", "*99999999999\r\n",
-                  "-ERR Protocol error: invalid multibulk length\r\n"},
-        Malformed{"ExpectedDollar", "*1\r\n+PING\r\n",
-                  "-ERR Protocol error: expected '$', got '+'\r\n"},
-        Malformed{"NegativeBulk", "*1\r\n$-5\r\n", "-ERR Protocol error: invalid bulk length\r\n"},
-        Malformed{"BulkOverProtoMax", "*2\r\n$3\r\nSET\r\n$2000000\r\n",
-                  "-ERR Protocol error: invalid bulk length\r\n"},
-        Malformed{"UnbalancedQuotes", "SET \"a b\r\n",
-                  "-ERR Protocol error: unbalanced quotes in request\r\n"},
-        Malformed{"InlineTooBig", std::string(70 * 1024, 'x'),
-                  "-ERR Protocol error: too big inline request\r\n"},
-        Malformed{"BulkCountTooBig", "*1\r\n$" + std::string(70 * 1024, '1'),
-                  "-ERR Protocol error: too big bulk count string\r\n"},
-        Malformed{"ValidCommandBeforeGarbage", "PING\r\n*x\r\n",
-                  "+PONG\r\n-ERR Protocol error: invalid multibulk length\r\n"}),
+    ::testing::Values(Malformed{"BadMultibulkLength", "*abc\r\n",
+                                "-ERR Protocol error: invalid multibulk length\r\n"},
+                      Malformed{"HugeMultibulkLength", "*99999999999\r\n",
+                                "-ERR Protocol error: invalid multibulk length\r\n"},
+                      Malformed{"ExpectedDollar", "*1\r\n+PING\r\n",
+                                "-ERR Protocol error: expected '$', got '+'\r\n"},
+                      Malformed{"NegativeBulk", "*1\r\n$-5\r\n",
+                                "-ERR Protocol error: invalid bulk length\r\n"},
+                      Malformed{"BulkOverProtoMax", "*2\r\n$3\r\nSET\r\n$2000000\r\n",
+                                "-ERR Protocol error: invalid bulk length\r\n"},
+                      Malformed{"UnbalancedQuotes", "SET \"a b\r\n",
+                                "-ERR Protocol error: unbalanced quotes in request\r\n"},
+                      Malformed{"InlineTooBig", std::string(70 * 1024, 'x'),
+                                "-ERR Protocol error: too big inline request\r\n"},
+                      Malformed{"BulkCountTooBig", "*1\r\n$" + std::string(70 * 1024, '1'),
+                                "-ERR Protocol error: too big bulk count string\r\n"},
+                      Malformed{"ValidCommandBeforeGarbage", "PING\r\n*x\r\n",
+                                "+PONG\r\n-ERR Protocol error: invalid multibulk length\r\n"}),
     [](const ::testing::TestParamInfo<Malformed>& p) { return p.param.name; });
 
 TEST_F(ProtocolTest, QueryBufferLimitClosesTheClient) {

@@ -132,8 +132,7 @@ TEST(ServerTest, RequirePassOverTheWire) {
   const int fd = ConnectRaw(server.port());
   const std::string big = "*20\r\n";
   send(fd, big.data(), big.size(), 0);
-  EXPECT_EQ(ReadUntilClose(fd, 3000),
-            "-ERR Protocol error: unauthenticated multibulk length\r\n");
+  EXPECT_EQ(ReadUntilClose(fd, 3000), "-ERR Protocol error: unauthenticated multibulk length\r\n");
   close(fd);
   EXPECT_EQ(server.Log().find("s3cret"), std::string::npos) << "password in the log";
 }

@@ -14,8 +14,8 @@ CommandHarness::CommandHarness(const std::string& conf_text)
   Status s = store_.LoadText(conf_text, "test");
   RILL_CHECK(s.ok());
   set_ = std::make_unique<shard::ShardSet>(&store_, shard::ServerInfo{});
-  set_->Add(std::make_unique<shard::Shard>(0, set_.get(), &dispatcher_, store_.snapshot(),
-                                           &clock_));
+  set_->Add(
+      std::make_unique<shard::Shard>(0, set_.get(), &dispatcher_, store_.snapshot(), &clock_));
   shard_ = &set_->shard(0);
   NewClient();
 }
@@ -30,8 +30,8 @@ size_t CommandHarness::NewClient() {
   int fds[2];
   RILL_CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
   peer_fds_.push_back(fds[1]);
-  clients_.push_back(shard_->Adopt(fds[0], false, "127.0.0.1:5000" + std::to_string(fds[0]),
-                                   "127.0.0.1:6379"));
+  clients_.push_back(
+      shard_->Adopt(fds[0], false, "127.0.0.1:5000" + std::to_string(fds[0]), "127.0.0.1:6379"));
   return clients_.size() - 1;
 }
 

@@ -53,9 +53,16 @@ void ServerProcess::Start(const std::vector<std::string>& extra_args, bool with_
   if (with_conf) {
     args.push_back(dir_ + "/rill.conf");
   }
-  std::vector<std::string> base = {"--port",    std::to_string(port), "--bind", "127.0.0.1",
-                                   "--dir",     dir_, "--logfile", dir_ + "/rill.log",
-                                   "--enable-debug-command", "yes"};
+  std::vector<std::string> base = {"--port",
+                                   std::to_string(port),
+                                   "--bind",
+                                   "127.0.0.1",
+                                   "--dir",
+                                   dir_,
+                                   "--logfile",
+                                   dir_ + "/rill.log",
+                                   "--enable-debug-command",
+                                   "yes"};
   args.insert(args.end(), base.begin(), base.end());
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   unlink((dir_ + "/rill.log").c_str());
@@ -159,8 +166,7 @@ int ConnectRaw(int port) {
 
 std::string ReadUntilClose(int fd, int timeout_ms) {
   std::string out;
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   char buf[4096];
   while (std::chrono::steady_clock::now() < deadline) {
     pollfd p{fd, POLLIN, 0};

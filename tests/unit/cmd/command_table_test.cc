@@ -85,18 +85,27 @@ namespace {
 
 // Where Redis 7.2 differs from the Redis 7.0 that produced commands.json (the snapshot
 // comes from Debian's redis-server): name -> the 7.2 arity.
-const std::map<std::string, int> kRedis72Arity = {
-    {"command|getkeys", -3}, {"command|getkeysandflags", -3}};
+const std::map<std::string, int> kRedis72Arity = {{"command|getkeys", -3},
+                                                  {"command|getkeysandflags", -3}};
 
 std::vector<std::string> FlagNames(uint32_t flags) {
   std::vector<std::string> out;
-  const std::pair<uint32_t, const char*> names[] = {
-      {kWrite, "write"},       {kReadOnly, "readonly"}, {kDenyOom, "denyoom"},
-      {kAdmin, "admin"},       {kPubSub, "pubsub"},     {kNoScript, "noscript"},
-      {kBlocking, "blocking"}, {kLoading, "loading"},   {kStale, "stale"},
-      {kSkipMonitor, "skip_monitor"}, {kSkipSlowlog, "skip_slowlog"}, {kFast, "fast"},
-      {kNoAuth, "no_auth"},    {kMayReplicate, "may_replicate"}, {kNoMulti, "no_multi"},
-      {kAllowBusy, "allow_busy"}};
+  const std::pair<uint32_t, const char*> names[] = {{kWrite, "write"},
+                                                    {kReadOnly, "readonly"},
+                                                    {kDenyOom, "denyoom"},
+                                                    {kAdmin, "admin"},
+                                                    {kPubSub, "pubsub"},
+                                                    {kNoScript, "noscript"},
+                                                    {kBlocking, "blocking"},
+                                                    {kLoading, "loading"},
+                                                    {kStale, "stale"},
+                                                    {kSkipMonitor, "skip_monitor"},
+                                                    {kSkipSlowlog, "skip_slowlog"},
+                                                    {kFast, "fast"},
+                                                    {kNoAuth, "no_auth"},
+                                                    {kMayReplicate, "may_replicate"},
+                                                    {kNoMulti, "no_multi"},
+                                                    {kAllowBusy, "allow_busy"}};
   for (const auto& [bit, name] : names) {
     if (flags & bit) out.push_back(name);
   }

@@ -20,8 +20,8 @@ TEST(ConnectionFamilyTest, UnknownCommandPreviewsArguments) {
             "-ERR unknown command 'FOO', with args beginning with: 'a' 'b' \r\n");
   const std::string longarg(300, 'x');
   const std::string r = h.Run({"FOO", longarg});
-  EXPECT_EQ(r, "-ERR unknown command 'FOO', with args beginning with: '" +
-                   std::string(128, 'x') + "' \r\n");
+  EXPECT_EQ(r, "-ERR unknown command 'FOO', with args beginning with: '" + std::string(128, 'x') +
+                   "' \r\n");
   EXPECT_EQ(h.Run({"EVAL", "return 1", "0"}),
             "-ERR unknown command 'EVAL', with args beginning with: 'return 1' '0' \r\n");
 }
@@ -69,7 +69,7 @@ TEST(ConnectionFamilyTest, ResetRestoresDefaults) {
   h.Run({"MULTI"});
   EXPECT_EQ(h.Run({"RESET"}), "+RESET\r\n");
   EXPECT_EQ(h.Run({"SET", "k", "v"}), "+OK\r\n");  // not queued: MULTI is gone
-  EXPECT_EQ(h.Run({"GET", "nokey"}), "$-1\r\n");    // RESP2 again
+  EXPECT_EQ(h.Run({"GET", "nokey"}), "$-1\r\n");   // RESP2 again
   EXPECT_EQ(h.Run({"CLIENT", "INFO"}).find("db=0") != std::string::npos, true);
 }
 

@@ -100,8 +100,7 @@ TEST_F(KeyspaceFamilyTest, Copy) {
   EXPECT_EQ(h_.Run({"TTL", "dst"}), ":100\r\n");
   EXPECT_EQ(h_.Run({"COPY", "src", "dst"}), ":0\r\n");
   EXPECT_EQ(h_.Run({"COPY", "src", "dst", "REPLACE"}), ":1\r\n");
-  EXPECT_EQ(h_.Run({"COPY", "src", "src"}),
-            "-ERR source and destination objects are the same\r\n");
+  EXPECT_EQ(h_.Run({"COPY", "src", "src"}), "-ERR source and destination objects are the same\r\n");
   EXPECT_EQ(h_.Run({"COPY", "src", "src", "DB", "2"}), ":1\r\n");
   EXPECT_EQ(h_.Run({"COPY", "nope", "x"}), ":0\r\n");
   EXPECT_EQ(h_.Run({"COPY", "src", "x", "DB"}), "-ERR syntax error\r\n");
@@ -165,7 +164,8 @@ TEST_F(KeyspaceFamilyTest, ObjectSubcommands) {
   h_.clock().AdvanceMs(7000);
   EXPECT_EQ(h_.Run({"OBJECT", "IDLETIME", "i"}), ":7\r\n");
   EXPECT_EQ(h_.Run({"OBJECT", "FREQ", "i"}).substr(0, 33), "-ERR An LFU maxmemory policy is n");
-  EXPECT_EQ(h_.Run({"OBJECT", "NOPE", "i"}), "-ERR unknown subcommand 'NOPE'. Try OBJECT HELP.\r\n");
+  EXPECT_EQ(h_.Run({"OBJECT", "NOPE", "i"}),
+            "-ERR unknown subcommand 'NOPE'. Try OBJECT HELP.\r\n");
   EXPECT_EQ(h_.Run({"OBJECT"}), "-ERR wrong number of arguments for 'object' command\r\n");
 }
 

@@ -12,13 +12,28 @@ TEST(ServerFamilyTest, InfoHasRedisSectionsAndFields) {
   h.Run({"GET", "k"});
   h.Run({"GET", "missing"});
   const std::string info = h.Run({"INFO"});
-  for (const char* field :
-       {"# Server\r\n", "redis_version:7.2.4\r\n", "rill_version:", "arch_bits:64\r\n",
-        "# Clients\r\n", "connected_clients:1\r\n", "blocked_clients:0\r\n", "# Memory\r\n",
-        "used_memory:", "mem_allocator:", "maxmemory_policy:noeviction\r\n",
-        "# Persistence\r\n", "# Stats\r\n", "keyspace_hits:1\r\n", "keyspace_misses:1\r\n",
-        "# Replication\r\n", "role:master\r\n", "# CPU\r\n", "used_cpu_user:", "# Errorstats",
-        "# Cluster\r\ncluster_enabled:0\r\n", "# Keyspace\r\ndb0:keys=1,expires=1,avg_ttl=100000"}) {
+  for (const char* field : {"# Server\r\n",
+                            "redis_version:7.2.4\r\n",
+                            "rill_version:",
+                            "arch_bits:64\r\n",
+                            "# Clients\r\n",
+                            "connected_clients:1\r\n",
+                            "blocked_clients:0\r\n",
+                            "# Memory\r\n",
+                            "used_memory:",
+                            "mem_allocator:",
+                            "maxmemory_policy:noeviction\r\n",
+                            "# Persistence\r\n",
+                            "# Stats\r\n",
+                            "keyspace_hits:1\r\n",
+                            "keyspace_misses:1\r\n",
+                            "# Replication\r\n",
+                            "role:master\r\n",
+                            "# CPU\r\n",
+                            "used_cpu_user:",
+                            "# Errorstats",
+                            "# Cluster\r\ncluster_enabled:0\r\n",
+                            "# Keyspace\r\ndb0:keys=1,expires=1,avg_ttl=100000"}) {
     EXPECT_NE(info.find(field), std::string::npos) << field;
   }
   EXPECT_EQ(info.find("# Commandstats"), std::string::npos);  // not a default section
@@ -128,8 +143,7 @@ TEST(ServerFamilyTest, DebugIsOffByDefaultAndSpeaksEveryResp3Type) {
   CommandHarness h("enable-debug-command yes\n");
   h.Run({"HELLO", "3"});
   EXPECT_EQ(h.Run({"DEBUG", "PROTOCOL", "double"}), ",3.141\r\n");
-  EXPECT_EQ(h.Run({"DEBUG", "PROTOCOL", "bignum"}),
-            "(1234567999999999999999999999999999999\r\n");
+  EXPECT_EQ(h.Run({"DEBUG", "PROTOCOL", "bignum"}), "(1234567999999999999999999999999999999\r\n");
   EXPECT_EQ(h.Run({"DEBUG", "PROTOCOL", "null"}), "_\r\n");
   EXPECT_EQ(h.Run({"DEBUG", "PROTOCOL", "set"}), "~3\r\n:0\r\n:1\r\n:2\r\n");
   EXPECT_EQ(h.Run({"DEBUG", "PROTOCOL", "map"}), "%3\r\n:0\r\n#f\r\n:1\r\n#t\r\n:2\r\n#f\r\n");

@@ -15,8 +15,7 @@ TEST_F(StringFamilyTest, SetAndGet) {
   EXPECT_EQ(h_.Run({"SET", "k", "v"}), "+OK\r\n");
   EXPECT_EQ(h_.Run({"GET", "k"}), "$1\r\nv\r\n");
   EXPECT_EQ(h_.Run({"GET", "nokey"}), "$-1\r\n");
-  EXPECT_EQ(h_.Run({"get", "k", "extra"}),
-            "-ERR wrong number of arguments for 'get' command\r\n");
+  EXPECT_EQ(h_.Run({"get", "k", "extra"}), "-ERR wrong number of arguments for 'get' command\r\n");
 }
 
 TEST_F(StringFamilyTest, SetNxXxAndGetOption) {
@@ -44,10 +43,8 @@ TEST_F(StringFamilyTest, SetExpiryOptions) {
   EXPECT_EQ(h_.Run({"PTTL", "a"}), ":10000\r\n");
   EXPECT_EQ(h_.Run({"SET", "a", "w"}), "+OK\r\n");
   EXPECT_EQ(h_.Run({"TTL", "a"}), ":-1\r\n");
-  EXPECT_EQ(h_.Run({"SET", "a", "v", "EX", "0"}),
-            "-ERR invalid expire time in 'set' command\r\n");
-  EXPECT_EQ(h_.Run({"SET", "a", "v", "EX", "-5"}),
-            "-ERR invalid expire time in 'set' command\r\n");
+  EXPECT_EQ(h_.Run({"SET", "a", "v", "EX", "0"}), "-ERR invalid expire time in 'set' command\r\n");
+  EXPECT_EQ(h_.Run({"SET", "a", "v", "EX", "-5"}), "-ERR invalid expire time in 'set' command\r\n");
   EXPECT_EQ(h_.Run({"SET", "a", "v", "EX", "9223372036854775807"}),
             "-ERR invalid expire time in 'set' command\r\n");
   EXPECT_EQ(h_.Run({"SET", "a", "v", "EX", "x"}),
@@ -59,8 +56,7 @@ TEST_F(StringFamilyTest, SetExpiryOptions) {
 TEST_F(StringFamilyTest, SetExAndFriends) {
   EXPECT_EQ(h_.Run({"SETEX", "k", "100", "v"}), "+OK\r\n");
   EXPECT_EQ(h_.Run({"TTL", "k"}), ":100\r\n");
-  EXPECT_EQ(h_.Run({"SETEX", "k", "0", "v"}),
-            "-ERR invalid expire time in 'setex' command\r\n");
+  EXPECT_EQ(h_.Run({"SETEX", "k", "0", "v"}), "-ERR invalid expire time in 'setex' command\r\n");
   EXPECT_EQ(h_.Run({"PSETEX", "p", "100", "v"}), "+OK\r\n");
   EXPECT_EQ(h_.Run({"PTTL", "p"}), ":100\r\n");
   EXPECT_EQ(h_.Run({"SETNX", "k", "x"}), ":0\r\n");
@@ -84,8 +80,7 @@ TEST_F(StringFamilyTest, Counters) {
   EXPECT_EQ(h_.Run({"DECRBY", "n", "50"}), ":-9\r\n");
   EXPECT_EQ(h_.Run({"SET", "big", "9223372036854775807"}), "+OK\r\n");
   EXPECT_EQ(h_.Run({"INCR", "big"}), "-ERR increment or decrement would overflow\r\n");
-  EXPECT_EQ(h_.Run({"DECRBY", "n", "-9223372036854775808"}),
-            "-ERR decrement would overflow\r\n");
+  EXPECT_EQ(h_.Run({"DECRBY", "n", "-9223372036854775808"}), "-ERR decrement would overflow\r\n");
   EXPECT_EQ(h_.Run({"SET", "s", " 1"}), "+OK\r\n");
   EXPECT_EQ(h_.Run({"INCR", "s"}), "-ERR value is not an integer or out of range\r\n");
   EXPECT_EQ(h_.Run({"INCRBY", "n", "x"}), "-ERR value is not an integer or out of range\r\n");

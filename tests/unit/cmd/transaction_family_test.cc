@@ -26,8 +26,7 @@ TEST_F(TransactionTest, RuntimeErrorsDoNotAbort) {
   h_.Run({"MULTI"});
   h_.Run({"INCR", "s"});
   h_.Run({"SET", "b", "2"});
-  EXPECT_EQ(h_.Run({"EXEC"}),
-            "*2\r\n-ERR value is not an integer or out of range\r\n+OK\r\n");
+  EXPECT_EQ(h_.Run({"EXEC"}), "*2\r\n-ERR value is not an integer or out of range\r\n+OK\r\n");
 }
 
 TEST_F(TransactionTest, QueueingErrorsAbortWithExecAbort) {
@@ -36,8 +35,7 @@ TEST_F(TransactionTest, QueueingErrorsAbortWithExecAbort) {
   EXPECT_EQ(h_.Run({"NOSUCHCMD"}),
             "-ERR unknown command 'NOSUCHCMD', with args beginning with: \r\n");
   h_.Run({"SET", "b", "1"});
-  EXPECT_EQ(h_.Run({"EXEC"}),
-            "-EXECABORT Transaction discarded because of previous errors.\r\n");
+  EXPECT_EQ(h_.Run({"EXEC"}), "-EXECABORT Transaction discarded because of previous errors.\r\n");
   EXPECT_EQ(h_.Run({"EXISTS", "b"}), ":0\r\n");
 }
 

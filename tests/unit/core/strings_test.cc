@@ -16,8 +16,8 @@ TEST(StringsTest, ParseInt64AcceptsRedisIntegers) {
 }
 
 TEST(StringsTest, ParseInt64RejectsWhatRedisRejects) {
-  for (const char* s : {"", "+1", " 1", "1 ", "01", "-0", "1.0", "9223372036854775808", "abc",
-                        "-", "1e3"}) {
+  for (const char* s :
+       {"", "+1", " 1", "1 ", "01", "-0", "1.0", "9223372036854775808", "abc", "-", "1e3"}) {
     EXPECT_FALSE(ParseInt64(s).has_value()) << s;
   }
 }

@@ -24,8 +24,9 @@ TEST(ReplyBuilderTest, ScalarsInBothProtocols) {
     rb.Bool(true);
     rb.BigNumber("12345678901234567890");
   };
-  EXPECT_EQ(Build(2, scalars), "+OK\r\n:-5\r\n$2\r\nab\r\n$-1\r\n*-1\r\n$3\r\n1.5\r\n:1\r\n"
-                               "$20\r\n12345678901234567890\r\n");
+  EXPECT_EQ(Build(2, scalars),
+            "+OK\r\n:-5\r\n$2\r\nab\r\n$-1\r\n*-1\r\n$3\r\n1.5\r\n:1\r\n"
+            "$20\r\n12345678901234567890\r\n");
   EXPECT_EQ(Build(3, scalars),
             "+OK\r\n:-5\r\n$2\r\nab\r\n_\r\n_\r\n,1.5\r\n#t\r\n(12345678901234567890\r\n");
 }

@@ -95,18 +95,18 @@ TEST_P(RespParserErrorTest, ReportsRedisText) {
 
 INSTANTIATE_TEST_SUITE_P(
     Malformed, RespParserErrorTest,
-    ::testing::Values(
-        ErrorCase{"*x\r\n", "Protocol error: invalid multibulk length"},
-        ErrorCase{"*3000000000\r\n", "Protocol error: invalid multibulk length"},
-        ErrorCase{"*1\r\n:1\r\n", "Protocol error: expected '$', got ':'"},
-        ErrorCase{"*1\r\n$-1\r\n", "Protocol error: invalid bulk length"},
-        ErrorCase{"*1\r\n$abc\r\n", "Protocol error: invalid bulk length"},
-        ErrorCase{"*1\r\n$2000000\r\n", "Protocol error: invalid bulk length"},
-        ErrorCase{"*1" + std::string(70000, '1'), "Protocol error: too big mbulk count string"},
-        ErrorCase{"*1\r\n$1" + std::string(70000, '1'),
-                  "Protocol error: too big bulk count string"},
-        ErrorCase{std::string(70000, 'a'), "Protocol error: too big inline request"},
-        ErrorCase{"set \"a\n", "Protocol error: unbalanced quotes in request"}));
+    ::testing::Values(ErrorCase{"*x\r\n", "Protocol error: invalid multibulk length"},
+                      ErrorCase{"*3000000000\r\n", "Protocol error: invalid multibulk length"},
+                      ErrorCase{"*1\r\n:1\r\n", "Protocol error: expected '$', got ':'"},
+                      ErrorCase{"*1\r\n$-1\r\n", "Protocol error: invalid bulk length"},
+                      ErrorCase{"*1\r\n$abc\r\n", "Protocol error: invalid bulk length"},
+                      ErrorCase{"*1\r\n$2000000\r\n", "Protocol error: invalid bulk length"},
+                      ErrorCase{"*1" + std::string(70000, '1'),
+                                "Protocol error: too big mbulk count string"},
+                      ErrorCase{"*1\r\n$1" + std::string(70000, '1'),
+                                "Protocol error: too big bulk count string"},
+                      ErrorCase{std::string(70000, 'a'), "Protocol error: too big inline request"},
+                      ErrorCase{"set \"a\n", "Protocol error: unbalanced quotes in request"}));
 
 TEST(RespParserTest, UnauthenticatedClientsGetSmallLimits) {
   ParserLimits limits;
