@@ -127,6 +127,12 @@ void Memory(CommandContext& ctx, std::string& out) {
   out += "# Memory\r\n";
   Line(out, "used_memory:%" PRIu64, used);
   Line(out, "used_memory_human:%s", Human(used).c_str());
+  uint64_t& peak = ctx.shard().stats().peak_memory;
+  peak = std::max(peak, used);
+  Line(out, "used_memory_peak:%" PRIu64, peak);
+  Line(out, "used_memory_peak_human:%s", Human(peak).c_str());
+  Line(out, "used_memory_peak_perc:%.2f%%",
+       peak ? 100.0 * static_cast<double>(used) / static_cast<double>(peak) : 0.0);
   Line(out, "used_memory_rss:%" PRIu64, rss);
   Line(out, "used_memory_rss_human:%s", Human(rss).c_str());
   Line(out, "used_memory_keyspace_index:%zu", keyspace_bytes);

@@ -2,6 +2,9 @@
 //
 // cmd/keyspace_family.cc: generic key commands (DEL, EXPIRE, SCAN, RENAME, OBJECT...).
 // Semantics, replies and error texts are Redis 7.2's.
+#include <cerrno>
+#include <cstdlib>
+
 #include "cmd/families.h"
 #include "core/strings.h"
 
@@ -74,8 +77,24 @@ void CmdKeys(CommandContext& ctx) {
   }
 }
 
+// Redis parses the cursor with strtoul: a leading '-' wraps around ("-1" is the largest
+// cursor, which ends the walk at once); spaces, junk and overflow are invalid.
+std::optional<uint64_t> ParseCursor(std::string_view text) {
+  if (text.empty() || isspace(static_cast<unsigned char>(text[0]))) {
+    return std::nullopt;
+  }
+  const std::string s(text);
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = strtoull(s.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE) {
+    return std::nullopt;
+  }
+  return static_cast<uint64_t>(v);
+}
+
 void CmdScan(CommandContext& ctx) {
-  const std::optional<uint64_t> cursor = ParseUint64(ctx.arg(1));
+  const std::optional<uint64_t> cursor = ParseCursor(ctx.arg(1));
   if (!cursor) {
     return ctx.ReplyErrorLine("ERR invalid cursor");
   }

@@ -338,6 +338,7 @@ void Shard::ScheduleCron() {
 
 void Shard::Cron() {
   clock_.Refresh();
+  stats_.peak_memory = std::max(stats_.peak_memory, memory::UsedMemory());
   cron_runs_++;
   const int64_t now = clock_.NowMs();
   // Active expiry may use a quarter of the cron period, as Redis's slow cycle does.

@@ -75,7 +75,8 @@ struct ShardStats {
   uint64_t total_error_replies = 0;
   uint64_t output_limit_disconnections = 0;
   uint64_t query_limit_disconnections = 0;
-  uint64_t dirty = 0;  // writes since start (no persistence yet: never reset)
+  uint64_t dirty = 0;        // writes since start (no persistence yet: never reset)
+  uint64_t peak_memory = 0;  // largest UsedMemory() seen by the cron or INFO, in bytes
   uint64_t unexpected_error_replies = 0;
   net::IoCounters io;
   // Instantaneous ops/sec: samples of the command counter taken by the cron.

@@ -46,6 +46,9 @@ TEST_F(KeyspaceFamilyTest, KeysAndScan) {
   } while (cursor != "0");
   EXPECT_EQ(seen.size(), 50u);
   EXPECT_EQ(h_.Run({"SCAN", "x"}), "-ERR invalid cursor\r\n");
+  EXPECT_EQ(h_.Run({"SCAN", " 1"}), "-ERR invalid cursor\r\n");
+  EXPECT_EQ(h_.Run({"SCAN", "99999999999999999999"}), "-ERR invalid cursor\r\n");
+  EXPECT_EQ(h_.Run({"SCAN", "-1"}), "*2\r\n$1\r\n0\r\n*0\r\n");  // wraps, as strtoul does
   EXPECT_EQ(h_.Run({"SCAN", "0", "COUNT", "0"}), "-ERR syntax error\r\n");
   // TYPE filters after the walk, so pages may be empty; a full walk finds nothing.
   cursor = "0";

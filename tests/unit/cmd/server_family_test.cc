@@ -21,6 +21,7 @@ TEST(ServerFamilyTest, InfoHasRedisSectionsAndFields) {
                             "blocked_clients:0\r\n",
                             "# Memory\r\n",
                             "used_memory:",
+                            "used_memory_peak:",
                             "mem_allocator:",
                             "maxmemory_policy:noeviction\r\n",
                             "# Persistence\r\n",
