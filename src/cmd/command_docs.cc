@@ -30,32 +30,15 @@ std::string GuessType(std::string_view name) {
   if (name.find("unix-time") != std::string_view::npos) {
     return "unix-time";
   }
-  static constexpr std::string_view kIntegers[] = {"seconds",
-                                                   "milliseconds",
-                                                   "timeout",
-                                                   "count",
-                                                   "offset",
-                                                   "start",
-                                                   "end",
-                                                   "index",
-                                                   "index1",
-                                                   "index2",
-                                                   "db",
-                                                   "destination-db",
-                                                   "decrement",
-                                                   "cursor",
-                                                   "numkeys",
-                                                   "client-id",
-                                                   "maxage",
-                                                   "protover",
-                                                   "number-of-replicas"};
+  static constexpr std::string_view kIntegers[] = {
+      "seconds",   "milliseconds", "timeout", "count",     "offset",   "start",
+      "end",       "index",        "index1",  "index2",    "db",       "destination-db",
+      "decrement", "cursor",       "numkeys", "client-id", "protover", "number-of-replicas",
+      "increment"};
   for (std::string_view n : kIntegers) {
     if (name == n) {
       return "integer";
     }
-  }
-  if (name == "increment") {
-    return "integer";
   }
   return "string";
 }
@@ -248,33 +231,6 @@ void ReplyDocArg(net::ReplyBuilder& rb, const DocArg& a) {
   }
 }
 
-std::vector<std::string_view> FlagNames(uint32_t f) {
-  std::vector<std::string_view> out;
-  static constexpr std::pair<uint32_t, std::string_view> kNames[] = {
-      {kWrite, "write"},
-      {kReadOnly, "readonly"},
-      {kDenyOom, "denyoom"},
-      {kAdmin, "admin"},
-      {kPubSub, "pubsub"},
-      {kNoScript, "noscript"},
-      {kBlocking, "blocking"},
-      {kLoading, "loading"},
-      {kStale, "stale"},
-      {kSkipMonitor, "skip_monitor"},
-      {kSkipSlowlog, "skip_slowlog"},
-      {kFast, "fast"},
-      {kNoAuth, "no_auth"},
-      {kMayReplicate, "may_replicate"},
-      {kNoMulti, "no_multi"},
-      {kAllowBusy, "allow_busy"}};
-  for (const auto& [bit, name] : kNames) {
-    if (f & bit) {
-      out.push_back(name);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 void ReplyFlagWords(net::ReplyBuilder& rb, std::string_view words) {
@@ -337,6 +293,33 @@ void ReplyKeySpecs(net::ReplyBuilder& rb, const CommandSpec& spec) {
 }
 
 }  // namespace
+
+std::vector<std::string_view> CommandFlagNames(uint32_t f) {
+  std::vector<std::string_view> out;
+  static constexpr std::pair<uint32_t, std::string_view> kNames[] = {
+      {kWrite, "write"},
+      {kReadOnly, "readonly"},
+      {kDenyOom, "denyoom"},
+      {kAdmin, "admin"},
+      {kPubSub, "pubsub"},
+      {kNoScript, "noscript"},
+      {kBlocking, "blocking"},
+      {kLoading, "loading"},
+      {kStale, "stale"},
+      {kSkipMonitor, "skip_monitor"},
+      {kSkipSlowlog, "skip_slowlog"},
+      {kFast, "fast"},
+      {kNoAuth, "no_auth"},
+      {kMayReplicate, "may_replicate"},
+      {kNoMulti, "no_multi"},
+      {kAllowBusy, "allow_busy"}};
+  for (const auto& [bit, name] : kNames) {
+    if (f & bit) {
+      out.push_back(name);
+    }
+  }
+  return out;
+}
 
 std::vector<std::string_view> KeySpecFlags(const CommandSpec& spec) {
   // Redis 7.2's key-spec flags, by command. Kept here rather than in each family's rows
@@ -403,7 +386,7 @@ void ReplyCommandInfo(net::ReplyBuilder& rb, const CommandSpec& spec) {
   rb.ArrayHeader(10);
   rb.Bulk(spec.name);
   rb.Integer(spec.arity);
-  const std::vector<std::string_view> flags = FlagNames(spec.flags);
+  const std::vector<std::string_view> flags = CommandFlagNames(spec.flags);
   rb.SetHeader(static_cast<int64_t>(flags.size()));
   for (std::string_view f : flags) {
     rb.SimpleString(f);

@@ -38,6 +38,9 @@ std::vector<DocArg> ParseSyntax(std::string_view syntax);
 
 // A set of status strings from space-separated words: "RO access" -> ~2 +RO +access.
 void ReplyFlagWords(net::ReplyBuilder& rb, std::string_view words);
+// COMMAND INFO's names of a command's flags ("write", "denyoom", ...), in table order.
+// Rill-internal flags (kSensitiveArgs) have no name and are not reported.
+std::vector<std::string_view> CommandFlagNames(uint32_t flags);
 // Redis's key-spec flags of a command ("RW access update"), one entry per key spec.
 std::vector<std::string_view> KeySpecFlags(const CommandSpec& spec);
 // The flags of the key at args[pos] in a concrete request (COMMAND GETKEYSANDFLAGS).

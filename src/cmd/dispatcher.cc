@@ -119,6 +119,26 @@ bool Dispatcher::OnRequest(shard::Shard& shard, shard::Client& client,
   return true;
 }
 
+bool Dispatcher::IsWrite(const shard::Client& client, const CommandSpec& spec) const {
+  constexpr uint32_t kWrites = kWrite | kMayReplicate;
+  if ((spec.flags & kWrites) != 0) {
+    return true;
+  }
+  if (spec.name != "exec") {
+    return false;
+  }
+  // EXEC writes when anything it would run writes (Redis's rule for CLIENT PAUSE WRITE).
+  std::string ignored;
+  for (const std::vector<std::string>& q : client.queued) {
+    const std::vector<std::string_view> qargs(q.begin(), q.end());
+    const CommandSpec* qs = Resolve(qargs, &ignored);
+    if (qs != nullptr && (qs->flags & kWrites) != 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool Dispatcher::Admit(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
                        std::span<const std::string_view> args) {
   if (!client.authenticated && (spec.flags & kNoAuth) == 0) {
@@ -137,16 +157,8 @@ bool Dispatcher::Admit(shard::Shard& shard, shard::Client& client, const Command
     Reject(shard, client, &spec, "ERR Replica can't interact with the keyspace");
     return true;
   }
-  bool is_write = (spec.flags & (kWrite | kMayReplicate)) != 0;
-  if (spec.name == "exec") {
-    for (const auto& q : client.queued) {
-      std::string ignored;
-      const std::vector<std::string_view> qargs(q.begin(), q.end());
-      const CommandSpec* qs = Resolve(qargs, &ignored);
-      is_write |= qs != nullptr && (qs->flags & (kWrite | kMayReplicate)) != 0;
-    }
-  }
-  if (shard.MustHold(is_write)) {
+  // Only while a pause is in force is it worth finding out whether the request writes.
+  if (shard.MustHold(/*is_write=*/true) && shard.MustHold(IsWrite(client, spec))) {
     shard.Hold(client);
     return false;
   }

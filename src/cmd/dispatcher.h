@@ -44,6 +44,8 @@ class Dispatcher final : public shard::RequestHandler {
  private:
   bool Admit(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
              std::span<const std::string_view> args);
+  // Whether CLIENT PAUSE WRITE must hold this request (EXEC: if a queued command writes).
+  bool IsWrite(const shard::Client& client, const CommandSpec& spec) const;
   void Reject(shard::Shard& shard, shard::Client& client, const CommandSpec* spec,
               std::string_view line);
   void FeedMonitors(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,

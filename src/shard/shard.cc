@@ -207,8 +207,7 @@ bool Shard::OnRequest(net::Connection& conn, std::span<const std::string_view> a
   Client& c = *static_cast<Client*>(conn.user_data());
   c.last_interaction_ms = clock_.NowMs();
   const bool done = handler_->OnRequest(*this, c, args);
-  const config::OutputBufferLimit& l =
-      c.subscriptions() > 0 ? config_->output_limit_pubsub : config_->output_limit_normal;
+  const config::OutputBufferLimit& l = OutputLimitFor(c);
   if ((l.hard_bytes > 0 || l.soft_bytes > 0) && !conn.closed() && conn.pending_output() > 0) {
     CheckOutputLimit(c);
   }
@@ -248,8 +247,7 @@ void Shard::ReapCallback(evutil_socket_t, short, void* arg) noexcept {
 void Shard::Reap() { graveyard_.clear(); }
 
 bool Shard::CheckOutputLimit(Client& c) {
-  const config::OutputBufferLimit& l =
-      c.subscriptions() > 0 ? config_->output_limit_pubsub : config_->output_limit_normal;
+  const config::OutputBufferLimit& l = OutputLimitFor(c);
   const int64_t pending = static_cast<int64_t>(c.conn->pending_output());
   bool over = l.hard_bytes > 0 && pending > l.hard_bytes;
   if (!over && l.soft_bytes > 0 && pending > l.soft_bytes) {

@@ -132,6 +132,10 @@ class Shard final : public net::ConnectionHandler {
   std::vector<Client*>& monitors() { return monitors_; }
   size_t pubsub_clients() const;
 
+  // The client-output-buffer-limit class that applies to c now.
+  const config::OutputBufferLimit& OutputLimitFor(const Client& c) const {
+    return c.subscriptions() > 0 ? config_->output_limit_pubsub : config_->output_limit_normal;
+  }
   // Enforces the output limit of c's class after data was appended to its buffer; closes
   // it when over. Returns false if the client was closed.
   bool CheckOutputLimit(Client& c);

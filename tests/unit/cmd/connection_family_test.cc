@@ -128,6 +128,21 @@ TEST(ConnectionFamilyTest, ClientPauseHoldsWritesUntilUnpause) {
   EXPECT_EQ(h.Run({"SET", "k", "v"}, writer), "+OK\r\n");
 }
 
+TEST(ConnectionFamilyTest, ClientPauseWriteHoldsExecOnlyWhenItWrites) {
+  CommandHarness h;
+  const size_t reader = h.NewClient();
+  const size_t writer = h.NewClient();
+  h.Run({"MULTI"}, reader);
+  h.Run({"GET", "k"}, reader);
+  h.Run({"MULTI"}, writer);
+  h.Run({"SET", "k", "v"}, writer);
+  h.Run({"CLIENT", "PAUSE", "100000", "WRITE"});
+  EXPECT_EQ(h.Run({"EXEC"}, reader), "*1\r\n$-1\r\n");
+  EXPECT_EQ(h.Run({"EXEC"}, writer), "<held>");
+  h.Run({"CLIENT", "PAUSE", "100000", "ALL"});
+  EXPECT_EQ(h.Run({"GET", "k"}, reader), "<held>");
+}
+
 TEST(ConnectionFamilyTest, SelectValidates) {
   CommandHarness h;
   EXPECT_EQ(h.Run({"SELECT", "x"}), "-ERR value is not an integer or out of range\r\n");
