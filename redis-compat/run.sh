@@ -7,24 +7,28 @@
 #
 # Starts a fresh rill-server on a free loopback port in a private temp dir, runs every client
 # program in redis-compat/clients/ against it (*.sh with bash, *.py with Debian's python3, which
-# has python3-redis), stops the server with SIGTERM and prints, as its last line,
+# has python3-redis, *.js with node, which finds the npm clients pinned in package.json in
+# redis-compat/node_modules; deps/install-deps.sh runs `npm ci` for that), stops the server
+# with SIGTERM and prints, as its last line,
 #
 #   N passed, M failed
 #
 # Exit status is non-zero when anything failed. ctest (label `compat`) and `make test` run it.
 #
-# Counting: a shell client ends with "<name>: N passed, M failed"; a Python client is a
+# Counting: a shell or Node client ends with "<name>: N passed, M failed"; a Python client is a
 # unittest program and its "Ran N tests" / "FAILED (failures=F, errors=E)" summary is read.
 # A client that prints no summary, times out or exits non-zero without reporting a failure
 # counts as one failure. The harness adds its own checks: the server starts, announces the
 # port the script picked, survives the clients and exits 0 on SIGTERM.
 #
 # Budget: each client gets CLIENT_TIMEOUT_S (default 60 s); the whole run takes ~15 s.
-# Environment: RILL_COMPAT_PYTHON (default /usr/bin/python3), CLIENT_TIMEOUT_S.
+# Environment: RILL_COMPAT_PYTHON (default /usr/bin/python3), RILL_COMPAT_NODE (default node),
+# CLIENT_TIMEOUT_S.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PYTHON=${RILL_COMPAT_PYTHON:-/usr/bin/python3}
+NODE=${RILL_COMPAT_NODE:-node}
 CLIENT_TIMEOUT_S=${CLIENT_TIMEOUT_S:-60}
 
 if [[ $# -ne 1 ]]; then
@@ -165,6 +169,7 @@ for client in "$HERE"/clients/*; do
   case "$name" in
     *.sh) cmd=(bash "$client") ;;
     *.py) cmd=("$PYTHON" "$client") ;;
+    *.js) cmd=("$NODE" "$client") ;;
     *) continue ;;
   esac
   out="$WORK/$name.out"

@@ -49,6 +49,9 @@ strlen getdel getex getrange setrange
 multi exec discard watch unwatch
 subscribe unsubscribe psubscribe punsubscribe publish
 pubsub: channels numsub numpat help
+xadd xtrim xlen xrange xrevrange xdel xsetid xread xreadgroup xack xpending xclaim xautoclaim
+xgroup: create setid destroy createconsumer delconsumer help
+xinfo: stream groups consumers help
 """
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

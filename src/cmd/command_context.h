@@ -11,6 +11,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "cmd/command_table.h"
 #include "cmd/error_replies.h"
@@ -64,6 +66,18 @@ class CommandContext {
 
   bool failed() const { return failed_; }
 
+  // Blocking commands (XREAD/XREADGROUP BLOCK). Whether this call may block: not inside
+  // MULTI/EXEC, where Redis answers as if the timeout had passed.
+  bool can_block() const { return !client_.in_exec; }
+  // Whether this is a blocked command running again because a key changed.
+  bool rerun() const { return client_.block.rerun; }
+  // Parks the client until a key in keys changes or deadline_ms (0 = never) passes; the
+  // command then runs again with argv. On a re-run it only keeps the client waiting in
+  // its place. REQUIRES: can_block(); nothing was replied.
+  void Block(std::vector<std::pair<int, std::string>> keys, int64_t deadline_ms,
+             std::vector<std::string> argv);
+  bool blocked() const { return blocked_; }
+
  private:
   Dispatcher& dispatcher_;
   shard::Shard& shard_;
@@ -72,6 +86,7 @@ class CommandContext {
   const CommandSpec& spec_;
   net::ReplyBuilder rb_;
   bool failed_ = false;
+  bool blocked_ = false;
 };
 
 }  // namespace rill::cmd

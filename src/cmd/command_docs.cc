@@ -275,7 +275,42 @@ void ReplyKeySpec(net::ReplyBuilder& rb, std::string_view flags, int index, int 
   rb.Integer(0);
 }
 
+// A keyword key spec: keys follow `keyword`, half of what remains (XREAD's STREAMS).
+void ReplyKeywordKeySpec(net::ReplyBuilder& rb, std::string_view flags, std::string_view keyword,
+                         int startfrom) {
+  rb.MapHeader(3);
+  rb.Bulk("flags");
+  ReplyFlagWords(rb, flags);
+  rb.Bulk("begin_search");
+  rb.MapHeader(2);
+  rb.Bulk("type");
+  rb.Bulk("keyword");
+  rb.Bulk("spec");
+  rb.MapHeader(2);
+  rb.Bulk("keyword");
+  rb.Bulk(keyword);
+  rb.Bulk("startfrom");
+  rb.Integer(startfrom);
+  rb.Bulk("find_keys");
+  rb.MapHeader(2);
+  rb.Bulk("type");
+  rb.Bulk("range");
+  rb.Bulk("spec");
+  rb.MapHeader(3);
+  rb.Bulk("lastkey");
+  rb.Integer(-1);
+  rb.Bulk("keystep");
+  rb.Integer(1);
+  rb.Bulk("limit");
+  rb.Integer(2);
+}
+
 void ReplyKeySpecs(net::ReplyBuilder& rb, const CommandSpec& spec) {
+  if (!spec.keys_after.empty()) {
+    rb.ArrayHeader(1);
+    ReplyKeywordKeySpec(rb, KeySpecFlags(spec)[0], spec.keys_after, spec.keys_search_from);
+    return;
+  }
   if (spec.first_key <= 0) {
     rb.ArrayHeader(0);
     return;
@@ -312,7 +347,8 @@ std::vector<std::string_view> CommandFlagNames(uint32_t f) {
       {kNoAuth, "no_auth"},
       {kMayReplicate, "may_replicate"},
       {kNoMulti, "no_multi"},
-      {kAllowBusy, "allow_busy"}};
+      {kAllowBusy, "allow_busy"},
+      {kMovableKeys, "movablekeys"}};
   for (const auto& [bit, name] : kNames) {
     if (f & bit) {
       out.push_back(name);
@@ -353,6 +389,27 @@ std::vector<std::string_view> KeySpecFlags(const CommandSpec& spec) {
       {"object|freq", {"RO"}},
       {"object|idletime", {"RO"}},
       {"object|refcount", {"RO"}},
+      {"xadd", {"RW update"}},
+      {"xlen", {"RO"}},
+      {"xrange", {"RO access"}},
+      {"xrevrange", {"RO access"}},
+      {"xdel", {"RW delete"}},
+      {"xtrim", {"RW delete"}},
+      {"xread", {"RO access"}},
+      {"xreadgroup", {"RO access"}},
+      {"xack", {"RW update"}},
+      {"xpending", {"RO access"}},
+      {"xclaim", {"RW update"}},
+      {"xautoclaim", {"RW delete"}},
+      {"xsetid", {"RW update"}},
+      {"xgroup|create", {"RW insert"}},
+      {"xgroup|setid", {"RW update"}},
+      {"xgroup|destroy", {"RW delete"}},
+      {"xgroup|createconsumer", {"RW insert"}},
+      {"xgroup|delconsumer", {"RW delete"}},
+      {"xinfo|stream", {"RO access"}},
+      {"xinfo|groups", {"RO access"}},
+      {"xinfo|consumers", {"RO access"}},
   };
   auto it = kFlags.find(spec.name);
   if (it != kFlags.end()) {

@@ -74,8 +74,21 @@ const CommandSpec* CommandTable::FindSub(const CommandSpec& parent, std::string_
   return nullptr;
 }
 
-std::vector<size_t> KeyPositions(const CommandSpec& spec, size_t argc) {
+std::vector<size_t> KeyPositions(const CommandSpec& spec, std::span<const std::string_view> args) {
   std::vector<size_t> keys;
+  const size_t argc = args.size();
+  if (!spec.keys_after.empty()) {
+    for (size_t i = static_cast<size_t>(spec.keys_search_from); i < argc; i++) {
+      if (EqualsIgnoreCase(args[i], spec.keys_after)) {
+        const size_t n = (argc - i - 1) / 2;
+        for (size_t k = 0; k < n; k++) {
+          keys.push_back(i + 1 + k);
+        }
+        break;
+      }
+    }
+    return keys;
+  }
   if (spec.first_key <= 0) {
     return keys;
   }

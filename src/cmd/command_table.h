@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,7 @@ enum CommandFlags : uint32_t {
   kNoMulti = 1u << 13,
   kAllowBusy = 1u << 14,
   kSkipSlowlog = 1u << 15,
+  kMovableKeys = 1u << 17,  // keys found by keys_after, not by position (XREAD)
   // Rill-internal, not reported by COMMAND: MONITOR shows "(redacted)" for the arguments.
   kSensitiveArgs = 1u << 16,
 };
@@ -56,6 +58,11 @@ struct CommandSpec {
   int first_key = 0;  // 0 = no keys
   int last_key = 0;   // -1 = last argument
   int key_step = 0;
+  // Movable keys (XREAD, XREADGROUP): the keys are the first half of the arguments after
+  // the first `keys_after` keyword found from position keys_search_from (Redis's keyword
+  // key spec with a find_keys limit of 2).
+  std::string_view keys_after;
+  int keys_search_from = 0;
   std::vector<std::string_view> acl;  // ACL categories without '@'
   std::string_view group;             // "string", "keyspace", "server", ...
   std::string_view since;
@@ -95,6 +102,6 @@ class CommandTable {
 };
 
 // Key positions of a request, by the spec's first/last/step (COMMAND GETKEYS).
-std::vector<size_t> KeyPositions(const CommandSpec& spec, size_t argc);
+std::vector<size_t> KeyPositions(const CommandSpec& spec, std::span<const std::string_view> args);
 
 }  // namespace rill::cmd

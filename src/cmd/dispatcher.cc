@@ -4,6 +4,7 @@
 #include <sys/time.h>
 
 #include "cmd/command_context.h"
+#include "core/check.h"
 #include "core/clock.h"
 #include "core/memory.h"
 #include "core/strings.h"
@@ -32,6 +33,19 @@ void CommandContext::ReplyErrorLine(std::string_view line) {
   failed_ = true;
   Dispatcher::CountError(shard_, line);
   rb_.Error(line);
+}
+
+void CommandContext::Block(std::vector<std::pair<int, std::string>> keys, int64_t deadline_ms,
+                           std::vector<std::string> argv) {
+  blocked_ = true;
+  if (client_.block.rerun) {
+    client_.block.still_waiting = true;
+    return;
+  }
+  client_.block.keys = std::move(keys);
+  client_.block.deadline_ms = deadline_ms;
+  client_.block.argv = std::move(argv);
+  shard_.Block(client_);
 }
 
 void CommandContext::ReplyWrongArity() {
@@ -187,10 +201,18 @@ bool Dispatcher::Admit(shard::Shard& shard, shard::Client& client, const Command
 void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
                          std::span<const std::string_view> args) {
   client.last_command = spec.name;  // CLIENT LIST shows the running command as cmd=
+  const bool rerun = client.block.rerun;
   const int64_t start = TickCount();
   CommandContext ctx(*this, shard, client, args, spec);
   spec.handler(ctx);
   const int64_t took = TickCount() - start;  // ticks; converted only when reported
+  // MONITOR sees a blocking command once, when it arrives (as in Redis).
+  if (!rerun && !shard.monitors().empty() && (spec.flags & (kAdmin | kSkipMonitor)) == 0) {
+    FeedMonitors(shard, client, spec, args);
+  }
+  if (ctx.blocked()) {
+    return;  // counted in the statistics when it completes
+  }
   shard::CommandStat& cs = shard.command_stats()[spec.index];
   cs.calls++;
   cs.ticks += static_cast<uint64_t>(took);
@@ -208,9 +230,34 @@ void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const Comma
                              shard.clock().NowMs() / 1000, TicksToUs(took), args,
                              client.conn->peer_addr(), client.name);
   }
-  if (!shard.monitors().empty() && (spec.flags & (kAdmin | kSkipMonitor)) == 0) {
-    FeedMonitors(shard, client, spec, args);
+}
+
+bool Dispatcher::RunBlocked(shard::Shard& shard, shard::Client& client, shard::BlockWake why) {
+  const std::vector<std::string_view> args(client.block.argv.begin(), client.block.argv.end());
+  std::string ignored;
+  const CommandSpec* spec = Resolve(args, &ignored);
+  RILL_CHECK(spec != nullptr);  // it resolved when it blocked
+  if (why == shard::BlockWake::kKeyReady) {
+    client.block.rerun = true;
+    client.block.still_waiting = false;
+    Execute(shard, client, *spec, args);
+    client.block.rerun = false;
+    return client.block.still_waiting;
   }
+  // A timeout (or CLIENT UNBLOCK) completes the command: one call in its statistics.
+  shard::CommandStat& cs = shard.command_stats()[spec->index];
+  cs.calls++;
+  shard.stats().total_commands_processed++;
+  net::ReplyBuilder rb(&client.conn->out(), client.resp);
+  if (why == shard::BlockWake::kError) {
+    static constexpr std::string_view kLine = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+    cs.failed_calls++;
+    CountError(shard, kLine);
+    rb.Error(kLine);
+  } else {
+    rb.NullArray();
+  }
+  return false;
 }
 
 void Dispatcher::FeedMonitors(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,

@@ -13,6 +13,8 @@ CommandTable BuildCommandTable() {
   RegisterStringFamily(table);
   RegisterTransactionFamily(table);
   RegisterPubSubFamily(table);
+  RegisterStreamFamily(table);
+  RegisterStreamGroupFamily(table);
   return table;
 }
 

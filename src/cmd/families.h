@@ -20,6 +20,8 @@ void RegisterKeyspaceFamily(CommandTable& table);
 void RegisterStringFamily(CommandTable& table);
 void RegisterTransactionFamily(CommandTable& table);
 void RegisterPubSubFamily(CommandTable& table);
+void RegisterStreamFamily(CommandTable& table);
+void RegisterStreamGroupFamily(CommandTable& table);
 
 // The whole table.
 CommandTable BuildCommandTable();

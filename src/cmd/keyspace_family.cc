@@ -19,20 +19,10 @@ std::string_view TypeName(ValueType t) {
   switch (t) {
     case ValueType::kString:
       return "string";
+    case ValueType::kStream:
+      return "stream";
   }
   return "none";
-}
-
-std::string_view EncodingName(const Value& v) {
-  switch (v.encoding) {
-    case shard::StringEncoding::kInt:
-      return "int";
-    case shard::StringEncoding::kEmbStr:
-      return "embstr";
-    case shard::StringEncoding::kRaw:
-      return "raw";
-  }
-  return "raw";
 }
 
 void DeleteKeys(CommandContext& ctx) {
@@ -262,7 +252,7 @@ void CmdCopy(CommandContext& ctx) {
     ctx.ks().Delete(dst_db, ctx.arg(2));
   }
   const int64_t ttl = src->expire_at_ms;
-  Entry* e = ctx.ks().Add(dst_db, ctx.arg(2), src->value);
+  Entry* e = ctx.ks().Add(dst_db, ctx.arg(2), src->value.Clone());
   if (ttl != shard::kNoExpire) {
     ctx.ks().SetExpire(dst_db, e, ttl);
   }
@@ -373,7 +363,7 @@ void CmdObjectEncoding(CommandContext& ctx) {
   if (e == nullptr) {
     return ctx.ReplyNull();
   }
-  ctx.ReplyBulk(EncodingName(e->value));
+  ctx.ReplyBulk(shard::EncodingName(e->value));
 }
 
 void CmdObjectRefcount(CommandContext& ctx) {

@@ -322,10 +322,7 @@ void CmdDebug(CommandContext& ctx) {
     snprintf(buf, sizeof(buf),
              "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u lru_seconds_idle:%lld",
              static_cast<void*>(e),
-             e->value.encoding == shard::StringEncoding::kInt      ? "int"
-             : e->value.encoding == shard::StringEncoding::kEmbStr ? "embstr"
-                                                                   : "raw",
-             e->value.str.size(), e->access, static_cast<long long>(ctx.ks().IdleSeconds(*e)));
+             std::string(shard::EncodingName(e->value)).c_str(), e->value.str.size(), e->access, static_cast<long long>(ctx.ks().IdleSeconds(*e)));
     return ctx.reply().SimpleString(buf);
   }
   if (sub == "help") {
@@ -453,7 +450,7 @@ void CmdCommandGetKeys(CommandContext& ctx) {
   if (c == nullptr) {
     return ctx.ReplyErrorLine("ERR Invalid number of arguments specified for command");
   }
-  const std::vector<size_t> keys = KeyPositions(*c, args.size());
+  const std::vector<size_t> keys = KeyPositions(*c, args);
   if (keys.empty()) {
     return ctx.ReplyErrorLine("ERR The command has no key arguments");
   }

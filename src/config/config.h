@@ -73,6 +73,9 @@ struct Config {
   OutputBufferLimit output_limit_normal;
   OutputBufferLimit output_limit_replica;
   OutputBufferLimit output_limit_pubsub;
+  // STREAMS
+  int64_t stream_node_max_bytes = 0;    // bytes per stream node; 0 = no limit
+  int64_t stream_node_max_entries = 0;  // entries per stream node; 0 = no limit
   // SLOW LOG
   int64_t slowlog_log_slower_than = 0;  // microseconds; negative disables, 0 logs all
   int64_t slowlog_max_len = 0;          // entries kept

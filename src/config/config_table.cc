@@ -347,6 +347,11 @@ std::vector<ConfigDef> BuildTable() {
                      1024 * 1024, kLongMax, kMutable,
                      "Largest unparsed input one client may accumulate, in bytes."));
   t.push_back(OutputBufferLimits());
+  // STREAMS
+  t.push_back(Memory("stream-node-max-bytes", &Config::stream_node_max_bytes, "4096", 0, kLongMax,
+                     kMutable, "Largest stream node, in bytes; 0 = no limit."));
+  t.push_back(Int("stream-node-max-entries", &Config::stream_node_max_entries, 100, 0, kLongMax,
+                  kMutable, "Most entries in one stream node; 0 = no limit."));
   // SLOW LOG
   t.push_back(Int("slowlog-log-slower-than", &Config::slowlog_log_slower_than, 10000, -1, kLongMax,
                   kMutable, "Log commands slower than this many microseconds; -1 disables."));

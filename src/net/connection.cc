@@ -186,6 +186,12 @@ void Connection::ProtocolError(std::string_view error) {
   CloseAfterReply();  // the unread input is dropped when the socket closes
 }
 
+void Connection::Suspend() {
+  // Reading goes on, so that a peer that hangs up is noticed; what it sends waits in the
+  // buffer (bounded by the query buffer limit), as Redis does for a blocked client.
+  suspended_ = true;
+}
+
 void Connection::Resume() {
   suspended_ = false;
   if (processing_ || fd_ < 0) {

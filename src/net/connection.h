@@ -92,7 +92,10 @@ class Connection {
   void CloseAfterReply();
   // Closes now, dropping pending output.
   void Close();
-  // Continues with buffered requests after OnRequest returned false.
+  // Stops running requests after the current one (a blocked command) but keeps reading
+  // into the buffer; Resume() goes on.
+  void Suspend();
+  // Continues with buffered requests after OnRequest returned false or Suspend().
   void Resume();
 
   bool closed() const { return fd_ < 0; }
@@ -132,7 +135,7 @@ class Connection {
   event* write_ev_ = nullptr;
   bool reading_ = false;
   bool writing_ = false;
-  bool suspended_ = false;     // handler asked to stop (OnRequest returned false)
+  bool suspended_ = false;     // handler asked to stop (OnRequest false, or Suspend())
   bool backpressure_ = false;  // too much output pending; reading stopped
   bool processing_ = false;    // inside ProcessRequests (re-entrancy guard)
   bool close_after_reply_ = false;

@@ -21,6 +21,18 @@ namespace rill::shard {
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkipNext, kSkipThis };
 
+// A client blocked in XREAD/XREADGROUP BLOCK. Like Redis 7, the command runs again when a
+// key it waits on changes; `argv` is the request with "$" already turned into ids, so
+// the re-run asks for exactly what the first run waited for.
+struct BlockState {
+  bool active = false;
+  std::vector<std::string> argv;
+  std::vector<std::pair<int, std::string>> keys;  // (db, key) waited on
+  int64_t deadline_ms = 0;                         // Unix ms; 0 = wait forever
+  bool rerun = false;                              // the command is running again
+  bool still_waiting = false;                      // the re-run found nothing: keep waiting
+};
+
 struct Client {
   uint64_t id = 0;
   std::unique_ptr<net::Connection> conn;
@@ -51,6 +63,7 @@ struct Client {
   bool no_evict = false;
   bool paused = false;              // held by CLIENT PAUSE; its request runs again on unpause
   int64_t soft_limit_since_ms = 0;  // when output first exceeded the soft limit; 0 = not over
+  BlockState block;
 
   size_t subscriptions() const { return channels.size() + patterns.size(); }
 };

@@ -25,6 +25,39 @@ Value Value::String(std::string s) {
   return v;
 }
 
+Value Value::NewStream() {
+  Value v;
+  v.type = ValueType::kStream;
+  v.stream = std::make_unique<stream::Stream>();
+  return v;
+}
+
+Value Value::Clone() const {
+  Value v;
+  v.type = type;
+  v.encoding = encoding;
+  v.str = str;
+  if (stream != nullptr) {
+    v.stream = stream->Clone();
+  }
+  return v;
+}
+
+std::string_view EncodingName(const Value& v) {
+  if (v.is_stream()) {
+    return "stream";
+  }
+  switch (v.encoding) {
+    case StringEncoding::kInt:
+      return "int";
+    case StringEncoding::kEmbStr:
+      return "embstr";
+    case StringEncoding::kRaw:
+      return "raw";
+  }
+  return "raw";
+}
+
 void ReplaceValue(Value& dst, Value&& src) {
   Value old = std::move(dst);  // steals dst's buffer, freed when `old` goes out of scope
   dst = std::move(src);
@@ -176,7 +209,8 @@ uint32_t LfuMinutes(int64_t now_ms) { return static_cast<uint32_t>((now_ms / 600
 
 }  // namespace
 
-Keyspace::Keyspace(int databases, const Clock* clock) : clock_(clock), watched_(databases) {
+Keyspace::Keyspace(int databases, const Clock* clock)
+    : clock_(clock), watched_(databases), blocking_(databases) {
   for (int i = 0; i < databases; i++) {
     dbs_.push_back(std::make_unique<Database>());
   }
@@ -223,6 +257,9 @@ void Keyspace::Touch(Entry& e) {
 }
 
 void Keyspace::NotifyModified(int db, std::string_view key) {
+  if (!blocking_[db].empty()) {
+    SignalReady(db, key);
+  }
   if (watched_[db].empty()) {
     return;
   }
@@ -232,6 +269,44 @@ void Keyspace::NotifyModified(int db, std::string_view key) {
       *dirty = true;
     }
   }
+}
+
+void Keyspace::SignalReady(int db, std::string_view key) {
+  auto it = blocking_[db].find(key);
+  if (it == blocking_[db].end() || it->second.ready) {
+    return;
+  }
+  it->second.ready = true;
+  ready_.emplace_back(db, std::string(key));
+}
+
+void Keyspace::SignalReadyIfExists(int db, int exists_in) {
+  for (auto& [key, waiters] : blocking_[db]) {
+    if (Peek(exists_in, key) != nullptr) {
+      SignalReady(db, key);
+    }
+  }
+}
+
+void Keyspace::AddBlockingKey(int db, std::string_view key) { blocking_[db][key].waiters++; }
+
+void Keyspace::RemoveBlockingKey(int db, std::string_view key) {
+  auto it = blocking_[db].find(key);
+  if (it != blocking_[db].end() && --it->second.waiters == 0) {
+    blocking_[db].erase(it);
+  }
+}
+
+std::vector<std::pair<int, std::string>> Keyspace::TakeReadyKeys() {
+  std::vector<std::pair<int, std::string>> keys;
+  keys.swap(ready_);
+  for (const auto& [db, key] : keys) {
+    auto it = blocking_[db].find(key);
+    if (it != blocking_[db].end()) {
+      it->second.ready = false;
+    }
+  }
+  return keys;
 }
 
 void Keyspace::TouchWatchedIfExists(int db, int exists_in) {
@@ -349,6 +424,7 @@ bool Keyspace::Persist(int db, Entry* e) {
 
 void Keyspace::FlushDb(int db) {
   TouchWatchedIfExists(db, db);
+  SignalReadyIfExists(db, db);
   dbs_[db]->Clear();
 }
 
@@ -366,6 +442,10 @@ void Keyspace::SwapDb(int a, int b) {
     TouchWatchedIfExists(db, b);
   }
   std::swap(dbs_[a], dbs_[b]);
+  // Readers blocked in either database may find their key there now (Redis's
+  // scanDatabaseForReadyKeys after SWAPDB).
+  SignalReadyIfExists(a, a);
+  SignalReadyIfExists(b, b);
 }
 
 size_t Keyspace::TotalKeys() const {

@@ -39,22 +39,31 @@
 #include "config/config.h"
 #include "core/clock.h"
 #include "core/hash.h"
+#include "stream/stream.h"
 
 namespace rill::shard {
 
-enum class ValueType : uint8_t { kString };
+enum class ValueType : uint8_t { kString, kStream };
 
 // Redis's OBJECT ENCODING names for strings.
 enum class StringEncoding : uint8_t { kInt, kEmbStr, kRaw };
 
 struct Value {
   ValueType type = ValueType::kString;
-  StringEncoding encoding = StringEncoding::kRaw;
-  std::string str;
+  StringEncoding encoding = StringEncoding::kRaw;  // strings only
+  std::string str;                                // kString
+  std::unique_ptr<stream::Stream> stream;         // kStream
 
   // A string value with the encoding Redis would give it when set whole.
   static Value String(std::string s);
+  static Value NewStream();
+  // A deep copy (COPY).
+  Value Clone() const;
+  bool is_stream() const { return type == ValueType::kStream; }
 };
+
+// OBJECT ENCODING's name for v: int, embstr, raw or stream.
+std::string_view EncodingName(const Value& v);
 
 // Replaces dst with src and frees dst's old memory. Use this, not `dst = std::move(src)`:
 // libstdc++ keeps a string's heap buffer when a short string is move-assigned into it, so
@@ -173,6 +182,14 @@ class Keyspace {
   // Swaps two databases; watchers of keys existing in either are told.
   void SwapDb(int a, int b);
 
+  // Blocked readers (XREAD BLOCK...): the shard registers each key a client waits on;
+  // any change to such a key (write, delete, type change, flush, swap) queues it as
+  // ready, once until taken. With no blocked client the check is one empty-map test.
+  void AddBlockingKey(int db, std::string_view key);
+  void RemoveBlockingKey(int db, std::string_view key);
+  bool has_ready_keys() const { return !ready_.empty(); }
+  std::vector<std::pair<int, std::string>> TakeReadyKeys();
+
   // WATCH: *dirty becomes true when key changes. REQUIRES: dirty outlives the watch.
   void Watch(int db, std::string_view key, bool* dirty);
   void Unwatch(int db, std::string_view key, bool* dirty);
@@ -199,6 +216,9 @@ class Keyspace {
   void Touch(Entry& e);
   void NotifyModified(int db, std::string_view key);
   void TouchWatchedIfExists(int db, int exists_in);
+  void SignalReady(int db, std::string_view key);
+  // Signals every blocking key of db that exists in database exists_in.
+  void SignalReadyIfExists(int db, int exists_in);
   // The best victim among samples of one database and its score (higher = evict first).
   std::pair<Entry*, int64_t> EvictionCandidate(int db);
 
@@ -206,6 +226,12 @@ class Keyspace {
   const Clock* clock_;
   // Per database: key -> dirty flags of the clients watching it.
   std::vector<StringMap<std::vector<bool*>>> watched_;
+  struct BlockingKey {
+    uint32_t waiters = 0;  // clients blocked on the key
+    bool ready = false;    // queued in ready_
+  };
+  std::vector<StringMap<BlockingKey>> blocking_;        // per database
+  std::vector<std::pair<int, std::string>> ready_;  // (db, key), in signal order
   Stats stats_;
   std::mt19937_64 rng_{0x5eed};
   config::EvictionPolicy policy_ = config::EvictionPolicy::kNoEviction;

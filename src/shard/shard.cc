@@ -28,6 +28,7 @@ Shard::Shard(int id, ShardSet* set, RequestHandler* handler,
       config_(std::move(cfg)),
       clock_(clock),
       base_(event_base_new()),
+      waiters_(static_cast<size_t>(config_->databases)),
       keyspace_(static_cast<int>(config_->databases), &clock_),
       command_stats_(handler->command_count()) {
   RILL_CHECK(base_ != nullptr);
@@ -40,6 +41,8 @@ Shard::Shard(int id, ShardSet* set, RequestHandler* handler,
   cron_ev_ = evtimer_new(base_, &Shard::CronCallback, this);
   reap_ev_ = event_new(base_, -1, 0, &Shard::ReapCallback, this);
   unpause_ev_ = evtimer_new(base_, &Shard::UnpauseCallback, this);
+  block_timer_ev_ = evtimer_new(base_, &Shard::BlockTimerCallback, this);
+  resume_ev_ = event_new(base_, -1, 0, &Shard::ResumeCallback, this);
 }
 
 Shard::~Shard() {
@@ -53,6 +56,8 @@ Shard::~Shard() {
   event_free(cron_ev_);
   event_free(reap_ev_);
   event_free(unpause_ev_);
+  event_free(block_timer_ev_);
+  event_free(resume_ev_);
   close(mailbox_fd_);
   event_base_free(base_);
 }
@@ -207,6 +212,9 @@ bool Shard::OnRequest(net::Connection& conn, std::span<const std::string_view> a
   Client& c = *static_cast<Client*>(conn.user_data());
   c.last_interaction_ms = clock_.NowMs();
   const bool done = handler_->OnRequest(*this, c, args);
+  if (keyspace_.has_ready_keys()) {
+    ServeReadyKeys();
+  }
   const config::OutputBufferLimit& l = OutputLimitFor(c);
   if ((l.hard_bytes > 0 || l.soft_bytes > 0) && !conn.closed() && conn.pending_output() > 0) {
     CheckOutputLimit(c);
@@ -230,6 +238,9 @@ void Shard::OnProtocolError(net::Connection& conn, std::string_view error) {
 
 void Shard::OnClose(net::Connection& conn) {
   Client* c = static_cast<Client*>(conn.user_data());
+  if (c->block.active) {
+    Unblock(*c);
+  }
   handler_->OnClientClose(*this, *c);
   auto it = clients_.find(c->id);
   if (it == clients_.end()) {
@@ -341,6 +352,9 @@ void Shard::Cron() {
   const int64_t now = clock_.NowMs();
   // Active expiry may use a quarter of the cron period, as Redis's slow cycle does.
   keyspace_.ActiveExpireCycle(250000 / std::max<int64_t>(1, config_->hz));
+  if (keyspace_.has_ready_keys()) {
+    ServeReadyKeys();  // an expired stream wakes its XREADGROUP readers
+  }
 
   if (now - stats_.last_sample_ms >= 100) {
     const uint64_t ops = stats_.total_commands_processed;
@@ -352,11 +366,12 @@ void Shard::Cron() {
     stats_.last_sample_ops = ops;
   }
 
-  // Idle timeouts (not for subscribers or held clients, as in Redis) and soft output
+  // Idle timeouts (not for subscribers, held or blocked clients, as in Redis) and soft output
   // limits of clients that receive pushes but send nothing.
   std::vector<Client*> to_close;
   for (auto& [id, c] : clients_) {
     if (config_->timeout > 0 && c->subscriptions() == 0 && !c->paused && !c->monitor &&
+        !c->block.active &&
         now - c->last_interaction_ms > config_->timeout * 1000) {
       to_close.push_back(c.get());
     } else if (c->soft_limit_since_ms != 0) {

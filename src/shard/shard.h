@@ -29,6 +29,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <span>
 #include <string_view>
 #include <thread>
@@ -36,6 +37,7 @@
 
 #include "config/config.h"
 #include "core/clock.h"
+#include "core/hash.h"
 #include "core/status.h"
 #include "net/connection.h"
 #include "net/listener.h"
@@ -49,12 +51,22 @@ namespace rill::shard {
 class Shard;
 class ShardSet;
 
+// Why a blocked client is being woken.
+enum class BlockWake : uint8_t {
+  kKeyReady,  // a key it waits on changed: run the command again
+  kTimeout,   // its BLOCK timeout passed, or CLIENT UNBLOCK [TIMEOUT]
+  kError,     // CLIENT UNBLOCK ERROR
+};
+
 // Implemented by the command layer.
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
   // Runs one request. Returns false to hold it (CLIENT PAUSE): it runs again on release.
   virtual bool OnRequest(Shard& shard, Client& client, std::span<const std::string_view> args) = 0;
+  // Wakes a blocked client (Client::block). Returns true if it is still blocked: its
+  // command ran again and found nothing to serve yet.
+  virtual bool RunBlocked(Shard& shard, Client& client, BlockWake why) = 0;
   // The client is going away: drop its subscriptions, watches, monitor registration.
   virtual void OnClientClose(Shard& shard, Client& client) = 0;
   // Per-command statistics slots the shard must keep (one per command-table entry).
@@ -149,6 +161,17 @@ class Shard final : public net::ConnectionHandler {
   bool paused_write_only() const { return pause_write_only_; }
   int64_t pause_until_ms() const { return pause_until_ms_; }
 
+  // Blocked readers. Block() registers c on c.block.keys in arrival order, with its
+  // deadline, and stops running its pipeline; Unblock() undoes that and lets the pipeline
+  // go on (soon, from the loop, not inside the caller). After every command the shard
+  // serves the clients waiting on keys that changed, oldest first (ServeReadyKeys).
+  void Block(Client& c);
+  void Unblock(Client& c);
+  // Wakes c for why (CLIENT UNBLOCK, timeouts, ready keys); unblocks it when done.
+  void WakeBlocked(Client& c, BlockWake why);
+  void ServeReadyKeys();
+  size_t blocked_clients() const { return block_deadlines_.size(); }
+
   // net::ConnectionHandler
   bool OnRequest(net::Connection& conn, std::span<const std::string_view> args) override;
   void OnClose(net::Connection& conn) override;
@@ -160,6 +183,11 @@ class Shard final : public net::ConnectionHandler {
   static void CronCallback(evutil_socket_t fd, short what, void* arg) noexcept;
   static void ReapCallback(evutil_socket_t fd, short what, void* arg) noexcept;
   static void UnpauseCallback(evutil_socket_t fd, short what, void* arg) noexcept;
+  static void BlockTimerCallback(evutil_socket_t fd, short what, void* arg) noexcept;
+  static void ResumeCallback(evutil_socket_t fd, short what, void* arg) noexcept;
+  void ExpireBlocked();
+  void ArmBlockTimer();
+  void ResumeUnblocked();
   void DrainMailbox();
   void Cron();
   void ScheduleCron();
@@ -180,6 +208,14 @@ class Shard final : public net::ConnectionHandler {
   std::vector<Client*> monitors_;
   std::deque<uint64_t> held_;  // client ids held by CLIENT PAUSE, in arrival order
 
+  // Blocked clients: per database, key -> ids of the clients waiting on it, oldest first;
+  // every blocked client once in block_deadlines_ (deadline 0 = forever sorts first and is
+  // skipped by the timer).
+  std::vector<StringMap<std::deque<uint64_t>>> waiters_;
+  std::set<std::pair<int64_t, uint64_t>> block_deadlines_;
+  std::vector<uint64_t> to_resume_;  // unblocked clients whose pipeline goes on next turn
+  bool serving_ready_ = false;       // inside ServeReadyKeys (re-entrancy guard)
+
   Keyspace keyspace_;
   PubSub pubsub_;
   observability::SlowLog slowlog_;
@@ -198,6 +234,8 @@ class Shard final : public net::ConnectionHandler {
   event* cron_ev_ = nullptr;
   event* reap_ev_ = nullptr;
   event* unpause_ev_ = nullptr;
+  event* block_timer_ev_ = nullptr;
+  event* resume_ev_ = nullptr;
   int64_t cron_runs_ = 0;
 };
 

@@ -54,7 +54,9 @@ void ConsumerGroup::Transfer(Pel::iterator it, Consumer* c) {
   if (it->second.consumer == c) {
     return;
   }
-  it->second.consumer->pending.erase(it->first);
+  if (it->second.consumer != nullptr) {
+    it->second.consumer->pending.erase(it->first);
+  }
   it->second.consumer = c;
   c->pending.insert(it->first);
 }

@@ -74,7 +74,8 @@ class ConsumerGroup {
   // Records a delivery of id to c: a new PEL entry, or an existing one moved to c, either
   // way with delivery count 1 and time now (Redis's rule for XREADGROUP ">").
   void Deliver(StreamId id, Consumer* c, int64_t now_ms);
-  // Moves a PEL entry to c (XCLAIM, XAUTOCLAIM).
+  // Moves a PEL entry to c (XCLAIM, XAUTOCLAIM). The entry may have no owner yet: XCLAIM
+  // FORCE creates the record (consumer nullptr) just before transferring it.
   void Transfer(Pel::iterator it, Consumer* c);
   // Removes id from the PEL. Returns false if it was not pending.
   bool Ack(StreamId id);

@@ -45,9 +45,19 @@ TEST(CommandTableTest, LookupIsCaseInsensitive) {
 
 TEST(CommandTableTest, KeyPositions) {
   const CommandTable t = BuildCommandTable();
-  EXPECT_EQ(KeyPositions(*t.Find("mset"), 5), (std::vector<size_t>{1, 3}));
-  EXPECT_EQ(KeyPositions(*t.Find("del"), 4), (std::vector<size_t>{1, 2, 3}));
-  EXPECT_TRUE(KeyPositions(*t.Find("ping"), 1).empty());
+  using Args = std::vector<std::string_view>;
+  EXPECT_EQ(KeyPositions(*t.Find("mset"), Args{"mset", "a", "1", "b", "2"}),
+            (std::vector<size_t>{1, 3}));
+  EXPECT_EQ(KeyPositions(*t.Find("del"), Args{"del", "a", "b", "c"}),
+            (std::vector<size_t>{1, 2, 3}));
+  EXPECT_TRUE(KeyPositions(*t.Find("ping"), Args{"ping"}).empty());
+  // Movable keys: the first half of what follows STREAMS.
+  EXPECT_EQ(KeyPositions(*t.Find("xread"), Args{"xread", "COUNT", "2", "streams", "a", "b",
+                                                 "0", "0"}),
+            (std::vector<size_t>{4, 5}));
+  EXPECT_EQ(KeyPositions(*t.Find("xreadgroup"),
+                         Args{"xreadgroup", "GROUP", "streams", "c", "STREAMS", "s", ">"}),
+            (std::vector<size_t>{5}));
 }
 
 }  // namespace

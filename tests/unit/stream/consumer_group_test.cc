@@ -40,6 +40,10 @@ TEST(ConsumerGroupTest, DeliverAckAndTransferKeepBothSidesInStep) {
   EXPECT_TRUE(g.Ack({1, 0}));
   EXPECT_FALSE(g.Ack({1, 0}));
   ExpectConsistent(g);
+  auto forced = g.pel().try_emplace({9, 0}).first;  // XCLAIM FORCE: a record with no owner
+  g.Transfer(forced, a);
+  EXPECT_EQ(a->pending.count({9, 0}), 1u);
+  EXPECT_TRUE(g.Ack({9, 0}));
   EXPECT_EQ(g.DeleteConsumer("b"), 1);
   EXPECT_EQ(g.DeleteConsumer("b"), -1);
   EXPECT_TRUE(g.pel().empty());
