@@ -33,7 +33,7 @@ import time
 # Every command Rill implements; a parent with subcommands lists them after a colon.
 CLAIMED = """
 ping echo hello auth select quit reset
-client: id info list kill setname getname setinfo pause unpause no-evict reply help
+client: id info list kill setname getname setinfo pause unpause unblock no-evict reply help
 info dbsize flushdb flushall time role shutdown
 config: get set resetstat rewrite help
 monitor

@@ -468,10 +468,11 @@ class XReadTest(StreamTestCase):
         self.assertEqual([r[0] for r in reply], [b"b", b"a"])
         self.assertEqual([len(r[1]) for r in reply], [2, 3])
 
-    def test_plus_is_not_an_xread_id_in_redis_7_2(self):
-        # "+" (read the last entry) arrived in Redis 7.4; 7.2 rejects it.
+    def test_plus_reads_the_last_entry(self):
+        # "+" (read the last entry) is Redis 7.4's; Rill has it. "-" is no XREAD id.
         self.fill("s", 2)
-        self.assertError(ERR_INVALID_ID, self.r.xread, {"s": "+"})
+        self.assertEqual(self.r.xread({"s": "+"}), [[b"s", [(b"2-0", {b"i": b"2"})]]])
+        self.assertEqual(self.r.xread({"missing": "+"}), [])
         self.assertError(ERR_INVALID_ID, self.r.xread, {"s": "-"})
 
     def test_block_times_out_with_a_null_array(self):

@@ -192,6 +192,7 @@ std::string ClientFlags(const Client& c) {
   std::string f;
   if (c.subscriptions() > 0) f += 'P';
   if (c.in_multi) f += 'x';
+  if (c.block.active) f += 'b';
   if (c.monitor) f += 'O';
   if (c.no_evict) f += 'e';
   if (c.conn->closing()) f += 'c';
@@ -279,6 +280,30 @@ void CmdClientList(CommandContext& ctx) {
     out += '\n';
   }
   ctx.reply().Verbatim(out);
+}
+
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if the client was blocked and is now answered.
+void CmdClientUnblock(CommandContext& ctx) {
+  const std::optional<int64_t> id = IntArg(ctx, 2);
+  if (!id) {
+    return;
+  }
+  shard::BlockWake why = shard::BlockWake::kTimeout;
+  if (ctx.argc() == 4) {
+    if (EqualsIgnoreCase(ctx.arg(3), "ERROR")) {
+      why = shard::BlockWake::kError;
+    } else if (!EqualsIgnoreCase(ctx.arg(3), "TIMEOUT")) {
+      return ctx.ReplyErrorLine("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    }
+  } else if (ctx.argc() > 4) {
+    return ctx.ReplySyntaxError();
+  }
+  Client* target = ctx.shard().FindClient(static_cast<uint64_t>(*id));
+  if (target == nullptr || !target->block.active) {
+    return ctx.ReplyInt(0);
+  }
+  ctx.shard().WakeBlocked(*target, why);
+  ctx.ReplyInt(1);
 }
 
 void CmdClientKill(CommandContext& ctx) {
@@ -449,6 +474,8 @@ void CmdClientHelp(CommandContext& ctx) {
       "    * ID <client-id> [<client-id> ...]",
       "UNPAUSE",
       "    Stop the current client pause, resuming traffic.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
       "PAUSE <timeout> [WRITE|ALL]",
       "    Suspend all, or just write, clients for <timeout> ms.",
       "REPLY (ON|OFF|SKIP)",
@@ -571,6 +598,9 @@ void RegisterConnectionFamily(CommandTable& t) {
   sub("getname", 2, 0, "2.6.9", "Returns the name of the connection.", "", CmdClientGetName);
   sub("setinfo", 4, 0, "7.2.0", "Sets information specific to the client or connection.",
       "LIB-NAME libname|LIB-VER libver", CmdClientSetInfo);
+  sub("unblock", -3, kAdmin, "5.0.0",
+      "Unblocks a client blocked by a blocking command from a different connection.",
+      "client-id [TIMEOUT|ERROR]", CmdClientUnblock, true);
   sub("pause", -3, kAdmin, "3.0.0", "Suspends commands processing.", "timeout [WRITE|ALL]",
       CmdClientPause, true);
   sub("unpause", 2, kAdmin, "6.2.0", "Resumes processing commands from paused clients.", "",

@@ -105,11 +105,11 @@ void Clients(CommandContext& ctx, std::string& out) {
   Line(out, "maxclients:%" PRId64, ctx.config().maxclients);
   Line(out, "client_recent_max_input_buffer:%zu", max_in);
   Line(out, "client_recent_max_output_buffer:%zu", max_out);
-  Line(out, "blocked_clients:0");
+  Line(out, "blocked_clients:%zu", ctx.shard().blocked_clients());
   Line(out, "tracking_clients:0");
   Line(out, "pubsub_clients:%zu", ctx.shard().pubsub_clients());
   Line(out, "clients_in_timeout_table:0");
-  Line(out, "total_blocking_keys:0");
+  Line(out, "total_blocking_keys:%zu", ctx.shard().blocking_keys());
   Line(out, "total_blocking_keys_on_nokey:0");
 }
 

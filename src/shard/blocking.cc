@@ -68,6 +68,14 @@ void Shard::WakeBlocked(Client& c, BlockWake why) {
   }
 }
 
+size_t Shard::blocking_keys() const {
+  size_t n = 0;
+  for (const auto& db : waiters_) {
+    n += db.size();
+  }
+  return n;
+}
+
 void Shard::ServeReadyKeys() {
   if (serving_ready_) {
     return;  // the outer loop picks up keys signalled meanwhile

@@ -399,11 +399,11 @@ bool Keyspace::Delete(int db, std::string_view key) {
 }
 
 void Keyspace::DeleteEntry(int db, Entry* e) {
-  if (watched_[db].empty()) {
+  if (watched_[db].empty() && blocking_[db].empty()) {
     dbs_[db]->Erase(e);
     return;
   }
-  const std::string key = e->key;  // watchers are found by key after the entry is gone
+  const std::string key = e->key;  // watchers and waiters are found by key after it is gone
   dbs_[db]->Erase(e);
   NotifyModified(db, key);
 }

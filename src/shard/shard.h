@@ -171,6 +171,8 @@ class Shard final : public net::ConnectionHandler {
   void WakeBlocked(Client& c, BlockWake why);
   void ServeReadyKeys();
   size_t blocked_clients() const { return block_deadlines_.size(); }
+  // Keys with at least one blocked client (INFO total_blocking_keys).
+  size_t blocking_keys() const;
 
   // net::ConnectionHandler
   bool OnRequest(net::Connection& conn, std::span<const std::string_view> args) override;
