@@ -50,6 +50,8 @@ bench: build
 	./$(BUILD)/tests/bench/rill_bench
 	./utils/bench/compare.sh --server ./$(BUILD)/rill-server
 	./utils/bench/cpu-per-request.sh --server ./$(BUILD)/rill-server
+	./utils/bench/stream-compare.sh --server ./$(BUILD)/rill-server
+	./utils/bench/stream-memory.sh --server ./$(BUILD)/rill-server
 
 compat: build
 	cd $(BUILD) && ctest --output-on-failure -L compat

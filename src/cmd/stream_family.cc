@@ -432,6 +432,10 @@ std::optional<ReadArgs> ParseRead(CommandContext& ctx, bool xreadgroup) {
         ctx.ReplyErrorLine("ERR timeout is negative");
         return std::nullopt;
       }
+      if (*t > INT64_MAX - ctx.NowMs()) {
+        ctx.ReplyErrorLine("ERR timeout is out of range");
+        return std::nullopt;
+      }
       a.timeout_ms = *t;
     } else if (EqualsIgnoreCase(o, "COUNT") && more > 0) {
       const std::optional<int64_t> n = IntArg(ctx, ++i);

@@ -282,6 +282,7 @@ void CmdXPending(CommandContext& ctx) {
   StreamId start;
   StreamId end;
   std::string_view consumer_name;
+  bool has_consumer = false;
   const bool extended = argc >= 6;
   if (extended) {
     size_t at = 3;
@@ -313,6 +314,7 @@ void CmdXPending(CommandContext& ctx) {
     end = *b;
     if (at + 3 < argc) {
       consumer_name = ctx.arg(at + 3);
+      has_consumer = true;
       if (at + 4 < argc) {
         return ctx.ReplySyntaxError();
       }
@@ -342,7 +344,7 @@ void CmdXPending(CommandContext& ctx) {
     b.Integer(static_cast<int64_t>(pe.delivery_count));
     n++;
   };
-  if (!consumer_name.empty() || (extended && argc == (min_idle > 0 ? 9u : 7u))) {
+  if (has_consumer) {
     stream::Consumer* c = g->FindConsumer(consumer_name);
     if (c != nullptr) {
       for (auto it = c->pending.lower_bound(start); it != c->pending.end() && *it <= end &&

@@ -141,6 +141,8 @@ TEST_F(StreamTest, ConsumerGroupReadPendingAck) {
   h_.clock().AdvanceMs(500);
   EXPECT_EQ(h_.Run({"XPENDING", "s", "g", "IDLE", "100", "-", "+", "10", "bob"}),
             A(1) + A(4) + B("3-0") + B("bob") + I(500) + I(1));
+  EXPECT_EQ(h_.Run({"XPENDING", "s", "g", "-", "+", "10", "nobody"}), A(0));
+  EXPECT_EQ(h_.Run({"XPENDING", "s", "g", "IDLE", "1000", "-", "+", "10"}), A(0));
   EXPECT_EQ(h_.Run({"XACK", "s", "g", "1-0", "3-0", "7-0"}), I(2));
   // History: alice's own pending entries; a deleted one comes back with nil fields.
   EXPECT_EQ(h_.Run({"XDEL", "s", "2-0"}), I(1));
@@ -287,6 +289,8 @@ TEST_F(StreamTest, ReadArgumentErrors) {
             "-ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be "
             "specified.\r\n");
   EXPECT_EQ(h_.Run({"XREAD", "BLOCK", "-1", "STREAMS", "a", "0"}), "-ERR timeout is negative\r\n");
+  EXPECT_EQ(h_.Run({"XREAD", "BLOCK", "9223372036854775807", "STREAMS", "a", "$"}),
+            "-ERR timeout is out of range\r\n");
   EXPECT_EQ(h_.Run({"XREAD", "BLOCK", "x", "STREAMS", "a", "0"}),
             "-ERR timeout is not an integer or out of range\r\n");
   EXPECT_EQ(h_.Run({"XREAD", "NOACK", "STREAMS", "a", "0"}),
