@@ -19,7 +19,8 @@
 #   * XINFO CONSUMERS `inactive` and XINFO STREAM FULL `active-time` are new in 7.2;
 #   * a blocked XREADGROUP whose key is deleted is re-executed in 7.2 and gets NOGROUP (7.0
 #     answered "UNBLOCKED the stream key no longer exists").
-# XREAD's "+" id (the last entry) is a Redis 7.4 feature, so here it must be rejected.
+# XREAD's "+" id (the last entry) is a Redis 7.4 feature that Rill has; a 7.0/7.2 server
+# fails test_plus_reads_the_last_entry for that reason alone.
 #
 # Node size: the approximate-trimming tests assume Redis's defaults, stream-node-max-entries
 # 100 and stream-node-max-bytes 4096, with entries small enough that only the entry count

@@ -321,8 +321,8 @@ void CmdDebug(CommandContext& ctx) {
     char buf[256];
     snprintf(buf, sizeof(buf),
              "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u lru_seconds_idle:%lld",
-             static_cast<void*>(e),
-             std::string(shard::EncodingName(e->value)).c_str(), e->value.str.size(), e->access, static_cast<long long>(ctx.ks().IdleSeconds(*e)));
+             static_cast<void*>(e), std::string(shard::EncodingName(e->value)).c_str(),
+             e->value.str.size(), e->access, static_cast<long long>(ctx.ks().IdleSeconds(*e)));
     return ctx.reply().SimpleString(buf);
   }
   if (sub == "help") {

@@ -198,9 +198,8 @@ std::optional<AddArgs> ParseAddOrTrim(CommandContext& ctx, bool xadd) {
   if (!limit_given) {
     // Redis: approximate trimming does at most 100 nodes' worth of work by default.
     const int64_t entries = ctx.config().stream_node_max_entries;
-    a.trim.limit = a.trim.approx ? std::clamp<int64_t>(entries > 0 ? 100 * entries : 10000, 1,
-                                                       1000000)
-                                 : 0;
+    a.trim.limit =
+        a.trim.approx ? std::clamp<int64_t>(entries > 0 ? 100 * entries : 10000, 1, 1000000) : 0;
   }
   a.fields_at = i + 1;
   return a;
@@ -287,9 +286,6 @@ void XRangeGeneric(CommandContext& ctx, bool reverse) {
       return ctx.ReplySyntaxError();
     }
   }
-  if (count == 0) {
-    return ctx.reply().NullArray();  // Redis answers COUNT 0 with a null array
-  }
   bool wrong = false;
   const Stream* s = FindStream(ctx, ctx.arg(1), false, &wrong);
   if (wrong) {
@@ -298,6 +294,9 @@ void XRangeGeneric(CommandContext& ctx, bool reverse) {
   if (s == nullptr) {
     return ctx.reply().ArrayHeader(0);
   }
+  if (count == 0) {
+    return ctx.reply().NullArray();  // Redis answers COUNT 0 on a stream with a null array
+  }
   ReplyRange(ctx.reply(), *s, *start, *end, reverse, count);
 }
 
@@ -305,6 +304,15 @@ void CmdXRange(CommandContext& ctx) { XRangeGeneric(ctx, false); }
 void CmdXRevRange(CommandContext& ctx) { XRangeGeneric(ctx, true); }
 
 void CmdXDel(CommandContext& ctx) {
+  // Redis looks the key up first: a missing key answers 0 whatever the ids.
+  bool wrong = false;
+  Stream* s = FindStream(ctx, ctx.arg(1), true, &wrong);
+  if (wrong) {
+    return;
+  }
+  if (s == nullptr) {
+    return ctx.ReplyInt(0);
+  }
   std::vector<StreamId> ids;
   for (size_t i = 2; i < ctx.argc(); i++) {
     const std::optional<StreamId> id = IdArg(ctx, i);
@@ -313,14 +321,9 @@ void CmdXDel(CommandContext& ctx) {
     }
     ids.push_back(*id);
   }
-  bool wrong = false;
-  Stream* s = FindStream(ctx, ctx.arg(1), true, &wrong);
-  if (wrong) {
-    return;
-  }
   int64_t deleted = 0;
   for (const StreamId id : ids) {
-    deleted += s != nullptr && s->Delete(id) ? 1 : 0;
+    deleted += s->Delete(id) ? 1 : 0;
   }
   if (deleted > 0) {
     ctx.ks().MarkModified(ctx.db(), ctx.arg(1));
@@ -613,8 +616,8 @@ bool ReplyNew(net::ReplyBuilder& rb, ReadTarget& t, const ReadArgs& a, stream::C
   if (n == 0) {
     return false;
   }
-  if (c != nullptr) {
-    c->active_time_ms = now_ms;
+  if (c != nullptr && !a.noack) {
+    c->active_time_ms = now_ms;  // Redis 7.2: active means entries entered its PEL
   }
   rb.ArrayHeader(static_cast<int64_t>(n));
   rb.Raw(body);
@@ -765,6 +768,14 @@ void ReplyEdgeEntry(net::ReplyBuilder& rb, const Stream& s, bool last) {
 }
 
 void CmdXInfoStream(CommandContext& ctx) {
+  bool wrong = false;
+  const Stream* s = FindStream(ctx, ctx.arg(2), false, &wrong);
+  if (wrong) {
+    return;
+  }
+  if (s == nullptr) {
+    return ctx.ReplyError(ErrorCode::kNoSuchKey);
+  }
   bool full = false;
   size_t count = 10;  // Redis's default, so FULL cannot stall the server on a huge stream
   if (ctx.argc() > 3) {
@@ -782,14 +793,6 @@ void CmdXInfoStream(CommandContext& ctx) {
       }
       count = *n < 0 ? 10 : static_cast<size_t>(*n);
     }
-  }
-  bool wrong = false;
-  const Stream* s = FindStream(ctx, ctx.arg(2), false, &wrong);
-  if (wrong) {
-    return;
-  }
-  if (s == nullptr) {
-    return ctx.ReplyError(ErrorCode::kNoSuchKey);
   }
   net::ReplyBuilder& rb = ctx.reply();
   rb.MapHeader(full ? 9 : 10);
@@ -865,8 +868,8 @@ void RegisterStreamFamily(CommandTable& t) {
                 "key start end [COUNT count]", CmdXRange));
   t.Add(key_row("xrevrange", -4, kReadOnly, {"read", "stream", "slow"}, "5.0.0",
                 "Returns the messages from a stream within a range of IDs in reverse order.",
-                "O(N) with N being the number of elements returned.",
-                "key end start [COUNT count]", CmdXRevRange));
+                "O(N) with N being the number of elements returned.", "key end start [COUNT count]",
+                CmdXRevRange));
   t.Add(key_row("xdel", -3, kWrite | kFast, {"write", "stream", "fast"}, "5.0.0",
                 "Returns the number of messages after removing them from a stream.",
                 "O(1) for each single item to delete in the stream, regardless of the stream "

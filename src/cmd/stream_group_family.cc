@@ -2,7 +2,9 @@
 //
 // cmd/stream_group_family.cc: consumer groups: XGROUP, XACK, XPENDING, XCLAIM, XAUTOCLAIM
 // and XINFO GROUPS/CONSUMERS. Reads through a group (XREADGROUP) are in stream_family.cc.
-// Semantics, replies and error texts are Redis 7.2's, including its quirks: deleted
+// Semantics, replies and error texts are Redis 7.2's. As in Redis, group bookkeeping (XACK,
+// XCLAIM, XGROUP...) does not count as modifying the key for WATCH; only XGROUP DESTROY
+// wakes the group's blocked readers. Redis's quirks are kept too: deleted
 // entries found in a PEL are dropped from it by XCLAIM and XAUTOCLAIM (and listed by
 // XAUTOCLAIM), XGROUP DESTROY of a missing group is 0 rather than an error, and XPENDING's
 // per-consumer counts are bulk strings.
@@ -69,6 +71,9 @@ std::optional<int64_t> EntriesReadArg(CommandContext& ctx, size_t i) {
 }
 
 void CmdXGroupCreate(CommandContext& ctx) {
+  if (ctx.argc() > 8) {
+    return ReplySubcommandSyntax(ctx, "XGROUP");
+  }
   bool mkstream = false;
   int64_t entries_read = stream::kInvalidEntriesRead;
   for (size_t i = 5; i < ctx.argc(); i++) {
@@ -105,7 +110,6 @@ void CmdXGroupCreate(CommandContext& ctx) {
   if (t.stream->CreateGroup(ctx.arg(3), id, entries_read) == nullptr) {
     return ctx.ReplyErrorLine("BUSYGROUP Consumer Group name already exists");
   }
-  ctx.ks().MarkModified(ctx.db(), ctx.arg(2));
   ctx.ReplyOk();
 }
 
@@ -135,7 +139,6 @@ void CmdXGroupSetId(CommandContext& ctx) {
   }
   t.group->set_last_id(id);
   t.group->set_entries_read(entries_read);
-  ctx.ks().MarkModified(ctx.db(), ctx.arg(2));
   ctx.ReplyOk();
 }
 
@@ -148,7 +151,7 @@ void CmdXGroupDestroy(CommandContext& ctx) {
   if (!t.stream->DestroyGroup(ctx.arg(3))) {
     return ctx.ReplyInt(0);
   }
-  ctx.ks().MarkModified(ctx.db(), ctx.arg(2));  // wakes its blocked readers with NOGROUP
+  ctx.ks().SignalKeyReady(ctx.db(), ctx.arg(2));  // its blocked readers get NOGROUP
   ctx.ReplyInt(1);
 }
 
@@ -158,11 +161,7 @@ void CmdXGroupCreateConsumer(CommandContext& ctx) {
   if (!ok) {
     return;
   }
-  const bool created = t.group->CreateConsumer(ctx.arg(4), ctx.NowMs()) != nullptr;
-  if (created) {
-    ctx.ks().MarkModified(ctx.db(), ctx.arg(2));
-  }
-  ctx.ReplyInt(created ? 1 : 0);
+  ctx.ReplyInt(t.group->CreateConsumer(ctx.arg(4), ctx.NowMs()) != nullptr ? 1 : 0);
 }
 
 void CmdXGroupDelConsumer(CommandContext& ctx) {
@@ -171,11 +170,7 @@ void CmdXGroupDelConsumer(CommandContext& ctx) {
   if (!ok) {
     return;
   }
-  const int64_t pending = t.group->DeleteConsumer(ctx.arg(4));
-  if (pending >= 0) {
-    ctx.ks().MarkModified(ctx.db(), ctx.arg(2));
-  }
-  ctx.ReplyInt(std::max<int64_t>(pending, 0));
+  ctx.ReplyInt(std::max<int64_t>(t.group->DeleteConsumer(ctx.arg(4)), 0));
 }
 
 void CmdXGroupHelp(CommandContext& ctx) {
@@ -220,6 +215,16 @@ ConsumerGroup* FindKeyGroup(CommandContext& ctx, bool write, bool missing_ok, St
 }
 
 void CmdXAck(CommandContext& ctx) {
+  // Redis looks up the key and group first: without them the answer is 0 whatever the ids.
+  Stream* s = nullptr;
+  bool failed = false;
+  ConsumerGroup* g = FindKeyGroup(ctx, true, true, &s, &failed);
+  if (failed) {
+    return;
+  }
+  if (g == nullptr) {
+    return ctx.ReplyInt(0);
+  }
   std::vector<StreamId> ids;
   for (size_t i = 3; i < ctx.argc(); i++) {
     const std::optional<StreamId> id = IdArg(ctx, i);
@@ -228,18 +233,9 @@ void CmdXAck(CommandContext& ctx) {
     }
     ids.push_back(*id);
   }
-  Stream* s = nullptr;
-  bool failed = false;
-  ConsumerGroup* g = FindKeyGroup(ctx, true, true, &s, &failed);
-  if (failed) {
-    return;
-  }
   int64_t acked = 0;
   for (const StreamId id : ids) {
-    acked += g != nullptr && g->Ack(id) ? 1 : 0;
-  }
-  if (acked > 0) {
-    ctx.ks().MarkModified(ctx.db(), ctx.arg(1));
+    acked += g->Ack(id) ? 1 : 0;
   }
   ctx.ReplyInt(acked);
 }
@@ -347,16 +343,14 @@ void CmdXPending(CommandContext& ctx) {
   if (has_consumer) {
     stream::Consumer* c = g->FindConsumer(consumer_name);
     if (c != nullptr) {
-      for (auto it = c->pending.lower_bound(start); it != c->pending.end() && *it <= end &&
-                                                    n < count;
-           ++it) {
+      for (auto it = c->pending.lower_bound(start);
+           it != c->pending.end() && *it <= end && n < count; ++it) {
         emit(*it, g->pel().at(*it));
       }
     }
   } else {
-    for (auto it = g->pel().lower_bound(start); it != g->pel().end() && it->first <= end &&
-                                                n < count;
-         ++it) {
+    for (auto it = g->pel().lower_bound(start);
+         it != g->pel().end() && it->first <= end && n < count; ++it) {
       emit(it->first, it->second);
     }
   }
@@ -494,7 +488,6 @@ void CmdXClaim(CommandContext& ctx) {
     }
     n++;
   }
-  ctx.ks().MarkModified(ctx.db(), ctx.arg(1));
   ctx.reply().ArrayHeader(n);
   ctx.reply().Raw(body);
 }
@@ -569,7 +562,6 @@ void CmdXAutoClaim(CommandContext& ctx) {
     count--;
     ++it;
   }
-  ctx.ks().MarkModified(ctx.db(), ctx.arg(1));
   net::ReplyBuilder& rb = ctx.reply();
   rb.ArrayHeader(3);
   ReplyId(rb, it == g->pel().end() ? StreamId::Min() : it->first);  // the next cursor
@@ -737,16 +729,16 @@ void RegisterStreamGroupFamily(CommandTable& t) {
   };
   group_sub("create", -5, kWrite | kDenyOom, "5.0.0", "Creates a consumer group.", "O(1)",
             "key group id|$ [MKSTREAM] [ENTRIESREAD entries-read]", CmdXGroupCreate);
-  group_sub("setid", -5, kWrite, "5.0.0", "Sets the last-delivered ID of a consumer group.",
-            "O(1)", "key group id|$ [ENTRIESREAD entries-read]", CmdXGroupSetId);
+  group_sub("setid", -5, kWrite, "5.0.0", "Sets the last-delivered ID of a consumer group.", "O(1)",
+            "key group id|$ [ENTRIESREAD entries-read]", CmdXGroupSetId);
   group_sub("destroy", 4, kWrite, "5.0.0", "Destroys a consumer group.",
             "O(N) where N is the number of entries in the group's pending entries list (PEL).",
             "key group", CmdXGroupDestroy);
   group_sub("createconsumer", 5, kWrite | kDenyOom, "6.2.0",
             "Creates a consumer in a consumer group.", "O(1)", "key group consumer",
             CmdXGroupCreateConsumer);
-  group_sub("delconsumer", 5, kWrite, "5.0.0", "Deletes a consumer from a consumer group.",
-            "O(1)", "key group consumer", CmdXGroupDelConsumer);
+  group_sub("delconsumer", 5, kWrite, "5.0.0", "Deletes a consumer from a consumer group.", "O(1)",
+            "key group consumer", CmdXGroupDelConsumer);
   xgroup.subcommands.push_back({.name = "xgroup|help",
                                 .arity = 2,
                                 .flags = kLoading | kStale,
@@ -786,8 +778,8 @@ void RegisterStreamGroupFamily(CommandTable& t) {
            "key [FULL [COUNT count]]", XInfoStream);
   info_sub("groups", 3, "5.0.0", "Returns a list of the consumer groups of a stream.", "O(1)",
            "key", CmdXInfoGroups);
-  info_sub("consumers", 4, "5.0.0", "Returns a list of the consumers in a consumer group.",
-           "O(1)", "key group", CmdXInfoConsumers);
+  info_sub("consumers", 4, "5.0.0", "Returns a list of the consumers in a consumer group.", "O(1)",
+           "key group", CmdXInfoConsumers);
   xinfo.subcommands.push_back({.name = "xinfo|help",
                                .arity = 2,
                                .flags = kLoading | kStale,

@@ -28,9 +28,9 @@ struct BlockState {
   bool active = false;
   std::vector<std::string> argv;
   std::vector<std::pair<int, std::string>> keys;  // (db, key) waited on
-  int64_t deadline_ms = 0;                         // Unix ms; 0 = wait forever
-  bool rerun = false;                              // the command is running again
-  bool still_waiting = false;                      // the re-run found nothing: keep waiting
+  int64_t deadline_ms = 0;                        // Unix ms; 0 = wait forever
+  bool rerun = false;                             // the command is running again
+  bool still_waiting = false;                     // the re-run found nothing: keep waiting
 };
 
 struct Client {

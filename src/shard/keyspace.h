@@ -51,8 +51,8 @@ enum class StringEncoding : uint8_t { kInt, kEmbStr, kRaw };
 struct Value {
   ValueType type = ValueType::kString;
   StringEncoding encoding = StringEncoding::kRaw;  // strings only
-  std::string str;                                // kString
-  std::unique_ptr<stream::Stream> stream;         // kStream
+  std::string str;                                 // kString
+  std::unique_ptr<stream::Stream> stream;          // kStream
 
   // A string value with the encoding Redis would give it when set whole.
   static Value String(std::string s);
@@ -188,6 +188,12 @@ class Keyspace {
   void AddBlockingKey(int db, std::string_view key);
   void RemoveBlockingKey(int db, std::string_view key);
   bool has_ready_keys() const { return !ready_.empty(); }
+  // Wakes the key's blocked readers without telling WATCH (XGROUP DESTROY).
+  void SignalKeyReady(int db, std::string_view key) {
+    if (!blocking_[db].empty()) {
+      SignalReady(db, key);
+    }
+  }
   std::vector<std::pair<int, std::string>> TakeReadyKeys();
 
   // WATCH: *dirty becomes true when key changes. REQUIRES: dirty outlives the watch.
@@ -230,7 +236,7 @@ class Keyspace {
     uint32_t waiters = 0;  // clients blocked on the key
     bool ready = false;    // queued in ready_
   };
-  std::vector<StringMap<BlockingKey>> blocking_;        // per database
+  std::vector<StringMap<BlockingKey>> blocking_;    // per database
   std::vector<std::pair<int, std::string>> ready_;  // (db, key), in signal order
   Stats stats_;
   std::mt19937_64 rng_{0x5eed};

@@ -371,8 +371,7 @@ void Shard::Cron() {
   std::vector<Client*> to_close;
   for (auto& [id, c] : clients_) {
     if (config_->timeout > 0 && c->subscriptions() == 0 && !c->paused && !c->monitor &&
-        !c->block.active &&
-        now - c->last_interaction_ms > config_->timeout * 1000) {
+        !c->block.active && now - c->last_interaction_ms > config_->timeout * 1000) {
       to_close.push_back(c.get());
     } else if (c->soft_limit_since_ms != 0) {
       to_close.push_back(c.get());  // re-checked below; may still be within its grace

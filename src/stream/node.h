@@ -59,7 +59,7 @@ class Node {
   static Result<Node> FromBytes(StreamId master_id, std::string_view bytes);
 
   StreamId master_id() const { return master_; }
-  StreamId last_id() const { return last_; }  // of the last entry, deleted or not
+  StreamId last_id() const { return last_; }   // of the last entry, deleted or not
   uint32_t entries() const { return count_; }  // including tombstones
   uint32_t deleted() const { return deleted_; }
   uint32_t live() const { return count_ - deleted_; }

@@ -126,9 +126,7 @@ const Stream& ScanStream() {
 }
 
 // The id the n-th entry of ScanStream() has.
-StreamId ScanId(uint64_t n) {
-  return {static_cast<uint64_t>(FakeNowMs(n)), n % kEntriesPerMs};
-}
+StreamId ScanId(uint64_t n) { return {static_cast<uint64_t>(FakeNowMs(n)), n % kEntriesPerMs}; }
 
 void RangeScan(benchmark::State& state, bool reverse) {
   constexpr int kCount = 10;
@@ -137,8 +135,7 @@ void RangeScan(benchmark::State& state, bool reverse) {
   uint64_t returned = 0;
   for (auto _ : state) {
     const StreamId at = ScanId(NextRandom(&rng) % s.length());
-    Stream::Iterator it(s, reverse ? StreamId::Min() : at, reverse ? at : StreamId::Max(),
-                        reverse);
+    Stream::Iterator it(s, reverse ? StreamId::Min() : at, reverse ? at : StreamId::Max(), reverse);
     int got = 0;
     while (got < kCount && it.Next()) {
       benchmark::DoNotOptimize(it.fv().data());
@@ -166,9 +163,7 @@ struct Group {
       consumers.push_back(group.CreateConsumer("worker-" + std::to_string(i), kStartMs));
     }
   }
-  void Deliver(uint64_t n) {
-    group.Deliver(ScanId(n), consumers[n % kConsumers], FakeNowMs(n));
-  }
+  void Deliver(uint64_t n) { group.Deliver(ScanId(n), consumers[n % kConsumers], FakeNowMs(n)); }
 };
 
 void BM_PelDeliver(benchmark::State& state) {

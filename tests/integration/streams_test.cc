@@ -42,8 +42,8 @@ TEST(StreamsTest, BlockTimesOutWithMillisecondResolution) {
   RedisConn c = server.Connect();
   for (const int timeout_ms : {30, 150}) {
     const auto start = Clock::now();
-    RedisReplyPtr r = Command(c.get(), {"XREAD", "BLOCK", std::to_string(timeout_ms), "STREAMS",
-                                        "s", "$"});
+    RedisReplyPtr r =
+        Command(c.get(), {"XREAD", "BLOCK", std::to_string(timeout_ms), "STREAMS", "s", "$"});
     const auto ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
     ASSERT_EQ(r->type, REDIS_REPLY_NIL);
@@ -111,8 +111,8 @@ TEST(StreamsTest, GroupDeliversEachEntryExactlyOnceUnderLoad) {
       RedisConn c = server.Connect();
       const std::string name = "c" + std::to_string(i);
       while (total.load() < kEntries) {
-        RedisReplyPtr r = Command(c.get(), {"XREADGROUP", "GROUP", "g", name, "COUNT", "7",
-                                            "BLOCK", "50", "STREAMS", "jobs", ">"});
+        RedisReplyPtr r = Command(c.get(), {"XREADGROUP", "GROUP", "g", name, "COUNT", "7", "BLOCK",
+                                            "50", "STREAMS", "jobs", ">"});
         if (r == nullptr || r->type != REDIS_REPLY_ARRAY) {
           continue;
         }
@@ -160,8 +160,8 @@ TEST(StreamsTest, CrashedConsumerWorkIsReclaimed) {
   }
   {
     RedisConn dying = server.Connect();
-    RedisReplyPtr r = Command(dying.get(), {"XREADGROUP", "GROUP", "g", "dying", "COUNT", "3",
-                                            "STREAMS", "q", ">"});
+    RedisReplyPtr r = Command(
+        dying.get(), {"XREADGROUP", "GROUP", "g", "dying", "COUNT", "3", "STREAMS", "q", ">"});
     ASSERT_EQ(r->element[0]->element[1]->elements, 3u);
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(60));
@@ -183,6 +183,7 @@ TEST(StreamsTest, MalformedArgumentsGetErrorsAndTheConnectionSurvives) {
   ServerProcess server;
   ASSERT_TRUE(server.started()) << server.Log();
   RedisConn c = server.Connect();
+  Command(c.get(), {"XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"});
   const std::vector<std::vector<std::string>> bad = {
       {"XADD", "s"},
       {"XADD", "s", "*", "f"},

@@ -52,9 +52,9 @@ TEST(CommandTableTest, KeyPositions) {
             (std::vector<size_t>{1, 2, 3}));
   EXPECT_TRUE(KeyPositions(*t.Find("ping"), Args{"ping"}).empty());
   // Movable keys: the first half of what follows STREAMS.
-  EXPECT_EQ(KeyPositions(*t.Find("xread"), Args{"xread", "COUNT", "2", "streams", "a", "b",
-                                                 "0", "0"}),
-            (std::vector<size_t>{4, 5}));
+  EXPECT_EQ(
+      KeyPositions(*t.Find("xread"), Args{"xread", "COUNT", "2", "streams", "a", "b", "0", "0"}),
+      (std::vector<size_t>{4, 5}));
   EXPECT_EQ(KeyPositions(*t.Find("xreadgroup"),
                          Args{"xreadgroup", "GROUP", "streams", "c", "STREAMS", "s", ">"}),
             (std::vector<size_t>{5}));

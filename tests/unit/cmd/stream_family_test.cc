@@ -135,9 +135,8 @@ TEST_F(StreamTest, ConsumerGroupReadPendingAck) {
   EXPECT_EQ(h_.Run({"XREADGROUP", "GROUP", "g", "bob", "STREAMS", "s", ">"}),
             A(1) + A(2) + B("s") + A(1) + E("3-0", {"i", "3"}));
   EXPECT_EQ(h_.Run({"XREADGROUP", "GROUP", "g", "bob", "STREAMS", "s", ">"}), "*-1\r\n");
-  EXPECT_EQ(h_.Run({"XPENDING", "s", "g"}),
-            A(4) + I(3) + B("1-0") + B("3-0") + A(2) + A(2) + B("alice") + B("2") + A(2) +
-                B("bob") + B("1"));
+  EXPECT_EQ(h_.Run({"XPENDING", "s", "g"}), A(4) + I(3) + B("1-0") + B("3-0") + A(2) + A(2) +
+                                                B("alice") + B("2") + A(2) + B("bob") + B("1"));
   h_.clock().AdvanceMs(500);
   EXPECT_EQ(h_.Run({"XPENDING", "s", "g", "IDLE", "100", "-", "+", "10", "bob"}),
             A(1) + A(4) + B("3-0") + B("bob") + I(500) + I(1));
@@ -157,12 +156,44 @@ TEST_F(StreamTest, ConsumerGroupReadPendingAck) {
             "-NOGROUP No such key 's' or consumer group 'nope'\r\n");
 }
 
+// Redis looks up the key (and group) before it parses the rest; so does Rill.
+TEST_F(StreamTest, KeyLookupComesBeforeArgumentChecks) {
+  EXPECT_EQ(h_.Run({"XRANGE", "missing", "-", "+", "COUNT", "0"}), A(0));
+  EXPECT_EQ(h_.Run({"XDEL", "missing", "bad-id"}), I(0));
+  EXPECT_EQ(h_.Run({"XACK", "missing", "g", "bad-id"}), I(0));
+  EXPECT_EQ(h_.Run({"XINFO", "STREAM", "missing", "BOGUS"}), "-ERR no such key\r\n");
+  h_.Run({"SET", "str", "x"});
+  EXPECT_EQ(h_.Run({"XDEL", "str", "bad-id"}),
+            "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n");
+}
+
+TEST_F(StreamTest, GroupBookkeepingDoesNotBreakWatch) {
+  Fill("s", 2);
+  h_.Run({"XGROUP", "CREATE", "s", "g", "0"});
+  h_.Run({"XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">"});
+  h_.Run({"WATCH", "s"});
+  h_.Run({"XACK", "s", "g", "1-0"});
+  h_.Run({"XCLAIM", "s", "g", "d", "0", "2-0"});
+  h_.Run({"XGROUP", "CREATECONSUMER", "s", "g", "e"});
+  h_.Run({"MULTI"});
+  h_.Run({"XLEN", "s"});
+  EXPECT_EQ(h_.Run({"EXEC"}), A(1) + I(2));
+  h_.Run({"WATCH", "s"});
+  h_.Run({"XADD", "s", "3-0", "f", "v"});  // an entry is a modification
+  h_.Run({"MULTI"});
+  h_.Run({"XLEN", "s"});
+  EXPECT_EQ(h_.Run({"EXEC"}), "*-1\r\n");
+}
+
 TEST_F(StreamTest, NoAckDeliversWithoutPending) {
   Fill("s", 2);
   h_.Run({"XGROUP", "CREATE", "s", "g", "0"});
   EXPECT_EQ(h_.Run({"XREADGROUP", "GROUP", "g", "c", "NOACK", "STREAMS", "s", ">"}),
             A(1) + A(2) + B("s") + A(2) + E("1-0", {"i", "1"}) + E("2-0", {"i", "2"}));
   EXPECT_EQ(h_.Run({"XPENDING", "s", "g"}), A(4) + I(0) + "$-1\r\n$-1\r\n*-1\r\n");
+  // Nothing entered its PEL, so the consumer was never active (Redis 7.2's inactive -1).
+  EXPECT_NE(h_.Run({"XINFO", "CONSUMERS", "s", "g"}).find(B("inactive") + I(-1)),
+            std::string::npos);
 }
 
 TEST_F(StreamTest, ClaimAndAutoclaim) {
@@ -248,11 +279,10 @@ TEST_F(StreamTest, InfoStreamCountsNodesAndIds) {
   Fill("s", 5);
   h_.Run({"XDEL", "s", "5-0"});
   EXPECT_EQ(h_.Run({"XINFO", "STREAM", "s"}),
-            "*20\r\n" + B("length") + I(4) + B("radix-tree-keys") + I(2) +
-                B("radix-tree-nodes") + I(1) + B("last-generated-id") + B("5-0") +
-                B("max-deleted-entry-id") + B("5-0") + B("entries-added") + I(5) +
-                B("recorded-first-entry-id") + B("1-0") + B("groups") + I(0) +
-                B("first-entry") + E("1-0", {"i", "1"}) + B("last-entry") +
+            "*20\r\n" + B("length") + I(4) + B("radix-tree-keys") + I(2) + B("radix-tree-nodes") +
+                I(1) + B("last-generated-id") + B("5-0") + B("max-deleted-entry-id") + B("5-0") +
+                B("entries-added") + I(5) + B("recorded-first-entry-id") + B("1-0") + B("groups") +
+                I(0) + B("first-entry") + E("1-0", {"i", "1"}) + B("last-entry") +
                 E("4-0", {"i", "4"}));
   EXPECT_EQ(h_.Run({"XINFO", "STREAM", "s", "FULL", "COUNT", "x"}),
             "-ERR value is not an integer or out of range\r\n");
@@ -269,8 +299,7 @@ TEST_F(StreamTest, XsetidChecksLikeRedis) {
   EXPECT_EQ(h_.Run({"XSETID", "s", "9-0", "MAXDELETEDID", "10-0"}),
             "-ERR The ID specified in XSETID is smaller than the provided "
             "max_deleted_entry_id\r\n");
-  EXPECT_EQ(h_.Run({"XSETID", "s", "9-0", "ENTRIESADDED", "10", "MAXDELETEDID", "8-0"}),
-            "+OK\r\n");
+  EXPECT_EQ(h_.Run({"XSETID", "s", "9-0", "ENTRIESADDED", "10", "MAXDELETEDID", "8-0"}), "+OK\r\n");
   EXPECT_EQ(h_.Run({"XADD", "s", "9-0", "f", "v"}),
             "-ERR The ID specified in XADD is equal or smaller than the target stream top "
             "item\r\n");
@@ -280,7 +309,8 @@ TEST_F(StreamTest, XsetidChecksLikeRedis) {
 TEST_F(StreamTest, Resp3ReadIsAMap) {
   Fill("s", 1);
   h_.Run({"HELLO", "3"});
-  EXPECT_EQ(h_.Run({"XREAD", "STREAMS", "s", "0"}), "%1\r\n" + B("s") + A(1) + E("1-0", {"i", "1"}));
+  EXPECT_EQ(h_.Run({"XREAD", "STREAMS", "s", "0"}),
+            "%1\r\n" + B("s") + A(1) + E("1-0", {"i", "1"}));
   EXPECT_EQ(h_.Run({"XREAD", "STREAMS", "s", "$"}), "_\r\n");
 }
 
@@ -309,7 +339,8 @@ TEST_F(StreamTest, ReadArgumentErrors) {
 TEST_F(StreamTest, WrongTypeBothWays) {
   h_.Run({"SET", "str", "x"});
   h_.Run({"XADD", "s", "1-0", "f", "v"});
-  const std::string wrong = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
+  const std::string wrong =
+      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
   EXPECT_EQ(h_.Run({"XADD", "str", "*", "f", "v"}), wrong);
   EXPECT_EQ(h_.Run({"XREAD", "STREAMS", "str", "0"}), wrong);
   EXPECT_EQ(h_.Run({"XLEN", "str"}), wrong);

@@ -56,7 +56,8 @@ TEST(NodeTest, RoundTripsThroughBytesAndRejectsEveryTruncation) {
   StreamId id{1, 1};
   for (int i = 0; i < 50; i++) {
     n.Append(id, fv);
-    id = rng() % 3 == 0 ? StreamId{id.ms + 1 + rng() % 1000, rng() % 5} : StreamId{id.ms, id.seq + 1};
+    id = rng() % 3 == 0 ? StreamId{id.ms + 1 + rng() % 1000, rng() % 5}
+                        : StreamId{id.ms, id.seq + 1};
   }
   auto copy = Node::FromBytes(n.master_id(), n.bytes());
   ASSERT_TRUE(copy.ok());
@@ -74,8 +75,16 @@ TEST(NodeTest, RoundTripsThroughBytesAndRejectsEveryTruncation) {
 
 TEST(NodeTest, RejectsGarbage) {
   EXPECT_FALSE(Node::FromBytes({1, 0}, "").ok());
-  EXPECT_FALSE(Node::FromBytes({1, 0}, std::string("\x01\x01" "f" "\xff", 4)).ok());
-  EXPECT_FALSE(Node::FromBytes({1, 0}, std::string("\x01\x01" "f" "\x02\x01v", 6)).ok());
+  EXPECT_FALSE(Node::FromBytes({1, 0}, std::string("\x01\x01"
+                                                   "f"
+                                                   "\xff",
+                                                   4))
+                   .ok());
+  EXPECT_FALSE(Node::FromBytes({1, 0}, std::string("\x01\x01"
+                                                   "f"
+                                                   "\x02\x01v",
+                                                   6))
+                   .ok());
 }
 
 TEST(NodeTest, CloneIsIndependent) {

@@ -35,8 +35,8 @@ TEST(StreamIdTest, ParsesCompleteIncompleteAndSpecialIds) {
 }
 
 TEST(StreamIdTest, RejectsMalformedIds) {
-  for (const char* bad : {"", "abc", "1-", "-1", "1-2-3", "1.5", "18446744073709551616", "1--2",
-                          " 1", "1-x", "+1"}) {
+  for (const char* bad :
+       {"", "abc", "1-", "-1", "1-2-3", "1.5", "18446744073709551616", "1--2", " 1", "1-x", "+1"}) {
     EXPECT_FALSE(ParseId(bad, 0, false).has_value()) << bad;
   }
 }

@@ -201,7 +201,8 @@ TEST(StreamTest, MatchesReferenceModelUnderRandomOperations) {
           EXPECT_LE(m.size(), spec.maxlen);
         }
       } else {
-        const StreamId a{s.last_id().ms - std::min<uint64_t>(s.last_id().ms, rng() % 5), rng() % 50};
+        const StreamId a{s.last_id().ms - std::min<uint64_t>(s.last_id().ms, rng() % 5),
+                         rng() % 50};
         const StreamId b{a.ms + rng() % 5, rng() % 2 == 0 ? UINT64_MAX : rng() % 50};
         const bool rev = rng() % 2 == 0;
         const size_t count = rng() % 3 == 0 ? SIZE_MAX : rng() % 20;
