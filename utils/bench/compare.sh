@@ -29,7 +29,10 @@ pipelines=1,16
 idle_conns=1000
 keep_logs=0
 readonly kBenchTimeoutS=300  # one redis-benchmark run; a hung server fails the run
-readonly kStartTimeoutS=10
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=utils/bench/lib.sh
+. "$HERE/lib.sh"
 
 usage() {
   sed -n '/^# Usage:/,/^# See/p' "$0" | sed 's/^# \{0,1\}//'
@@ -90,44 +93,6 @@ trap 'exit 130' INT TERM
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((idle_conns + 256)) ]; then
   ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 fi
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-rss_kb() {
-  awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
-}
-
-# start_server <rill|redis> <port> <dir>: starts it in the background, sets running_pid,
-# waits until it answers PING.
-start_server() {
-  local name=$1 port=$2 dir=$3
-  mkdir -p "$dir"
-  if [ "$name" = rill ]; then
-    "$server" --port "$port" --bind 127.0.0.1 --dir "$dir" >"$dir/server.log" 2>&1 &
-  else
-    "$redis" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
-      --daemonize no --logfile "$dir/server.log" >/dev/null 2>&1 &
-  fi
-  running_pid=$!
-  local deadline=$((SECONDS + kStartTimeoutS))
-  until [ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" = PONG ]; do
-    if ! kill -0 "$running_pid" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
-      echo "compare.sh: $name did not start on port $port; its log:" >&2
-      tail -n 20 "$dir/server.log" >&2 || true
-      exit 1
-    fi
-    sleep 0.05
-  done
-}
-
-stop_server() {
-  kill "$running_pid" 2>/dev/null || true
-  wait "$running_pid" 2>/dev/null || true
-  running_pid=""
-}
 
 # idle_conn_rss <port> <pid> <n>: prints "<rss before kb> <rss after kb>" around opening n
 # connections that each sent one PING and then sit idle; closes them afterwards.

@@ -19,8 +19,8 @@ while [[ $# -gt 0 ]]; do
     *) echo "usage: $0 [--server PATH] [--rounds N]" >&2; exit 2 ;;
   esac
 done
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+# shellcheck source=utils/bench/lib.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 HZ=$(getconf CLK_TCK)
 OUT=$(mktemp)
 PIDS=()

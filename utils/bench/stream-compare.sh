@@ -36,7 +36,10 @@ readonly kXrangePrefill=10000
 readonly kReadBatch=1000        # COUNT of the XREADGROUPs that fill the XACK pending list
 readonly kBenchTimeoutS=300     # one redis-benchmark run; a hung server fails the run
 readonly kPrefillTimeoutS=300
-readonly kStartTimeoutS=10
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=utils/bench/lib.sh
+. "$HERE/lib.sh"
 
 usage() {
   sed -n '/^# Usage:/,/^# See/p' "$0" | sed 's/^# \{0,1\}//'
@@ -86,7 +89,7 @@ case "$(basename "$server")" in
   redis-server*) server_extra=(--save '' --appendonly no) ;;
 esac
 
-resp_gen="$(dirname "$0")/stream-resp.py"  # the prefill commands as RESP
+resp_gen="$HERE/stream-resp.py"  # the prefill commands as RESP
 [ -f "$resp_gen" ] || { echo "stream-compare.sh: $resp_gen is missing" >&2; exit 2; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/rill-stream-compare.XXXXXX")
@@ -114,51 +117,6 @@ trap 'exit 130' INT TERM
 
 kHz=$(getconf CLK_TCK)
 readonly kHz
-
-cpu_ticks() {  # utime + stime of a process, in clock ticks
-  awk '{print $14 + $15}' "/proc/$1/stat"
-}
-
-# pipe_summary <redis-cli --pipe output>: its first 3 lines (error replies) and its last.
-pipe_summary() {
-  printf '%s\n' "$1" | head -n 3
-  [ "$(printf '%s\n' "$1" | wc -l)" -le 3 ] ||
-    printf '...\n%s\n' "$(printf '%s\n' "$1" | tail -n 1)"
-}
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-# start_server <rill|redis> <port> <dir>: as compare.sh; sets running_pid, waits for PING.
-start_server() {
-  local name=$1 port=$2 dir=$3
-  mkdir -p "$dir"
-  if [ "$name" = rill ]; then
-    "$server" --port "$port" --bind 127.0.0.1 --dir "$dir" \
-      ${server_extra[@]+"${server_extra[@]}"} >"$dir/server.log" 2>&1 &
-  else
-    "$redis" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
-      --daemonize no --logfile "$dir/server.log" >/dev/null 2>&1 &
-  fi
-  running_pid=$!
-  local deadline=$((SECONDS + kStartTimeoutS))
-  until [ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" = PONG ]; do
-    if ! kill -0 "$running_pid" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
-      echo "stream-compare.sh: $name did not start on port $port; its log:" >&2
-      tail -n 20 "$dir/server.log" >&2 || true
-      exit 1
-    fi
-    sleep 0.05
-  done
-}
-
-stop_server() {
-  kill "$running_pid" 2>/dev/null || true
-  wait "$running_pid" 2>/dev/null || true
-  running_pid=""
-}
 
 cli() {  # cli <port> ARGS...: one command, raw reply lines on stdout
   local port=$1

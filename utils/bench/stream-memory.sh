@@ -21,7 +21,10 @@ entries=1000000
 keep_logs=0
 readonly kVal=0123456789abcdef  # the 16-byte field value of every entry
 readonly kLoadTimeoutS=300
-readonly kStartTimeoutS=10
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=utils/bench/lib.sh
+. "$HERE/lib.sh"
 
 usage() {
   sed -n '/^# Usage:/,/^# See/p' "$0" | sed 's/^# \{0,1\}//'
@@ -50,7 +53,7 @@ for bin in "$server" "$redis" redis-cli python3; do
     exit 2
   fi
 done
-resp_gen="$(dirname "$0")/stream-resp.py"
+resp_gen="$HERE/stream-resp.py"
 [ -f "$resp_gen" ] || { echo "stream-memory.sh: $resp_gen is missing" >&2; exit 2; }
 # A redis-server given as --server (dry run) must not save RDB snapshots mid-run.
 server_extra=()
@@ -82,57 +85,12 @@ fail() {
   exit 1
 }
 
-# pipe_summary <redis-cli --pipe output>: its first 3 lines (error replies) and its last.
-pipe_summary() {
-  printf '%s\n' "$1" | head -n 3
-  [ "$(printf '%s\n' "$1" | wc -l)" -le 3 ] ||
-    printf '...\n%s\n' "$(printf '%s\n' "$1" | tail -n 1)"
-}
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-rss_kb() {
-  awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
-}
-
 used_memory() {
   local used
   used=$(timeout 60 redis-cli -h 127.0.0.1 -p "$1" INFO memory | tr -d '\r' |
     sed -n 's/^used_memory:\([0-9]*\)$/\1/p')
   [ -n "$used" ] || fail "no used_memory in INFO memory of the server on port $1"
   echo "$used"
-}
-
-# start_server <rill|redis> <port> <dir>: as compare.sh; sets running_pid, waits for PING.
-start_server() {
-  local name=$1 port=$2 dir=$3
-  mkdir -p "$dir"
-  if [ "$name" = rill ]; then
-    "$server" --port "$port" --bind 127.0.0.1 --dir "$dir" \
-      ${server_extra[@]+"${server_extra[@]}"} >"$dir/server.log" 2>&1 &
-  else
-    "$redis" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
-      --daemonize no --logfile "$dir/server.log" >/dev/null 2>&1 &
-  fi
-  running_pid=$!
-  local deadline=$((SECONDS + kStartTimeoutS))
-  until [ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" = PONG ]; do
-    if ! kill -0 "$running_pid" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
-      echo "stream-memory.sh: $name did not start on port $port; its log:" >&2
-      tail -n 20 "$dir/server.log" >&2 || true
-      exit 1
-    fi
-    sleep 0.05
-  done
-}
-
-stop_server() {
-  kill "$running_pid" 2>/dev/null || true
-  wait "$running_pid" 2>/dev/null || true
-  running_pid=""
 }
 
 measure() {

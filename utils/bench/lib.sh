@@ -1,0 +1,59 @@
+# Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+#
+# utils/bench/lib.sh: what the side-by-side benchmark scripts share. Sourced, not run.
+#
+# The caller sets $server (rill-server) and $redis (redis-server), and may set the array
+# server_extra (arguments added to $server's command line). start_server sets running_pid.
+# Messages name the calling script.
+
+readonly kStartTimeoutS=10  # a server that does not answer PING by then fails the run
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+rss_kb() {
+  awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
+}
+
+cpu_ticks() {  # utime + stime of a process, in clock ticks
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+# pipe_summary <redis-cli --pipe output>: its first 3 lines (error replies) and its last.
+pipe_summary() {
+  printf '%s\n' "$1" | head -n 3
+  [ "$(printf '%s\n' "$1" | wc -l)" -le 3 ] ||
+    printf '...\n%s\n' "$(printf '%s\n' "$1" | tail -n 1)"
+}
+
+# start_server <rill|redis> <port> <dir>: starts it in the background on 127.0.0.1 with a
+# private dir (Redis without persistence), sets running_pid, waits until it answers PING.
+start_server() {
+  local name=$1 port=$2 dir=$3
+  mkdir -p "$dir"
+  if [ "$name" = rill ]; then
+    "$server" --port "$port" --bind 127.0.0.1 --dir "$dir" \
+      ${server_extra[@]+"${server_extra[@]}"} >"$dir/server.log" 2>&1 &
+  else
+    "$redis" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
+      --daemonize no --logfile "$dir/server.log" >/dev/null 2>&1 &
+  fi
+  running_pid=$!
+  local deadline=$((SECONDS + kStartTimeoutS))
+  until [ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" = PONG ]; do
+    if ! kill -0 "$running_pid" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+      echo "${0##*/}: $name did not start on port $port; its log:" >&2
+      tail -n 20 "$dir/server.log" >&2 || true
+      exit 1
+    fi
+    sleep 0.05
+  done
+}
+
+stop_server() {
+  kill "$running_pid" 2>/dev/null || true
+  wait "$running_pid" 2>/dev/null || true
+  running_pid=""
+}
