@@ -26,6 +26,19 @@ std::optional<int64_t> IntArg(CommandContext& ctx, size_t i) {
   return v;
 }
 
+CommandSpec HelpSubcommand(std::string_view parent, std::vector<std::string_view> acl,
+                           std::string_view group, std::string_view since, Handler handler) {
+  return {.name = std::string(parent) + "|help",
+          .arity = 2,
+          .flags = kLoading | kStale,
+          .acl = std::move(acl),
+          .group = group,
+          .since = since,
+          .summary = "Returns helpful text about the different subcommands.",
+          .complexity = "O(1)",
+          .handler = handler};
+}
+
 void ReplyHelp(CommandContext& ctx, std::span<const std::string_view> lines) {
   ctx.reply().ArrayHeader(static_cast<int64_t>(lines.size()));
   for (std::string_view l : lines) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "cmd/command_context.h"
 #include "cmd/command_table.h"
@@ -29,6 +30,9 @@ CommandTable BuildCommandTable();
 // Argument i as an integer; on failure replies "value is not an integer or out of range"
 // and returns nullopt.
 std::optional<int64_t> IntArg(CommandContext& ctx, size_t i);
+// The "<parent>|help" row of a container command: arity 2, runs while loading or stale.
+CommandSpec HelpSubcommand(std::string_view parent, std::vector<std::string_view> acl,
+                           std::string_view group, std::string_view since, Handler handler);
 // A HELP reply: one status line per entry.
 void ReplyHelp(CommandContext& ctx, std::span<const std::string_view> lines);
 // Argument i as a database index; on failure replies the matching Redis error.

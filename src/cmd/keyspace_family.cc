@@ -658,15 +658,8 @@ void RegisterKeyspaceFamily(CommandTable& t) {
   object_sub("idletime", "Returns the time since the last access to a Redis object.",
              CmdObjectIdletime);
   object_sub("refcount", "Returns the reference count of a value of a key.", CmdObjectRefcount);
-  object.subcommands.push_back({.name = "object|help",
-                                .arity = 2,
-                                .flags = kLoading | kStale,
-                                .acl = {"keyspace", "slow"},
-                                .group = "generic",
-                                .since = "6.2.0",
-                                .summary = "Returns helpful text about the different subcommands.",
-                                .complexity = "O(1)",
-                                .handler = CmdObjectHelp});
+  object.subcommands.push_back(
+      HelpSubcommand("object", {"keyspace", "slow"}, "generic", "6.2.0", CmdObjectHelp));
   t.Add(std::move(object));
 }
 

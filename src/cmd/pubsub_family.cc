@@ -211,15 +211,8 @@ void RegisterPubSubFamily(CommandTable& t) {
                                               "subscriptions.",
                                    .complexity = "O(1)",
                                    .handler = CmdPubSubNumPat}));
-  pubsub.subcommands.push_back(ps({.name = "pubsub|help",
-                                   .arity = 2,
-                                   .flags = kLoading | kStale,
-                                   .acl = {"slow"},
-                                   .since = "6.2.0",
-                                   .summary = "Returns helpful text about the different "
-                                              "subcommands.",
-                                   .complexity = "O(1)",
-                                   .handler = CmdPubSubHelp}));
+  pubsub.subcommands.push_back(
+      HelpSubcommand("pubsub", {"slow"}, "pubsub", "6.2.0", CmdPubSubHelp));
   t.Add(std::move(pubsub));
 }
 

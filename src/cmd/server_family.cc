@@ -636,15 +636,7 @@ void RegisterServerFamily(CommandTable& t) {
                                     .summary = "Persists the effective configuration to file.",
                                     .complexity = "O(1)",
                                     .handler = CmdConfigRewrite}));
-  cfg.subcommands.push_back(server({.name = "config|help",
-                                    .arity = 2,
-                                    .flags = kLoading | kStale,
-                                    .acl = {"slow"},
-                                    .since = "5.0.0",
-                                    .summary = "Returns helpful text about the different "
-                                               "subcommands.",
-                                    .complexity = "O(1)",
-                                    .handler = CmdConfigHelp}));
+  cfg.subcommands.push_back(HelpSubcommand("config", {"slow"}, "server", "5.0.0", CmdConfigHelp));
   t.Add(std::move(cfg));
 
   CommandSpec slowlog = server({.name = "slowlog",

@@ -33,6 +33,8 @@ size_t ReplyRange(net::ReplyBuilder& rb, const stream::Stream& s, stream::Stream
 
 // A strict id argument ("<ms>[-<seq>]", no "-"/"+"); replies Redis's error when invalid.
 std::optional<stream::StreamId> IdArg(CommandContext& ctx, size_t i, uint64_t missing_seq = 0);
+// Every argument from `from` on as a strict id; replies the error at the first bad one.
+std::optional<std::vector<stream::StreamId>> IdArgs(CommandContext& ctx, size_t from);
 // A range bound argument ("-", "+", "(" exclusive); replies the error when invalid.
 std::optional<stream::StreamId> RangeArg(CommandContext& ctx, size_t i, bool is_start);
 

@@ -9,8 +9,6 @@
 // Blocking reads follow Redis 7: a read that finds nothing and may block parks the client
 // (CommandContext::Block) with its request, "$" turned into the ids it stood for, and runs
 // again whenever a key it waits on changes; see shard/blocking.cc.
-#include <charconv>
-
 #include "cmd/families.h"
 #include "cmd/stream_common.h"
 #include "core/strings.h"
@@ -43,11 +41,8 @@ stream::NodeLimits NodeLimitsOf(const config::Config& cfg) {
 }
 
 void ReplyId(net::ReplyBuilder& rb, StreamId id) {
-  char buf[48];
-  char* p = std::to_chars(buf, buf + 20, id.ms).ptr;
-  *p++ = '-';
-  p = std::to_chars(p, p + 20, id.seq).ptr;
-  rb.Bulk(std::string_view(buf, static_cast<size_t>(p - buf)));
+  char buf[stream::kMaxIdText];
+  rb.Bulk(std::string_view(buf, stream::FormatIdTo(buf, id)));
 }
 
 void ReplyEntry(net::ReplyBuilder& rb, StreamId id, std::span<const std::string_view> fv) {
@@ -80,6 +75,19 @@ std::optional<StreamId> IdArg(CommandContext& ctx, size_t i, uint64_t missing_se
     ctx.ReplyErrorLine(stream::kInvalidIdError);
   }
   return id;
+}
+
+std::optional<std::vector<StreamId>> IdArgs(CommandContext& ctx, size_t from) {
+  std::vector<StreamId> ids;
+  ids.reserve(ctx.argc() - from);
+  for (size_t i = from; i < ctx.argc(); i++) {
+    const std::optional<StreamId> id = IdArg(ctx, i);
+    if (!id) {
+      return std::nullopt;
+    }
+    ids.push_back(*id);
+  }
+  return ids;
 }
 
 std::optional<StreamId> RangeArg(CommandContext& ctx, size_t i, bool is_start) {
@@ -313,16 +321,12 @@ void CmdXDel(CommandContext& ctx) {
   if (s == nullptr) {
     return ctx.ReplyInt(0);
   }
-  std::vector<StreamId> ids;
-  for (size_t i = 2; i < ctx.argc(); i++) {
-    const std::optional<StreamId> id = IdArg(ctx, i);
-    if (!id) {
-      return;
-    }
-    ids.push_back(*id);
+  const std::optional<std::vector<StreamId>> ids = IdArgs(ctx, 2);
+  if (!ids) {
+    return;
   }
   int64_t deleted = 0;
-  for (const StreamId id : ids) {
+  for (const StreamId id : *ids) {
     deleted += s->Delete(id) ? 1 : 0;
   }
   if (deleted > 0) {

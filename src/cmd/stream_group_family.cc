@@ -225,16 +225,12 @@ void CmdXAck(CommandContext& ctx) {
   if (g == nullptr) {
     return ctx.ReplyInt(0);
   }
-  std::vector<StreamId> ids;
-  for (size_t i = 3; i < ctx.argc(); i++) {
-    const std::optional<StreamId> id = IdArg(ctx, i);
-    if (!id) {
-      return;
-    }
-    ids.push_back(*id);
+  const std::optional<std::vector<StreamId>> ids = IdArgs(ctx, 3);
+  if (!ids) {
+    return;
   }
   int64_t acked = 0;
-  for (const StreamId id : ids) {
+  for (const StreamId id : *ids) {
     acked += g->Ack(id) ? 1 : 0;
   }
   ctx.ReplyInt(acked);
@@ -703,23 +699,17 @@ void RegisterStreamGroupFamily(CommandTable& t) {
                 "O(1) if COUNT is small.",
                 "key group consumer min-idle-time start [COUNT count] [JUSTID]", CmdXAutoClaim));
 
-  CommandSpec xgroup{.name = "xgroup",
-                     .arity = -2,
-                     .acl = {"slow"},
-                     .group = "stream",
-                     .since = "5.0.0",
-                     .summary = "A container for consumer groups commands.",
-                     .complexity = "Depends on subcommand."};
-  const auto group_sub = [&](std::string name, int arity, uint32_t flags, std::string_view since,
-                             std::string_view summary, std::string_view complexity,
-                             std::string_view syntax, Handler h) {
-    xgroup.subcommands.push_back({.name = "xgroup|" + name,
+  // XGROUP and XINFO subcommands: the key is argument 2.
+  const auto key_sub = [](CommandSpec& parent, std::string name, int arity, uint32_t flags,
+                          std::string_view acl, std::string_view since, std::string_view summary,
+                          std::string_view complexity, std::string_view syntax, Handler h) {
+    parent.subcommands.push_back({.name = parent.name + "|" + name,
                                   .arity = arity,
                                   .flags = flags,
                                   .first_key = 2,
                                   .last_key = 2,
                                   .key_step = 1,
-                                  .acl = {"write", "stream", "slow"},
+                                  .acl = {acl, "stream", "slow"},
                                   .group = "stream",
                                   .since = since,
                                   .summary = summary,
@@ -727,27 +717,29 @@ void RegisterStreamGroupFamily(CommandTable& t) {
                                   .syntax = syntax,
                                   .handler = h});
   };
-  group_sub("create", -5, kWrite | kDenyOom, "5.0.0", "Creates a consumer group.", "O(1)",
-            "key group id|$ [MKSTREAM] [ENTRIESREAD entries-read]", CmdXGroupCreate);
-  group_sub("setid", -5, kWrite, "5.0.0", "Sets the last-delivered ID of a consumer group.", "O(1)",
-            "key group id|$ [ENTRIESREAD entries-read]", CmdXGroupSetId);
-  group_sub("destroy", 4, kWrite, "5.0.0", "Destroys a consumer group.",
-            "O(N) where N is the number of entries in the group's pending entries list (PEL).",
-            "key group", CmdXGroupDestroy);
-  group_sub("createconsumer", 5, kWrite | kDenyOom, "6.2.0",
-            "Creates a consumer in a consumer group.", "O(1)", "key group consumer",
-            CmdXGroupCreateConsumer);
-  group_sub("delconsumer", 5, kWrite, "5.0.0", "Deletes a consumer from a consumer group.", "O(1)",
-            "key group consumer", CmdXGroupDelConsumer);
-  xgroup.subcommands.push_back({.name = "xgroup|help",
-                                .arity = 2,
-                                .flags = kLoading | kStale,
-                                .acl = {"stream", "slow"},
-                                .group = "stream",
-                                .since = "5.0.0",
-                                .summary = "Returns helpful text about the different subcommands.",
-                                .complexity = "O(1)",
-                                .handler = CmdXGroupHelp});
+  CommandSpec xgroup{.name = "xgroup",
+                     .arity = -2,
+                     .acl = {"slow"},
+                     .group = "stream",
+                     .since = "5.0.0",
+                     .summary = "A container for consumer groups commands.",
+                     .complexity = "Depends on subcommand."};
+  key_sub(xgroup, "create", -5, kWrite | kDenyOom, "write", "5.0.0", "Creates a consumer group.",
+          "O(1)", "key group id|$ [MKSTREAM] [ENTRIESREAD entries-read]", CmdXGroupCreate);
+  key_sub(xgroup, "setid", -5, kWrite, "write", "5.0.0",
+          "Sets the last-delivered ID of a consumer group.", "O(1)",
+          "key group id|$ [ENTRIESREAD entries-read]", CmdXGroupSetId);
+  key_sub(xgroup, "destroy", 4, kWrite, "write", "5.0.0", "Destroys a consumer group.",
+          "O(N) where N is the number of entries in the group's pending entries list (PEL).",
+          "key group", CmdXGroupDestroy);
+  key_sub(xgroup, "createconsumer", 5, kWrite | kDenyOom, "write", "6.2.0",
+          "Creates a consumer in a consumer group.", "O(1)", "key group consumer",
+          CmdXGroupCreateConsumer);
+  key_sub(xgroup, "delconsumer", 5, kWrite, "write", "5.0.0",
+          "Deletes a consumer from a consumer group.", "O(1)", "key group consumer",
+          CmdXGroupDelConsumer);
+  xgroup.subcommands.push_back(
+      HelpSubcommand("xgroup", {"stream", "slow"}, "stream", "5.0.0", CmdXGroupHelp));
   t.Add(std::move(xgroup));
 
   CommandSpec xinfo{.name = "xinfo",
@@ -757,38 +749,15 @@ void RegisterStreamGroupFamily(CommandTable& t) {
                     .since = "5.0.0",
                     .summary = "A container for stream introspection commands.",
                     .complexity = "Depends on subcommand."};
-  const auto info_sub = [&](std::string name, int arity, std::string_view since,
-                            std::string_view summary, std::string_view complexity,
-                            std::string_view syntax, Handler h) {
-    xinfo.subcommands.push_back({.name = "xinfo|" + name,
-                                 .arity = arity,
-                                 .flags = kReadOnly,
-                                 .first_key = 2,
-                                 .last_key = 2,
-                                 .key_step = 1,
-                                 .acl = {"read", "stream", "slow"},
-                                 .group = "stream",
-                                 .since = since,
-                                 .summary = summary,
-                                 .complexity = complexity,
-                                 .syntax = syntax,
-                                 .handler = h});
-  };
-  info_sub("stream", -3, "5.0.0", "Returns information about a stream.", "O(1)",
-           "key [FULL [COUNT count]]", XInfoStream);
-  info_sub("groups", 3, "5.0.0", "Returns a list of the consumer groups of a stream.", "O(1)",
-           "key", CmdXInfoGroups);
-  info_sub("consumers", 4, "5.0.0", "Returns a list of the consumers in a consumer group.", "O(1)",
-           "key group", CmdXInfoConsumers);
-  xinfo.subcommands.push_back({.name = "xinfo|help",
-                               .arity = 2,
-                               .flags = kLoading | kStale,
-                               .acl = {"stream", "slow"},
-                               .group = "stream",
-                               .since = "5.0.0",
-                               .summary = "Returns helpful text about the different subcommands.",
-                               .complexity = "O(1)",
-                               .handler = CmdXInfoHelp});
+  key_sub(xinfo, "stream", -3, kReadOnly, "read", "5.0.0", "Returns information about a stream.",
+          "O(1)", "key [FULL [COUNT count]]", XInfoStream);
+  key_sub(xinfo, "groups", 3, kReadOnly, "read", "5.0.0",
+          "Returns a list of the consumer groups of a stream.", "O(1)", "key", CmdXInfoGroups);
+  key_sub(xinfo, "consumers", 4, kReadOnly, "read", "5.0.0",
+          "Returns a list of the consumers in a consumer group.", "O(1)", "key group",
+          CmdXInfoConsumers);
+  xinfo.subcommands.push_back(
+      HelpSubcommand("xinfo", {"stream", "slow"}, "stream", "5.0.0", CmdXInfoHelp));
   t.Add(std::move(xinfo));
 }
 

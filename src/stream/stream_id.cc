@@ -25,12 +25,16 @@ std::optional<StreamId> StreamId::Prev() const {
   return std::nullopt;
 }
 
-void AppendId(std::string* out, StreamId id) {
-  char buf[48];
+size_t FormatIdTo(char* buf, StreamId id) {
   char* p = std::to_chars(buf, buf + 20, id.ms).ptr;
   *p++ = '-';
   p = std::to_chars(p, p + 20, id.seq).ptr;
-  out->append(buf, static_cast<size_t>(p - buf));
+  return static_cast<size_t>(p - buf);
+}
+
+void AppendId(std::string* out, StreamId id) {
+  char buf[kMaxIdText];
+  out->append(buf, FormatIdTo(buf, id));
 }
 
 std::string FormatId(StreamId id) {

@@ -37,6 +37,10 @@ struct StreamId {
   friend constexpr auto operator<=>(const StreamId&, const StreamId&) = default;
 };
 
+// Longest "<ms>-<seq>": two 20-digit numbers and the dash.
+constexpr size_t kMaxIdText = 41;
+// Writes "<ms>-<seq>" at buf (room for kMaxIdText bytes); returns its length.
+size_t FormatIdTo(char* buf, StreamId id);
 // Appends "<ms>-<seq>".
 void AppendId(std::string* out, StreamId id);
 std::string FormatId(StreamId id);
