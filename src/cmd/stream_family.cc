@@ -666,19 +666,18 @@ void XReadGeneric(CommandContext& ctx, bool xreadgroup) {
       c = t.group->FindOrCreateConsumer(a->consumer, now);
       c->seen_time_ms = now;
     }
-    const std::string_view key = ctx.arg(a->streams_at + k);
-    std::string one;
-    net::ReplyBuilder ob(&one, b.resp());
-    if (t.kind == ReadTarget::Kind::kHistory) {
-      ReplyHistory(ob, t, c, a->count, now);
-    } else if (!ReplyNew(ob, t, *a, c, now)) {
-      continue;
-    }
+    // The key goes first; it is taken back if the stream has nothing to serve.
+    const size_t mark = body.size();
     if (b.resp() == 2) {
       b.ArrayHeader(2);
     }
-    b.Bulk(key);
-    b.Raw(one);
+    b.Bulk(ctx.arg(a->streams_at + k));
+    if (t.kind == ReadTarget::Kind::kHistory) {
+      ReplyHistory(b, t, c, a->count, now);
+    } else if (!ReplyNew(b, t, *a, c, now)) {
+      body.resize(mark);
+      continue;
+    }
     served++;
   }
   if (served > 0) {

@@ -257,9 +257,7 @@ void Keyspace::Touch(Entry& e) {
 }
 
 void Keyspace::NotifyModified(int db, std::string_view key) {
-  if (!blocking_[db].empty()) {
-    SignalReady(db, key);
-  }
+  SignalKeyReady(db, key);
   if (watched_[db].empty()) {
     return;
   }

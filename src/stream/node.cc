@@ -142,10 +142,13 @@ bool Node::SameFieldsAsMaster(std::span<const std::string_view> fv) const {
 }
 
 size_t Node::EncodedSize(StreamId id, std::span<const std::string_view> fv) const {
+  return EncodedSize(id, fv, master_bytes_ == 0 || SameFieldsAsMaster(fv));
+}
+
+size_t Node::EncodedSize(StreamId id, std::span<const std::string_view> fv, bool same) const {
   size_t extra = 0;
   CodeFor(last_, id, count_ == 0, &extra);
   size_t size = 1 + extra;
-  const bool same = master_bytes_ == 0 || SameFieldsAsMaster(fv);
   if (!same) {
     size += VarintLength(fv.size() / 2);
   }
@@ -173,11 +176,10 @@ char* Node::AppendBody(char* p, std::span<const std::string_view> fv, bool same)
 
 void Node::Append(StreamId id, std::span<const std::string_view> fv) {
   RILL_DCHECK(count_ == 0 ? id == master_ : id > last_);
-  const size_t need = EncodedSize(id, fv);
-  Reserve(size_ + need);
+  const bool same = SameFieldsAsMaster(fv);
+  Reserve(size_ + EncodedSize(id, fv, same));
   size_t extra = 0;
   const IdCode code = CodeFor(last_, id, count_ == 0, &extra);
-  const bool same = SameFieldsAsMaster(fv);
   char* p = buf_ + size_;
   *p++ = static_cast<char>((same ? kSameFields : 0) | (code << kIdShift));
   if (code == kSeqDelta) {

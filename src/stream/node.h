@@ -106,6 +106,8 @@ class Node {
  private:
   Node() = default;
   void Reserve(size_t need);
+  // EncodedSize() once it is known whether fv's names are the master's.
+  size_t EncodedSize(StreamId id, std::span<const std::string_view> fv, bool same) const;
   char* AppendBody(char* p, std::span<const std::string_view> fv, bool same) const;
   bool SameFieldsAsMaster(std::span<const std::string_view> fv) const;
 
