@@ -29,53 +29,20 @@
 # Environment: RILL_HOST (default 127.0.0.1), RILL_PORT (default 6379). Tests FLUSHALL freely.
 #
 # Run: RILL_PORT=6379 /usr/bin/python3 test_streams_redis_py.py  (run.sh does this for you)
-import os
-import socket
 import threading
 import time
 import unittest
 
 import redis
 
-HOST = os.environ.get("RILL_HOST", "127.0.0.1")
-PORT = int(os.environ.get("RILL_PORT", "6379"))
-TIMEOUT_S = 10
+from support.rill_compat import TIMEOUT_S, RillTestCase
+
 MAX_ID = "18446744073709551615-18446744073709551615"
 
 ERR_NOT_ABOVE_TOP = "The ID specified in XADD is equal or smaller than the target stream top item"
 ERR_ZERO_ID = "The ID specified in XADD must be greater than 0-0"
 ERR_INVALID_ID = "Invalid stream ID specified as stream command argument"
 ERR_WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
-
-
-def new_client(**kwargs):
-    kwargs.setdefault("socket_timeout", TIMEOUT_S)
-    return redis.Redis(host=HOST, port=PORT, **kwargs)
-
-
-class RawClient:
-    """A bare RESP2 connection that returns each reply's exact bytes (no nested arrays)."""
-
-    def __init__(self):
-        self.sock = socket.create_connection((HOST, PORT), timeout=TIMEOUT_S)
-        self.buf = b""
-
-    def close(self):
-        self.sock.close()
-
-    def call(self, *args):
-        out = [b"*%d\r\n" % len(args)]
-        for a in args:
-            a = str(a).encode() if not isinstance(a, bytes) else a
-            out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-        self.sock.sendall(b"".join(out))
-        while b"\r\n" not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("connection closed by server")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line + b"\r\n"
 
 
 class Background:
@@ -109,45 +76,12 @@ def ids(entries):
     return [e[0] for e in entries]
 
 
-class StreamTestCase(unittest.TestCase):
-    def setUp(self):
-        self.r = new_client()
-        self.r.flushall()
-        self._extra = []
-
-    def tearDown(self):
-        for c in self._extra:
-            try:
-                c.close()
-            except Exception:
-                pass
-        self.r.close()
-
-    def client(self, **kwargs):
-        c = new_client(**kwargs)
-        self._extra.append(c)
-        return c
-
+class StreamTestCase(RillTestCase):
     def plain(self):
         """A client whose replies are not reshaped by redis-py's response callbacks."""
         c = self.client()
         c.response_callbacks.clear()
         return c
-
-    def raw(self):
-        c = RawClient()
-        self._extra.append(c)
-        return c
-
-    def assertRaisesExactly(self, cls, message, fn, *args, **kwargs):
-        """The call raises exactly `cls` (not a subclass) carrying exactly `message`."""
-        try:
-            fn(*args, **kwargs)
-        except Exception as e:  # noqa: BLE001 - we check the class ourselves
-            self.assertIs(type(e), cls, f"raised {type(e).__name__}: {e}")
-            self.assertEqual(str(e), message)
-            return
-        self.fail(f"no exception raised; expected {cls.__name__}: {message}")
 
     def assertError(self, message, fn, *args, **kwargs):
         self.assertRaisesExactly(redis.ResponseError, message, fn, *args, **kwargs)
