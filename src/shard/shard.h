@@ -178,7 +178,10 @@ class Shard final : public net::ConnectionHandler {
   bool OnRequest(net::Connection& conn, std::span<const std::string_view> args) override;
   void OnClose(net::Connection& conn) override;
   void OnProtocolError(net::Connection& conn, std::string_view error) override;
-  void OnReadBatch() override { clock_.Refresh(); }
+  void OnReadBatch() override {
+    clock_.Refresh();
+    activity_++;
+  }
 
  private:
   static void MailboxCallback(evutil_socket_t fd, short what, void* arg) noexcept;
@@ -191,6 +194,10 @@ class Shard final : public net::ConnectionHandler {
   void ArmBlockTimer();
   void ResumeUnblocked();
   void DrainMailbox();
+  // The thread's event loop: libevent's, plus busy-poll-us of polling while busy.
+  void Loop();
+  // Polls the loop without sleeping for up to budget_us; true once something happened.
+  bool PollBriefly(int64_t budget_us);
   void Cron();
   void ScheduleCron();
   void Reap();
@@ -203,6 +210,7 @@ class Shard final : public net::ConnectionHandler {
   CachedClock clock_;  // what everything on this shard reads; see core/clock.h
   event_base* base_;
   std::thread thread_;
+  uint64_t activity_ = 0;  // socket reads and mailbox drains so far; PollBriefly watches it
 
   std::vector<std::unique_ptr<net::Listener>> listeners_;
   std::map<uint64_t, std::unique_ptr<Client>> clients_;  // by id: CLIENT LIST order

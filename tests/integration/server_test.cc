@@ -7,8 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "tests/support/server_process.h"
 
@@ -20,6 +22,20 @@ std::string ReadFile(const std::string& path) {
   std::stringstream ss;
   ss << f.rdbuf();
   return ss.str();
+}
+
+// utime + stime of every thread of pid, in clock ticks (10 ms).
+long CpuTicks(pid_t pid) {
+  std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // after "pid (comm) "
+  std::string field;
+  long ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i >= 14) {
+      ticks += std::stol(field);
+    }
+  }
+  return ticks;
 }
 
 // Runs rill-server to completion and returns (exit status, combined output).
@@ -183,6 +199,34 @@ TEST(ServerTest, MultiExecOfTenThousandCommandsOverTheWire) {
   ASSERT_EQ(exec->type, REDIS_REPLY_ARRAY);
   EXPECT_EQ(exec->elements, 10000u);
   EXPECT_EQ(exec->element[9999]->integer, 10000);
+}
+
+// busy-poll-us at its maximum (10 ms): polling must stop once requests stop, and must not
+// start for a client that sends one request every few milliseconds (the shard is not busy
+// then). A shard that kept polling would burn a whole core in each of the two windows.
+TEST(ServerTest, BusyPollingCostsNoCpuWhenIdleOrLightlyLoaded) {
+  ServerProcess server({"--busy-poll-us", "10000"});
+  ASSERT_TRUE(server.started()) << server.Log();
+  RedisConn c = server.Connect();
+  for (int i = 0; i < 2000; ++i) {
+    ASSERT_EQ(std::string(Command(c.get(), {"PING"})->str), "PONG");
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const long idle_start = CpuTicks(server.pid());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  EXPECT_LT(CpuTicks(server.pid()) - idle_start, 30) << "polled while idle";
+
+  const long light_start = CpuTicks(server.pid());
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_EQ(std::string(Command(c.get(), {"PING"})->str), "PONG");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_LT(CpuTicks(server.pid()) - light_start, 30) << "polled under a light load";
+
+  RedisReplyPtr r = Command(c.get(), {"CONFIG", "SET", "busy-poll-us", "10001"});
+  EXPECT_EQ(r->type, REDIS_REPLY_ERROR);
+  EXPECT_EQ(std::string(Command(c.get(), {"CONFIG", "SET", "busy-poll-us", "0"})->str), "OK");
+  EXPECT_EQ(std::string(Command(c.get(), {"PING"})->str), "PONG");
 }
 
 }  // namespace
