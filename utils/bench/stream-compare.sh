@@ -17,6 +17,7 @@
 #
 # Usage: utils/bench/stream-compare.sh [--server PATH] [--redis PATH] [--rounds N]
 #          [--requests N] [--clients N] [--workloads LIST] [--xack-pending N] [--keep-logs]
+#          [--server-args "ARGS"]
 # See utils/bench/README.md for the workloads and how to read the output. Only 127.0.0.1 is
 # ever contacted; every command has a time limit, and every server started here is stopped
 # on exit. `--server /usr/bin/redis-server` dry-runs the script with Redis on both sides.
@@ -31,6 +32,7 @@ workloads=xadd_keys:1,xadd_keys:16,xadd_one:1,xadd_one:16,xadd_maxlen:16,xrange:
 workloads+=,xreadgroup_noack:16,xreadgroup:16,xack:16
 xack_pending=""  # empty: 5 x requests
 keep_logs=0
+server_args=""  # extra words for --server's command line, e.g. "--busy-poll-us 0"
 readonly kVal=0123456789abcdef  # the 16-byte field value of every entry
 readonly kXrangePrefill=10000
 readonly kReadBatch=1000        # COUNT of the XREADGROUPs that fill the XACK pending list
@@ -56,6 +58,7 @@ while [ $# -gt 0 ]; do
     --workloads) workloads=$2; shift 2 ;;
     --xack-pending) xack_pending=$2; shift 2 ;;
     --keep-logs) keep_logs=1; shift ;;
+    --server-args) server_args=$2; shift 2 ;;
     -h | --help) usage 0 ;;
     *) echo "stream-compare.sh: unknown option '$1'" >&2; usage ;;
   esac
@@ -88,6 +91,8 @@ server_extra=()
 case "$(basename "$server")" in
   redis-server*) server_extra=(--save '' --appendonly no) ;;
 esac
+read -r -a extra_words <<<"$server_args"
+server_extra+=(${extra_words[@]+"${extra_words[@]}"})
 
 resp_gen="$HERE/stream-resp.py"  # the prefill commands as RESP
 [ -f "$resp_gen" ] || { echo "stream-compare.sh: $resp_gen is missing" >&2; exit 2; }
