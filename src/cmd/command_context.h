@@ -8,6 +8,7 @@
 // Threading: a context exists during one handler call on the client's shard thread.
 #pragma once
 
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -66,6 +67,21 @@ class CommandContext {
 
   bool failed() const { return failed_; }
 
+  // Effects (shard/journal.h). A write handler that changed the dataset says how to
+  // replay it: Propagate() when its own arguments are a deterministic effect, or Emit()
+  // for each rewritten command (explicit ids, absolute times). Either one also counts the
+  // call as a change (rdb_changes_since_last_save).
+  void Propagate() { propagate_ = true; }
+  void Emit(std::span<const std::string_view> args) {
+    emitted_ = true;
+    shard_.journal().Append(client_.db, args);
+  }
+  void Emit(std::initializer_list<std::string_view> args) {
+    Emit(std::span<const std::string_view>(args.begin(), args.size()));
+  }
+  bool propagate() const { return propagate_ && !emitted_; }
+  bool changed() const { return propagate_ || emitted_; }
+
   // Blocking commands (XREAD/XREADGROUP BLOCK). Whether this call may block: not inside
   // MULTI/EXEC, where Redis answers as if the timeout had passed.
   bool can_block() const { return !client_.in_exec; }
@@ -87,6 +103,8 @@ class CommandContext {
   net::ReplyBuilder rb_;
   bool failed_ = false;
   bool blocked_ = false;
+  bool propagate_ = false;
+  bool emitted_ = false;
 };
 
 }  // namespace rill::cmd

@@ -202,10 +202,22 @@ void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const Comma
                          std::span<const std::string_view> args) {
   client.last_command = spec.name;  // CLIENT LIST shows the running command as cmd=
   const bool rerun = client.block.rerun;
+  shard::Journal& journal = shard.journal();
+  const uint64_t produced_before = journal.produced();
+  const size_t reply_start = client.conn->out().size();
+  journal.BeginScope();
   const int64_t start = TickCount();
   CommandContext ctx(*this, shard, client, args, spec);
   spec.handler(ctx);
   const int64_t took = TickCount() - start;  // ticks; converted only when reported
+  if (ctx.propagate()) {
+    journal.Append(client.db, args);
+  }
+  journal.EndScope();
+  // Inside EXEC, the EXEC as a whole waits (its reply starts before the queued ones).
+  if (journal.produced() != produced_before && !client.in_exec) {
+    shard.HoldUntilDurable(client, reply_start);
+  }
   // MONITOR sees a blocking command once, when it arrives (as in Redis).
   if (!rerun && !shard.monitors().empty() && (spec.flags & (kAdmin | kSkipMonitor)) == 0) {
     FeedMonitors(shard, client, spec, args);
@@ -220,7 +232,8 @@ void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const Comma
   st.total_commands_processed++;
   if (ctx.failed()) {
     cs.failed_calls++;
-  } else if ((spec.flags & kWrite) != 0) {
+  }
+  if (ctx.changed()) {
     st.dirty++;
   }
   const config::Config& cfg = shard.config();

@@ -30,6 +30,9 @@ void DeleteKeys(CommandContext& ctx) {
   for (size_t i = 1; i < ctx.argc(); i++) {
     n += ctx.ks().Delete(ctx.db(), ctx.arg(i)) ? 1 : 0;
   }
+  if (n > 0) {
+    ctx.Propagate();
+  }
   ctx.ReplyInt(n);
 }
 
@@ -175,6 +178,7 @@ void Rename(CommandContext& ctx, bool nx) {
     ctx.ks().Delete(ctx.db(), ctx.arg(2));
   }
   MoveEntry(ctx, ctx.db(), src, ctx.db(), ctx.arg(2));
+  ctx.Propagate();
   nx ? ctx.ReplyInt(1) : ctx.ReplyOk();
 }
 
@@ -197,6 +201,7 @@ void CmdMove(CommandContext& ctx) {
     return ctx.ReplyInt(0);
   }
   MoveEntry(ctx, ctx.db(), src, static_cast<int>(*db), ctx.arg(1));
+  ctx.Propagate();
   ctx.ReplyInt(1);
 }
 
@@ -215,6 +220,7 @@ void CmdSwapDb(CommandContext& ctx) {
   }
   if (*a != *b) {
     ctx.ks().SwapDb(static_cast<int>(*a), static_cast<int>(*b));
+    ctx.Propagate();
   }
   ctx.ReplyOk();
 }
@@ -256,6 +262,7 @@ void CmdCopy(CommandContext& ctx) {
   if (ttl != shard::kNoExpire) {
     ctx.ks().SetExpire(dst_db, e, ttl);
   }
+  ctx.Propagate();
   ctx.ReplyInt(1);
 }
 
@@ -313,10 +320,15 @@ void Expire(CommandContext& ctx, TimeUnit unit, bool absolute) {
       (lt && has_ttl && at >= e->expire_at_ms)) {
     return ctx.ReplyInt(0);
   }
-  if (at <= ctx.NowMs()) {
-    ctx.ks().DeleteEntry(ctx.db(), e);  // a time in the past deletes, as in Redis
+  // A time in the past deletes, as in Redis; not while loading, where the journal says
+  // what happened next (shard::Keyspace::set_loading).
+  if (at <= ctx.NowMs() && !ctx.ks().loading()) {
+    ctx.ks().DeleteEntry(ctx.db(), e);
+    ctx.Emit({"DEL", ctx.arg(1)});
   } else {
     ctx.ks().SetExpire(ctx.db(), e, at);
+    const std::string at_text = std::to_string(at);
+    ctx.Emit({"PEXPIREAT", ctx.arg(1), at_text});
   }
   ctx.ReplyInt(1);
 }
@@ -351,7 +363,11 @@ void CmdPExpireTime(CommandContext& ctx) { TtlReply(ctx, false, TimeUnit::kMilli
 
 void CmdPersist(CommandContext& ctx) {
   Entry* e = ctx.ks().FindWrite(ctx.db(), ctx.arg(1));
-  ctx.ReplyInt(e != nullptr && ctx.ks().Persist(ctx.db(), e) ? 1 : 0);
+  const bool removed = e != nullptr && ctx.ks().Persist(ctx.db(), e);
+  if (removed) {
+    ctx.Propagate();
+  }
+  ctx.ReplyInt(removed ? 1 : 0);
 }
 
 void CmdTouch(CommandContext& ctx) { CmdExists(ctx); }

@@ -45,6 +45,7 @@ bool FlushModeOk(CommandContext& ctx) {
 void CmdFlushDb(CommandContext& ctx) {
   if (FlushModeOk(ctx)) {
     ctx.ks().FlushDb(ctx.db());
+    ctx.Propagate();
     ctx.ReplyOk();
   }
 }
@@ -52,6 +53,7 @@ void CmdFlushDb(CommandContext& ctx) {
 void CmdFlushAll(CommandContext& ctx) {
   if (FlushModeOk(ctx)) {
     ctx.ks().FlushAll();
+    ctx.Propagate();
     ctx.ReplyOk();
   }
 }

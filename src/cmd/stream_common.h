@@ -41,6 +41,15 @@ std::optional<stream::StreamId> RangeArg(CommandContext& ctx, size_t i, bool is_
 // "-NOGROUP No such key 'k' or consumer group 'g'" and its XREADGROUP variant.
 std::string NoGroupError(std::string_view key, std::string_view group, bool xreadgroup = false);
 
+// Effects of consumer-group changes, as Redis 7 propagates them (shard/journal.h).
+// A delivery or claim: XCLAIM key group consumer 0 id TIME <delivery time> RETRYCOUNT
+// <delivery count> FORCE JUSTID LASTID <group last id>, from id's PEL record as it is now.
+void EmitClaim(CommandContext& ctx, std::string_view key, std::string_view group,
+               const stream::ConsumerGroup& g, stream::StreamId id);
+// The group's position: XGROUP SETID key group <last id> ENTRIESREAD <entries read>.
+void EmitGroupPosition(CommandContext& ctx, std::string_view key, std::string_view group,
+                       const stream::ConsumerGroup& g);
+
 // XINFO STREAM's handler (the XINFO container is registered with the group commands).
 void XInfoStream(CommandContext& ctx);
 

@@ -69,6 +69,24 @@ size_t ReplyRange(net::ReplyBuilder& rb, const Stream& s, StreamId start, Stream
   return n;
 }
 
+void EmitClaim(CommandContext& ctx, std::string_view key, std::string_view group,
+               const stream::ConsumerGroup& g, StreamId id) {
+  const stream::PendingEntry& pe = g.pel().at(id);
+  const std::string id_text = stream::FormatId(id);
+  const std::string time = std::to_string(pe.delivery_time_ms);
+  const std::string count = std::to_string(pe.delivery_count);
+  const std::string last = stream::FormatId(g.last_id());
+  ctx.Emit({"XCLAIM", key, group, pe.consumer->name, "0", id_text, "TIME", time, "RETRYCOUNT",
+            count, "FORCE", "JUSTID", "LASTID", last});
+}
+
+void EmitGroupPosition(CommandContext& ctx, std::string_view key, std::string_view group,
+                       const stream::ConsumerGroup& g) {
+  const std::string last = stream::FormatId(g.last_id());
+  const std::string read = std::to_string(g.entries_read());
+  ctx.Emit({"XGROUP", "SETID", key, group, last, "ENTRIESREAD", read});
+}
+
 std::optional<StreamId> IdArg(CommandContext& ctx, size_t i, uint64_t missing_seq) {
   std::optional<StreamId> id = stream::ParseId(ctx.arg(i), missing_seq, false);
   if (!id) {
@@ -213,6 +231,21 @@ std::optional<AddArgs> ParseAddOrTrim(CommandContext& ctx, bool xadd) {
   return a;
 }
 
+// XADD's effect: the id it got, and, when it trimmed, the exact length that left (Redis
+// rewrites "~" the same way: node sizes may differ where the effect is replayed).
+void EmitAdd(CommandContext& ctx, const Stream& s, StreamId id,
+             std::span<const std::string_view> fields, bool trimmed) {
+  const std::string id_text = stream::FormatId(id);
+  const std::string length = std::to_string(s.length());
+  std::vector<std::string_view> effect = {"XADD", ctx.arg(1)};
+  if (trimmed) {
+    effect.insert(effect.end(), {"MAXLEN", "=", length});
+  }
+  effect.push_back(id_text);
+  effect.insert(effect.end(), fields.begin(), fields.end());
+  ctx.Emit(effect);
+}
+
 void CmdXAdd(CommandContext& ctx) {
   std::optional<AddArgs> a = ParseAddOrTrim(ctx, true);
   if (!a) {
@@ -240,10 +273,12 @@ void CmdXAdd(CommandContext& ctx) {
   if (!id.ok()) {
     return ctx.ReplyError(id.status());
   }
-  s->Append(*id, ctx.args().subspan(a->fields_at), NodeLimitsOf(ctx.config()));
+  const std::span<const std::string_view> fields = ctx.args().subspan(a->fields_at);
+  s->Append(*id, fields, NodeLimitsOf(ctx.config()));
   ReplyId(ctx.reply(), *id);
-  s->Trim(a->trim);
+  const bool trimmed = s->Trim(a->trim) > 0;
   ctx.ks().MarkModified(ctx.db(), ctx.arg(1));
+  EmitAdd(ctx, *s, *id, fields, trimmed);
 }
 
 void CmdXTrim(CommandContext& ctx) {
@@ -259,6 +294,8 @@ void CmdXTrim(CommandContext& ctx) {
   const uint64_t removed = s == nullptr ? 0 : s->Trim(a->trim);
   if (removed > 0) {
     ctx.ks().MarkModified(ctx.db(), ctx.arg(1));
+    const std::string length = std::to_string(s->length());
+    ctx.Emit({"XTRIM", ctx.arg(1), "MAXLEN", "=", length});
   }
   ctx.ReplyInt(static_cast<int64_t>(removed));
 }
@@ -331,6 +368,7 @@ void CmdXDel(CommandContext& ctx) {
   }
   if (deleted > 0) {
     ctx.ks().MarkModified(ctx.db(), ctx.arg(1));
+    ctx.Propagate();
   }
   ctx.ReplyInt(deleted);
 }
@@ -405,6 +443,7 @@ void CmdXSetId(CommandContext& ctx) {
     s->set_max_deleted_id(max_deleted);
   }
   ctx.ks().MarkModified(ctx.db(), ctx.arg(1));
+  ctx.Propagate();
   ctx.ReplyOk();
 }
 
@@ -558,9 +597,9 @@ std::optional<std::vector<ReadTarget>> ResolveTargets(CommandContext& ctx, const
 }
 
 // XREADGROUP with an id: the consumer's own pending entries above it; deleted entries come
-// back as [id, nil]. Each counts as a delivery.
+// back as [id, nil]. Each counts as a delivery, appended to *delivered.
 void ReplyHistory(net::ReplyBuilder& rb, ReadTarget& t, stream::Consumer* c, size_t count,
-                  int64_t now_ms) {
+                  int64_t now_ms, std::vector<StreamId>* delivered) {
   std::string body;
   net::ReplyBuilder b(&body, rb.resp());
   size_t n = 0;
@@ -578,16 +617,17 @@ void ReplyHistory(net::ReplyBuilder& rb, ReadTarget& t, stream::Consumer* c, siz
     stream::PendingEntry& pe = t.group->pel().at(*it);
     pe.delivery_time_ms = now_ms;
     pe.delivery_count++;
+    delivered->push_back(*it);
   }
   rb.ArrayHeader(static_cast<int64_t>(n));
   rb.Raw(body);
 }
 
 // New entries for one key: above `after` for XREAD, above the group's last id for ">"
-// (which moves the group on and, without NOACK, records the deliveries). Returns false
-// when there is nothing to serve, having written nothing.
+// (which moves the group on and, without NOACK, records the deliveries in the PEL and in
+// *delivered). Returns false when there is nothing to serve, having written nothing.
 bool ReplyNew(net::ReplyBuilder& rb, ReadTarget& t, const ReadArgs& a, stream::Consumer* c,
-              int64_t now_ms) {
+              int64_t now_ms, std::vector<StreamId>* delivered) {
   Stream& s = *t.stream;
   if (t.kind == ReadTarget::Kind::kLast) {
     Stream::Iterator last(s, StreamId::Min(), StreamId::Max(), true);
@@ -612,6 +652,7 @@ bool ReplyNew(net::ReplyBuilder& rb, ReadTarget& t, const ReadArgs& a, stream::C
       s.MarkRead(*t.group, it.id());
       if (!a.noack) {
         t.group->Deliver(it.id(), c, now_ms);
+        delivered->push_back(it.id());
       }
     }
     ReplyEntry(b, it.id(), it.fv());
@@ -656,27 +697,42 @@ void XReadGeneric(CommandContext& ctx, bool xreadgroup) {
   std::string body;
   net::ReplyBuilder b(&body, ctx.reply().resp());
   int64_t served = 0;
+  std::vector<StreamId> delivered;
   for (size_t k = 0; k < a->nkeys; k++) {
     ReadTarget& t = (*targets)[k];
     if (t.stream == nullptr) {
       continue;
     }
+    const std::string_view key = ctx.arg(a->streams_at + k);
     stream::Consumer* c = nullptr;
+    StreamId last_before;
     if (t.group != nullptr) {
-      c = t.group->FindOrCreateConsumer(a->consumer, now);
+      bool created = false;
+      c = t.group->FindOrCreateConsumer(a->consumer, now, &created);
       c->seen_time_ms = now;
+      if (created) {
+        ctx.Emit({"XGROUP", "CREATECONSUMER", key, a->group, a->consumer});
+      }
+      last_before = t.group->last_id();
     }
+    delivered.clear();
     // The key goes first; it is taken back if the stream has nothing to serve.
     const size_t mark = body.size();
     if (b.resp() == 2) {
       b.ArrayHeader(2);
     }
-    b.Bulk(ctx.arg(a->streams_at + k));
+    b.Bulk(key);
     if (t.kind == ReadTarget::Kind::kHistory) {
-      ReplyHistory(b, t, c, a->count, now);
-    } else if (!ReplyNew(b, t, *a, c, now)) {
+      ReplyHistory(b, t, c, a->count, now, &delivered);
+    } else if (!ReplyNew(b, t, *a, c, now, &delivered)) {
       body.resize(mark);
       continue;
+    }
+    for (const StreamId id : delivered) {
+      EmitClaim(ctx, key, a->group, *t.group, id);
+    }
+    if (t.group != nullptr && t.group->last_id() != last_before) {
+      EmitGroupPosition(ctx, key, a->group, *t.group);
     }
     served++;
   }

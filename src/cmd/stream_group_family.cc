@@ -110,6 +110,7 @@ void CmdXGroupCreate(CommandContext& ctx) {
   if (t.stream->CreateGroup(ctx.arg(3), id, entries_read) == nullptr) {
     return ctx.ReplyErrorLine("BUSYGROUP Consumer Group name already exists");
   }
+  ctx.Propagate();
   ctx.ReplyOk();
 }
 
@@ -139,6 +140,7 @@ void CmdXGroupSetId(CommandContext& ctx) {
   }
   t.group->set_last_id(id);
   t.group->set_entries_read(entries_read);
+  ctx.Propagate();
   ctx.ReplyOk();
 }
 
@@ -152,6 +154,7 @@ void CmdXGroupDestroy(CommandContext& ctx) {
     return ctx.ReplyInt(0);
   }
   ctx.ks().SignalKeyReady(ctx.db(), ctx.arg(2));  // its blocked readers get NOGROUP
+  ctx.Propagate();
   ctx.ReplyInt(1);
 }
 
@@ -161,7 +164,11 @@ void CmdXGroupCreateConsumer(CommandContext& ctx) {
   if (!ok) {
     return;
   }
-  ctx.ReplyInt(t.group->CreateConsumer(ctx.arg(4), ctx.NowMs()) != nullptr ? 1 : 0);
+  const bool created = t.group->CreateConsumer(ctx.arg(4), ctx.NowMs()) != nullptr;
+  if (created) {
+    ctx.Propagate();
+  }
+  ctx.ReplyInt(created ? 1 : 0);
 }
 
 void CmdXGroupDelConsumer(CommandContext& ctx) {
@@ -170,7 +177,11 @@ void CmdXGroupDelConsumer(CommandContext& ctx) {
   if (!ok) {
     return;
   }
-  ctx.ReplyInt(std::max<int64_t>(t.group->DeleteConsumer(ctx.arg(4)), 0));
+  const int64_t pending = t.group->DeleteConsumer(ctx.arg(4));
+  if (pending >= 0) {
+    ctx.Propagate();
+  }
+  ctx.ReplyInt(std::max<int64_t>(pending, 0));
 }
 
 void CmdXGroupHelp(CommandContext& ctx) {
@@ -232,6 +243,9 @@ void CmdXAck(CommandContext& ctx) {
   int64_t acked = 0;
   for (const StreamId id : *ids) {
     acked += g->Ack(id) ? 1 : 0;
+  }
+  if (acked > 0) {
+    ctx.Propagate();
   }
   ctx.ReplyInt(acked);
 }
@@ -368,6 +382,12 @@ void Claim(ConsumerGroup& g, ConsumerGroup::Pel::iterator it, stream::Consumer* 
   }
 }
 
+// The effect of dropping the pending record of a deleted entry (XCLAIM, XAUTOCLAIM).
+void EmitAck(CommandContext& ctx, StreamId id) {
+  const std::string id_text = stream::FormatId(id);
+  ctx.Emit({"XACK", ctx.arg(1), ctx.arg(2), id_text});
+}
+
 struct ClaimOptions {
   int64_t delivery_time_ms = -1;
   int64_t retry_count = -1;
@@ -445,7 +465,8 @@ void CmdXClaim(CommandContext& ctx) {
   if (!o) {
     return;
   }
-  if (o->last_id > g->last_id()) {
+  const bool moved = o->last_id > g->last_id();
+  if (moved) {
     g->set_last_id(o->last_id);
   }
   stream::Consumer* c = g->FindConsumer(ctx.arg(3));
@@ -461,6 +482,7 @@ void CmdXClaim(CommandContext& ctx) {
     if (!s->Lookup(id, &fv)) {
       if (it != g->pel().end()) {
         g->Erase(it);  // the entry is gone: so is its pending record
+        EmitAck(ctx, id);
       }
       continue;
     }
@@ -477,12 +499,16 @@ void CmdXClaim(CommandContext& ctx) {
     }
     Claim(*g, it, c, o->delivery_time_ms, o->retry_count, o->justid);
     c->active_time_ms = now;
+    EmitClaim(ctx, ctx.arg(1), ctx.arg(2), *g, id);
     if (o->justid) {
       ReplyId(b, id);
     } else {
       ReplyEntry(b, id, fv);
     }
     n++;
+  }
+  if (moved && n == 0) {
+    EmitGroupPosition(ctx, ctx.arg(1), ctx.arg(2), *g);  // each XCLAIM effect carries LASTID
   }
   ctx.reply().ArrayHeader(n);
   ctx.reply().Raw(body);
@@ -537,6 +563,7 @@ void CmdXAutoClaim(CommandContext& ctx) {
     if (!s->Lookup(id, &fv)) {
       deleted.push_back(id);
       it = g->Erase(it);
+      EmitAck(ctx, id);
       count--;  // COUNT limits the reply, deleted ids included
       continue;
     }
@@ -549,6 +576,7 @@ void CmdXAutoClaim(CommandContext& ctx) {
     }
     Claim(*g, it, c, now, -1, justid);
     c->active_time_ms = now;
+    EmitClaim(ctx, ctx.arg(1), ctx.arg(2), *g, id);
     if (justid) {
       ReplyId(b, id);
     } else {

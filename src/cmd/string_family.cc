@@ -117,6 +117,20 @@ void StoreString(CommandContext& ctx, std::string_view key, std::string_view val
   }
 }
 
+// The effect of a SET-like command: SET key value [PXAT ms | KEEPTTL], the way Redis 7
+// rewrites relative expirations.
+void EmitSet(CommandContext& ctx, std::string_view key, std::string_view value,
+             int64_t expire_at, bool keep_ttl) {
+  if (expire_at != shard::kNoExpire) {
+    const std::string at = std::to_string(expire_at);
+    ctx.Emit({"SET", key, value, "PXAT", at});
+  } else if (keep_ttl) {
+    ctx.Emit({"SET", key, value, "KEEPTTL"});
+  } else {
+    ctx.Emit({"SET", key, value});
+  }
+}
+
 void CmdSet(CommandContext& ctx) {
   Result<SetArgs> a = ParseSetArgs(ctx.args());
   if (!a.ok()) {
@@ -144,7 +158,9 @@ void CmdSet(CommandContext& ctx) {
     }
   }
   if (proceed) {
-    StoreString(ctx, key, ctx.arg(2), expire_at, a->expire == ExpireKind::kKeepTtl);
+    const bool keep_ttl = a->expire == ExpireKind::kKeepTtl;
+    StoreString(ctx, key, ctx.arg(2), expire_at, keep_ttl);
+    EmitSet(ctx, key, ctx.arg(2), expire_at, keep_ttl);
   }
   if (!a->get) {
     if (proceed) {
@@ -160,6 +176,7 @@ void CmdSetNx(CommandContext& ctx) {
     return ctx.ReplyInt(0);
   }
   StoreString(ctx, ctx.arg(1), ctx.arg(2), shard::kNoExpire, false);
+  ctx.Propagate();
   ctx.ReplyInt(1);
 }
 
@@ -169,6 +186,7 @@ void SetWithExpire(CommandContext& ctx, ExpireKind kind) {
     return ctx.ReplyError(when.status());
   }
   StoreString(ctx, ctx.arg(1), ctx.arg(3), *when, false);
+  EmitSet(ctx, ctx.arg(1), ctx.arg(3), *when, false);
   ctx.ReplyOk();
 }
 
@@ -198,6 +216,7 @@ void CmdGetDel(CommandContext& ctx) {
   }
   ctx.ReplyBulk(e->value.str);
   ctx.ks().DeleteEntry(ctx.db(), e);
+  ctx.Emit({"DEL", ctx.arg(1)});
 }
 
 void CmdGetEx(CommandContext& ctx) {
@@ -244,9 +263,13 @@ void CmdGetEx(CommandContext& ctx) {
   }
   ctx.ReplyBulk(e->value.str);
   if (kind == ExpireKind::kPersist) {
-    ctx.ks().Persist(ctx.db(), e);
+    if (ctx.ks().Persist(ctx.db(), e)) {
+      ctx.Emit({"PERSIST", ctx.arg(1)});
+    }
   } else if (expire_at != shard::kNoExpire) {
     ctx.ks().SetExpire(ctx.db(), e, expire_at);
+    const std::string at = std::to_string(expire_at);
+    ctx.Emit({"PEXPIREAT", ctx.arg(1), at});
   }
 }
 
@@ -269,6 +292,7 @@ void CmdMSet(CommandContext& ctx) {
   for (size_t i = 1; i < ctx.argc(); i += 2) {
     StoreString(ctx, ctx.arg(i), ctx.arg(i + 1), shard::kNoExpire, false);
   }
+  ctx.Propagate();
   ctx.ReplyOk();
 }
 
@@ -284,6 +308,7 @@ void CmdMSetNx(CommandContext& ctx) {
   for (size_t i = 1; i < ctx.argc(); i += 2) {
     StoreString(ctx, ctx.arg(i), ctx.arg(i + 1), shard::kNoExpire, false);
   }
+  ctx.Propagate();
   ctx.ReplyInt(1);
 }
 
@@ -315,6 +340,7 @@ void IncrBy(CommandContext& ctx, int64_t by) {
     shard::ReplaceValue(e->value, Value::String(std::move(text)));  // the TTL stays, as in Redis
     ctx.ks().MarkModified(ctx.db(), key);
   }
+  ctx.Propagate();
   ctx.ReplyInt(next);
 }
 
@@ -393,6 +419,8 @@ void CmdIncrByFloat(CommandContext& ctx) {
   }
   std::string text = FormatLongDouble(next);
   ctx.ReplyBulk(text);
+  // Replayed as the value it produced: float formatting must not decide a replica's state.
+  ctx.Emit({"SET", key, text, "KEEPTTL"});
   if (e == nullptr) {
     ctx.ks().Add(ctx.db(), key, Value::String(std::move(text)));
   } else {
@@ -408,6 +436,7 @@ void CmdAppend(CommandContext& ctx) {
   Entry* e = ctx.ks().FindWrite(ctx.db(), key);
   if (e == nullptr) {
     ctx.ks().Add(ctx.db(), key, Value::String(std::string(ctx.arg(2))));
+    ctx.Propagate();
     return ctx.ReplyInt(static_cast<int64_t>(ctx.arg(2).size()));
   }
   if (e->value.type != ValueType::kString) {
@@ -420,6 +449,7 @@ void CmdAppend(CommandContext& ctx) {
   e->value.str.append(ctx.arg(2));
   e->value.encoding = StringEncoding::kRaw;
   ctx.ks().MarkModified(ctx.db(), key);
+  ctx.Propagate();
   ctx.ReplyInt(static_cast<int64_t>(e->value.str.size()));
 }
 
@@ -492,6 +522,7 @@ void CmdSetRange(CommandContext& ctx) {
   s.replace(static_cast<size_t>(*offset), value.size(), value);
   e->value.encoding = StringEncoding::kRaw;
   ctx.ks().MarkModified(ctx.db(), key);
+  ctx.Propagate();
   ctx.ReplyInt(static_cast<int64_t>(s.size()));
 }
 

@@ -208,8 +208,9 @@ void Connection::Flush() {
   if (fd_ < 0) {
     return;
   }
-  while (pending_output() > 0) {
-    const ssize_t n = write(fd_, out_.data() + out_sent_, pending_output());
+  const size_t sendable = sendable_end();
+  while (out_sent_ < sendable) {
+    const ssize_t n = write(fd_, out_.data() + out_sent_, sendable - out_sent_);
     if (n < 0) {
       if (errno == EINTR) {
         continue;
@@ -240,16 +241,38 @@ void Connection::Flush() {
   }
   if (out_sent_ > kOutputHighWater && out_sent_ * 2 > out_.size()) {
     out_.erase(0, out_sent_);
+    for (Hold& h : holds_) {
+      h.from -= out_sent_;
+    }
     out_sent_ = 0;
   }
-  if (!writing_) {
-    writing_ = true;
-    event_add(write_ev_, nullptr);
+  // Wait for the socket only when it refused bytes; held bytes wait for ReleaseOutput.
+  const bool blocked_on_socket = out_sent_ < sendable;
+  if (blocked_on_socket != writing_) {
+    writing_ = blocked_on_socket;
+    if (writing_) {
+      event_add(write_ev_, nullptr);
+    } else {
+      event_del(write_ev_);
+    }
+  }
+}
+
+void Connection::HoldOutput(uint64_t seq, size_t from) {
+  holds_.push_back({seq, from});
+}
+
+void Connection::ReleaseOutput(uint64_t seq) {
+  while (!holds_.empty() && holds_.front().seq <= seq) {
+    holds_.pop_front();
+  }
+  if (fd_ >= 0 && !processing_) {
+    OnWritable();
   }
 }
 
 void Connection::ScheduleFlush() {
-  if (fd_ >= 0 && !writing_ && pending_output() > 0) {
+  if (fd_ >= 0 && !writing_ && out_sent_ < sendable_end()) {
     writing_ = true;
     event_add(write_ev_, nullptr);
   }
@@ -294,6 +317,7 @@ void Connection::Close() {
   out_.clear();
   std::string().swap(out_);
   out_sent_ = 0;
+  holds_.clear();
   ReleaseInBuffer();
   handler_->OnClose(*this);
 }

@@ -12,6 +12,10 @@
 // connection writes what it can; the rest goes out when the socket is writable. Replies
 // therefore leave in request order.
 //
+// Held output (appendfsync always): HoldOutput(seq, from) keeps every byte from offset
+// `from` of out() unsent until ReleaseOutput(s) with s >= seq. Later replies queue behind
+// it, so pipeline order holds; holds are released in seq order.
+//
 // Back-pressure (better than Redis, which lets a client that never reads grow its output
 // until the output limit kills it): when more than kOutputHighWater bytes wait to be sent,
 // the connection stops reading requests until they drain. A pipelining client that reads
@@ -27,6 +31,7 @@
 #include <event2/event.h>
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <span>
 #include <string>
@@ -84,8 +89,14 @@ class Connection {
   size_t query_buffer_capacity() const { return in_cap_; }
   ConnectionLimits& limits() { return limits_; }
 
-  // Writes what is pending now; the rest when the socket is writable.
+  // Writes what is pending now (up to the first hold); the rest when the socket is writable.
   void Flush();
+  // Output from byte `from` of out() on waits for ReleaseOutput(seq). REQUIRES: seq and
+  // from are not smaller than those of the previous hold.
+  void HoldOutput(uint64_t seq, size_t from);
+  // Releases the holds up to seq and sends what they kept.
+  void ReleaseOutput(uint64_t seq);
+  bool output_held() const { return !holds_.empty(); }
   // Makes sure pending output is written soon (for data pushed by other clients).
   void ScheduleFlush();
   // Stops reading; closes once pending output is written.
@@ -125,6 +136,7 @@ class Connection {
   void ReleaseInBuffer();
   void ProtocolError(std::string_view error);
   void SetReading(bool on);
+  size_t sendable_end() const { return holds_.empty() ? out_.size() : holds_.front().from; }
 
   event_base* base_;
   int fd_;
@@ -149,6 +161,11 @@ class Connection {
 
   std::string out_;
   size_t out_sent_ = 0;  // bytes of out_ already written
+  struct Hold {
+    uint64_t seq;
+    size_t from;  // offset in out_, moved when sent bytes are erased from its front
+  };
+  std::deque<Hold> holds_;
 
   std::string peer_addr_;
   std::string local_addr_;

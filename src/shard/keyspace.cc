@@ -341,7 +341,7 @@ Entry* Keyspace::Peek(int db, std::string_view key) {
   Entry* e = dbs_[db]->Find(key);
   if (e != nullptr && Expired(*e)) {
     stats_.expired_keys++;
-    DeleteEntry(db, e);
+    DropEntry(db, e);
     return nullptr;
   }
   return e;
@@ -394,6 +394,13 @@ bool Keyspace::Delete(int db, std::string_view key) {
   }
   DeleteEntry(db, e);
   return true;
+}
+
+void Keyspace::DropEntry(int db, Entry* e) {
+  if (journal_ != nullptr) {
+    journal_->Append(db, {"DEL", e->key});
+  }
+  DeleteEntry(db, e);
 }
 
 void Keyspace::DeleteEntry(int db, Entry* e) {
@@ -456,6 +463,9 @@ size_t Keyspace::TotalKeys() const {
 
 void Keyspace::ActiveExpireCycle(int64_t budget_us) {
   constexpr int kSample = 20;  // Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP
+  if (loading_) {
+    return;
+  }
   const int64_t start = MonotonicUs();
   stats_.expire_cycle_runs++;
   const int n = databases();
@@ -471,7 +481,7 @@ void Keyspace::ActiveExpireCycle(int64_t budget_us) {
         Entry* e = d.RandomVolatile(rng_);
         if (e->expire_at_ms <= now) {
           stats_.expired_keys++;
-          DeleteEntry(db, e);
+          DropEntry(db, e);
           expired++;
         }
       }
@@ -544,7 +554,7 @@ bool Keyspace::EvictUntil(uint64_t limit, const std::function<uint64_t()>& used)
       return false;
     }
     stats_.evicted_keys++;
-    DeleteEntry(victim_db, victim);
+    DropEntry(victim_db, victim);
   }
   return true;
 }

@@ -39,6 +39,7 @@
 #include "config/config.h"
 #include "core/clock.h"
 #include "core/hash.h"
+#include "shard/journal.h"
 #include "stream/stream.h"
 
 namespace rill::shard {
@@ -156,6 +157,13 @@ class Keyspace {
   Database& db(int i) { return *dbs_[i]; }
   const Clock& clock() const { return *clock_; }
   Stats& stats() { return stats_; }
+  // Keys deleted by expiry or eviction are journalled as DEL here. REQUIRES: journal
+  // outlives the keyspace.
+  void set_journal(Journal* journal) { journal_ = journal; }
+  // While loading the journal, nothing expires: replayed commands must meet the state they
+  // met when they ran, and the journal itself holds the DELs of what expired then.
+  void set_loading(bool on) { loading_ = on; }
+  bool loading() const { return loading_; }
   // Called when the eviction policy or LFU settings change.
   void set_policy(const config::Config& cfg);
 
@@ -217,9 +225,11 @@ class Keyspace {
 
  private:
   bool Expired(const Entry& e) const {
-    return e.expire_at_ms != kNoExpire && e.expire_at_ms <= clock_->NowMs();
+    return !loading_ && e.expire_at_ms != kNoExpire && e.expire_at_ms <= clock_->NowMs();
   }
   void Touch(Entry& e);
+  // Deletes an entry the server removes on its own (expiry, eviction), journalling a DEL.
+  void DropEntry(int db, Entry* e);
   void NotifyModified(int db, std::string_view key);
   void TouchWatchedIfExists(int db, int exists_in);
   void SignalReady(int db, std::string_view key);
@@ -230,6 +240,8 @@ class Keyspace {
 
   std::vector<std::unique_ptr<Database>> dbs_;
   const Clock* clock_;
+  Journal* journal_ = nullptr;
+  bool loading_ = false;
   // Per database: key -> dirty flags of the clients watching it.
   std::vector<StringMap<std::vector<bool*>>> watched_;
   struct BlockingKey {

@@ -33,6 +33,7 @@ Shard::Shard(int id, ShardSet* set, RequestHandler* handler,
       command_stats_(handler->command_count()) {
   RILL_CHECK(base_ != nullptr);
   keyspace_.set_policy(*config_);
+  keyspace_.set_journal(&journal_);
   slowlog_threshold_ticks_ = UsToTicks(std::max<int64_t>(0, config_->slowlog_log_slower_than));
   mailbox_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   RILL_CHECK(mailbox_fd_ >= 0);
@@ -129,6 +130,7 @@ void Shard::Loop() {
     }
     const int64_t start = TickCount();
     event_base_loop(base_, EVLOOP_ONCE);
+    HandOverJournal();
     last_sleep_ticks = TickCount() - start;
   }
 }
@@ -138,6 +140,7 @@ bool Shard::PollBriefly(int64_t budget_us) {
   const int64_t deadline = TickCount() + UsToTicks(budget_us);
   do {
     event_base_loop(base_, EVLOOP_NONBLOCK);
+    HandOverJournal();
     if (activity_ != before || event_base_got_break(base_)) {
       return true;
     }
@@ -182,6 +185,63 @@ void Shard::DrainMailbox() {
   }
   for (auto& fn : batch) {
     fn();
+  }
+}
+
+void Shard::SetJournalSink(JournalSink* sink, bool hold_replies) {
+  if (journal_sink_ != nullptr && sink == nullptr) {
+    HandOverJournal();  // the old sink still takes what was appended for it
+  }
+  journal_sink_ = sink;
+  hold_replies_ = sink != nullptr && hold_replies;
+  journal_.set_enabled(sink != nullptr);
+  if (sink == nullptr) {
+    // Nothing will report these batches durable any more: let their replies go.
+    in_flight_.clear();
+    for (const auto& [seq, id] : held_replies_) {
+      if (Client* c = FindClient(id)) {
+        c->conn->ReleaseOutput(UINT64_MAX);
+      }
+    }
+    held_replies_.clear();
+  }
+}
+
+void Shard::HoldUntilDurable(Client& c, size_t reply_start) {
+  if (!hold_replies_) {
+    return;
+  }
+  const uint64_t seq = journal_.produced();
+  c.conn->HoldOutput(seq, reply_start);
+  if (held_replies_.empty() || held_replies_.back() != std::make_pair(seq, c.id)) {
+    held_replies_.emplace_back(seq, c.id);
+  }
+}
+
+void Shard::HandOverJournal() {
+  if (journal_.empty()) {
+    return;
+  }
+  const uint64_t produced = journal_.produced();
+  const uint64_t offset = journal_sink_->Append(journal_.Take());
+  in_flight_.emplace_back(produced, offset);
+}
+
+void Shard::NotifyDurable(uint64_t offset) {
+  Post([this, offset] { ReleaseDurable(offset); });
+}
+
+void Shard::ReleaseDurable(uint64_t offset) {
+  uint64_t durable = 0;
+  while (!in_flight_.empty() && in_flight_.front().second <= offset) {
+    durable = in_flight_.front().first;
+    in_flight_.pop_front();
+  }
+  while (!held_replies_.empty() && held_replies_.front().first <= durable) {
+    if (Client* c = FindClient(held_replies_.front().second)) {
+      c->conn->ReleaseOutput(durable);
+    }
+    held_replies_.pop_front();
   }
 }
 

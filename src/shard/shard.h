@@ -43,6 +43,7 @@
 #include "net/listener.h"
 #include "observability/slowlog.h"
 #include "shard/client.h"
+#include "shard/journal.h"
 #include "shard/keyspace.h"
 #include "shard/pubsub.h"
 
@@ -161,6 +162,19 @@ class Shard final : public net::ConnectionHandler {
   bool paused_write_only() const { return pause_write_only_; }
   int64_t pause_until_ms() const { return pause_until_ms_; }
 
+  // The journal of this shard's effects (shard/journal.h). SetJournalSink connects it to
+  // the process journal (nullptr disconnects and disables it); the shard hands its effects
+  // over once per loop turn. With hold_replies (appendfsync always) the reply to a
+  // command that had effects waits until NotifyDurable covers them.
+  Journal& journal() { return journal_; }
+  void SetJournalSink(JournalSink* sink, bool hold_replies);
+  // Holds c's output from reply_start on until the effects produced so far are durable.
+  void HoldUntilDurable(Client& c, size_t reply_start);
+  // Hands the effects appended since the last call to the sink.
+  void HandOverJournal();
+  // The process journal is durable up to offset. Thread-safe.
+  void NotifyDurable(uint64_t offset);
+
   // Blocked readers. Block() registers c on c.block.keys in arrival order, with its
   // deadline, and stops running its pipeline; Unblock() undoes that and lets the pipeline
   // go on (soon, from the loop, not inside the caller). After every command the shard
@@ -190,6 +204,7 @@ class Shard final : public net::ConnectionHandler {
   static void UnpauseCallback(evutil_socket_t fd, short what, void* arg) noexcept;
   static void BlockTimerCallback(evutil_socket_t fd, short what, void* arg) noexcept;
   static void ResumeCallback(evutil_socket_t fd, short what, void* arg) noexcept;
+  void ReleaseDurable(uint64_t offset);
   void ExpireBlocked();
   void ArmBlockTimer();
   void ResumeUnblocked();
@@ -225,6 +240,14 @@ class Shard final : public net::ConnectionHandler {
   std::set<std::pair<int64_t, uint64_t>> block_deadlines_;
   std::vector<uint64_t> to_resume_;  // unblocked clients whose pipeline goes on next turn
   bool serving_ready_ = false;       // inside ServeReadyKeys (re-entrancy guard)
+
+  Journal journal_;
+  JournalSink* journal_sink_ = nullptr;
+  bool hold_replies_ = false;
+  // Handed-over batches not yet durable: (journal_.produced() after it, journal offset).
+  std::deque<std::pair<uint64_t, uint64_t>> in_flight_;
+  // Clients with held output: (produced() their hold waits for, client id), in order.
+  std::deque<std::pair<uint64_t, uint64_t>> held_replies_;
 
   Keyspace keyspace_;
   PubSub pubsub_;

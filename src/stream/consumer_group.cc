@@ -19,8 +19,12 @@ Consumer* ConsumerGroup::CreateConsumer(std::string_view name, int64_t now_ms) {
   return it->second.get();
 }
 
-Consumer* ConsumerGroup::FindOrCreateConsumer(std::string_view name, int64_t now_ms) {
+Consumer* ConsumerGroup::FindOrCreateConsumer(std::string_view name, int64_t now_ms,
+                                              bool* created) {
   Consumer* c = FindConsumer(name);
+  if (created != nullptr) {
+    *created = c == nullptr;
+  }
   return c != nullptr ? c : CreateConsumer(name, now_ms);
 }
 

@@ -67,7 +67,8 @@ class ConsumerGroup {
   Consumer* FindConsumer(std::string_view name);
   // Creates a consumer; nullptr if it exists.
   Consumer* CreateConsumer(std::string_view name, int64_t now_ms);
-  Consumer* FindOrCreateConsumer(std::string_view name, int64_t now_ms);
+  // *created (when given) tells whether it had to be created.
+  Consumer* FindOrCreateConsumer(std::string_view name, int64_t now_ms, bool* created = nullptr);
   // Deletes a consumer and its pending entries. Returns how many were pending, -1 if absent.
   int64_t DeleteConsumer(std::string_view name);
 
