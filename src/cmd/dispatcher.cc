@@ -176,6 +176,12 @@ bool Dispatcher::Admit(shard::Shard& shard, shard::Client& client, const Command
     shard.Hold(client);
     return false;
   }
+  if (shard.journal_sink() != nullptr && !shard.journal_sink()->write_ok() &&
+      IsWrite(client, spec)) {
+    Reject(shard, client, &spec,
+           "MISCONF Errors writing to the AOF file: " + shard.journal_sink()->last_error());
+    return true;
+  }
   const config::Config& cfg = shard.config();
   if (cfg.maxmemory > 0) {
     const bool fits = shard.keyspace().EvictUntil(static_cast<uint64_t>(cfg.maxmemory),
@@ -243,6 +249,22 @@ void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const Comma
                              shard.clock().NowMs() / 1000, TicksToUs(took), args,
                              client.conn->peer_addr(), client.name);
   }
+}
+
+bool Dispatcher::Replay(shard::Shard& shard, shard::Client& client,
+                        std::span<const std::string_view> args) {
+  std::string error;
+  const CommandSpec* spec = Resolve(args, &error);
+  if (spec == nullptr) {
+    return false;
+  }
+  if (client.in_multi && !RunsInsideMulti(*spec)) {
+    client.queued.emplace_back(args.begin(), args.end());
+    return true;
+  }
+  Execute(shard, client, *spec, args);
+  const std::string& out = client.conn->out();
+  return out.empty() || out[0] != '-';
 }
 
 bool Dispatcher::RunBlocked(shard::Shard& shard, shard::Client& client, shard::BlockWake why) {

@@ -160,8 +160,22 @@ void Persistence(CommandContext& ctx, std::string& out) {
   Line(out, "rdb_bgsave_in_progress:0");
   Line(out, "rdb_last_save_time:%" PRId64, ctx.shard().set().info().start_ms / 1000);
   Line(out, "rdb_saves:0");
-  Line(out, "aof_enabled:0");
+  const shard::JournalSink* sink = ctx.shard().journal_sink();
+  Line(out, "aof_enabled:%d", sink != nullptr ? 1 : 0);
   Line(out, "aof_rewrite_in_progress:0");
+  Line(out, "aof_rewrite_scheduled:0");
+  if (sink == nullptr) {
+    Line(out, "aof_last_write_status:ok");
+    return;
+  }
+  const shard::JournalStats st = sink->stats();
+  Line(out, "aof_last_write_status:%s", st.write_ok ? "ok" : "err");
+  if (!st.write_ok) {
+    Line(out, "aof_last_write_error:%s", st.last_error.c_str());
+  }
+  Line(out, "aof_current_size:%" PRIu64, st.current_size);
+  Line(out, "aof_pending_bytes:%" PRIu64, st.appended - std::min(st.appended, st.durable));
+  Line(out, "aof_fsyncs:%" PRIu64, st.fsyncs);
 }
 
 void Stats(CommandContext& ctx, std::string& out) {

@@ -31,6 +31,8 @@ enum class EvictionPolicy : int {
 
 enum class DebugCommand : int { kNo, kYes, kLocal };
 
+enum class AppendFsync : int { kAlways, kEverySec, kNo };
+
 // One class of client-output-buffer-limit: the hard limit closes a client at once; the
 // soft limit closes it when exceeded continuously for soft_seconds. 0 disables a limit.
 struct OutputBufferLimit {
@@ -74,6 +76,12 @@ struct Config {
   OutputBufferLimit output_limit_normal;
   OutputBufferLimit output_limit_replica;
   OutputBufferLimit output_limit_pubsub;
+  // APPEND ONLY MODE
+  bool appendonly = false;
+  std::string appendfilename;
+  std::string appenddirname;
+  AppendFsync appendfsync = AppendFsync::kEverySec;
+  bool aof_load_truncated = true;
   // STREAMS
   int64_t stream_node_max_bytes = 0;    // bytes per stream node; 0 = no limit
   int64_t stream_node_max_entries = 0;  // entries per stream node; 0 = no limit

@@ -104,6 +104,21 @@ ConfigDef String(std::string_view name, std::string Config::*field, std::string 
 
 template <typename E>
 ConfigDef Enum(std::string_view name, E Config::*field, std::vector<std::string_view> names, E def,
+               unsigned flags, std::string_view doc);
+
+// yes/no, with Redis's error text.
+ConfigDef Bool(std::string_view name, bool Config::*field, bool def, unsigned flags,
+               std::string_view doc) {
+  ConfigDef d = Enum(name, field, {"no", "yes"}, def, flags, doc);
+  d.set = [inner = d.set](Config& c, std::string_view text) {
+    Status s = inner(c, text);
+    return s.ok() ? s : Invalid("argument must be 'yes' or 'no'");
+  };
+  return d;
+}
+
+template <typename E>
+ConfigDef Enum(std::string_view name, E Config::*field, std::vector<std::string_view> names, E def,
                unsigned flags, std::string_view doc) {
   ConfigDef d;
   d.name = name;
@@ -349,6 +364,20 @@ std::vector<ConfigDef> BuildTable() {
                      1024 * 1024, kLongMax, kMutable,
                      "Largest unparsed input one client may accumulate, in bytes."));
   t.push_back(OutputBufferLimits());
+  // APPEND ONLY MODE
+  t.push_back(Bool("appendonly", &Config::appendonly, false, kImmutable,
+                   "Journal every write to the append-only file and load it at start."));
+  t.push_back(String("appendfilename", &Config::appendfilename, "appendonly.aof", kImmutable,
+                     "Name prefix of the append-only files and of their manifest."));
+  t.push_back(String("appenddirname", &Config::appenddirname, "appendonlydir", kImmutable,
+                     "Directory, under dir, that holds the append-only files."));
+  t.push_back(Enum("appendfsync", &Config::appendfsync, {"always", "everysec", "no"},
+                   AppendFsync::kEverySec, kMutable,
+                   "When the journal is fsynced: before each write's reply, every second, or "
+                   "when the OS decides."));
+  t.push_back(Bool("aof-load-truncated", &Config::aof_load_truncated, true, kMutable,
+                   "At start, cut a torn last command off the journal instead of refusing to "
+                   "start."));
   // STREAMS
   t.push_back(Memory("stream-node-max-bytes", &Config::stream_node_max_bytes, "4096", 0, kLongMax,
                      kMutable, "Largest stream node, in bytes; 0 = no limit."));

@@ -13,6 +13,8 @@
 #include <random>
 
 #include "cmd/dispatcher.h"
+#include "persist/aof.h"
+#include "persist/aof_loader.h"
 #include "cmd/families.h"
 #include "config/config_store.h"
 #include "core/clock.h"
@@ -79,6 +81,45 @@ bool WritePidFile(const std::string& path) {
   return static_cast<bool>(f);
 }
 
+// appendonly yes: opens the journal, replays it into the shards and connects them to it.
+// nullptr (after logging why) when the server must not start.
+std::unique_ptr<persist::Aof> OpenAndLoadAof(const config::Config& cfg, shard::ShardSet& shards) {
+  Result<std::unique_ptr<persist::Aof>> aof = persist::Aof::Open(
+      persist::FileSystem::Default(), {cfg.appenddirname, cfg.appendfilename, cfg.appendfsync});
+  if (!aof.ok()) {
+    RILL_LOG(kWarning, "Can't open the append only file: %s", aof.status().message().c_str());
+    return nullptr;
+  }
+  shard::Shard& shard = shards.shard(0);
+  const int64_t start = MonotonicUs();
+  shard.BeginReplay();
+  uint64_t failed = 0;
+  Result<persist::LoadStats> st =
+      persist::LoadAof(**aof, cfg.aof_load_truncated, [&](std::span<const std::string_view> args) {
+        if (!shard.Replay(args) && failed++ == 0) {
+          RILL_LOG(kWarning, "A command from the append only file failed: %s",
+                   std::string(args[0]).c_str());
+        }
+      });
+  shard.EndReplay();
+  if (!st.ok()) {
+    RILL_LOG(kWarning, "%s", st.status().message().c_str());
+    return nullptr;
+  }
+  RILL_LOG(kNotice, "DB loaded from append only file: %.3f seconds, %llu commands (%llu failed)",
+           static_cast<double>(MonotonicUs() - start) / 1e6,
+           static_cast<unsigned long long>(st->commands), static_cast<unsigned long long>(failed));
+  for (int i = 0; i < shards.size(); i++) {
+    shards.shard(i).SetJournalSink(aof->get());
+  }
+  (*aof)->Start([&shards](uint64_t offset) {
+    for (int i = 0; i < shards.size(); i++) {
+      shards.shard(i).NotifyDurable(offset);
+    }
+  });
+  return std::move(*aof);
+}
+
 }  // namespace
 
 int Main(const std::vector<std::string>& args) {
@@ -136,6 +177,13 @@ int Main(const std::vector<std::string>& args) {
     RILL_LOG(kWarning, "%s; is another server running on this port? Exiting.", s.message().c_str());
     return 1;
   }
+  std::unique_ptr<persist::Aof> aof;
+  if (cfg->appendonly) {
+    aof = OpenAndLoadAof(*cfg, shards);
+    if (aof == nullptr) {
+      return 1;
+    }
+  }
   if (!cfg->pidfile.empty() && !WritePidFile(cfg->pidfile)) {
     RILL_LOG(kWarning, "Failed to write PID file %s: %s", cfg->pidfile.c_str(), strerror(errno));
   }
@@ -155,6 +203,12 @@ int Main(const std::vector<std::string>& args) {
   }
   for (int i = 0; i < shards.size(); i++) {
     shards.shard(i).Join();
+  }
+  if (aof != nullptr) {
+    if (Status st = aof->Stop(); !st.ok()) {
+      RILL_LOG(kWarning, "Writes since the last good write of the append only file are lost: %s",
+               st.message().c_str());
+    }
   }
   if (!cfg->pidfile.empty()) {
     unlink(cfg->pidfile.c_str());

@@ -31,6 +31,8 @@
 #include <string>
 #include <string_view>
 
+#include "config/config.h"
+
 namespace rill::shard {
 
 class Journal {
@@ -75,6 +77,16 @@ class Journal {
   int scope_effects_ = 0;
 };
 
+// What INFO persistence shows of the journal's files.
+struct JournalStats {
+  bool write_ok = true;
+  std::string last_error;
+  uint64_t current_size = 0;  // bytes in the files
+  uint64_t appended = 0;      // journal offset handed over
+  uint64_t durable = 0;       // journal offset covered by an fsync
+  uint64_t fsyncs = 0;
+};
+
 // Where shards hand their batches over: the process journal (persist::Aof). A sink that
 // makes effects durable reports how far with Shard::NotifyDurable.
 class JournalSink {
@@ -83,6 +95,12 @@ class JournalSink {
   // Appends one shard's batch to the journal and returns the journal offset just past it.
   // Thread-safe.
   virtual uint64_t Append(Journal::Batch batch) = 0;
+  // False while the journal cannot be written: writes are then refused with -MISCONF.
+  virtual bool write_ok() const = 0;
+  virtual std::string last_error() const = 0;
+  // A new config snapshot was installed (appendfsync may have changed). Thread-safe.
+  virtual void ApplyConfig(const config::Config& cfg) = 0;
+  virtual JournalStats stats() const = 0;
 };
 
 }  // namespace rill::shard

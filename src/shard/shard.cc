@@ -1,6 +1,7 @@
 // Copyright (c) 2026 The Rill authors. BSD-3-Clause.
 #include "shard/shard.h"
 
+#include <fcntl.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -188,12 +189,12 @@ void Shard::DrainMailbox() {
   }
 }
 
-void Shard::SetJournalSink(JournalSink* sink, bool hold_replies) {
+void Shard::SetJournalSink(JournalSink* sink) {
   if (journal_sink_ != nullptr && sink == nullptr) {
     HandOverJournal();  // the old sink still takes what was appended for it
   }
   journal_sink_ = sink;
-  hold_replies_ = sink != nullptr && hold_replies;
+  hold_replies_ = sink != nullptr && config_->appendfsync == config::AppendFsync::kAlways;
   journal_.set_enabled(sink != nullptr);
   if (sink == nullptr) {
     // Nothing will report these batches durable any more: let their replies go.
@@ -245,9 +246,42 @@ void Shard::ReleaseDurable(uint64_t offset) {
   }
 }
 
+void Shard::BeginReplay() {
+  keyspace_.set_loading(true);
+  replay_client_ = std::make_unique<Client>();
+  replay_client_->authenticated = true;
+  // A connection that is never started: replies pile up in its buffer and are dropped.
+  const int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  replay_client_->conn = std::make_unique<net::Connection>(base_, fd, this, &stats_.io, false);
+  replay_client_->conn->set_user_data(replay_client_.get());
+}
+
+bool Shard::Replay(std::span<const std::string_view> args) {
+  std::string& out = replay_client_->conn->out();
+  out.clear();
+  return handler_->Replay(*this, *replay_client_, args);
+}
+
+void Shard::EndReplay() {
+  replay_client_.reset();
+  keyspace_.set_loading(false);
+  for (CommandStat& cs : command_stats_) {
+    cs = CommandStat();
+  }
+  error_stats_.clear();
+  stats_.total_commands_processed = 0;
+  stats_.total_error_replies = 0;
+  stats_.dirty = 0;
+}
+
 void Shard::SetConfig(std::shared_ptr<const config::Config> cfg) {
   config_ = std::move(cfg);
   keyspace_.set_policy(*config_);
+  if (journal_sink_ != nullptr) {
+    journal_sink_->ApplyConfig(*config_);
+    // Turning `always` off lets held replies go at the next sync, which still happens.
+    hold_replies_ = config_->appendfsync == config::AppendFsync::kAlways;
+  }
   slowlog_.Trim(static_cast<size_t>(config_->slowlog_max_len));
   slowlog_threshold_ticks_ = UsToTicks(std::max<int64_t>(0, config_->slowlog_log_slower_than));
   for (auto& [id, c] : clients_) {

@@ -72,6 +72,9 @@ class RequestHandler {
   virtual void OnClientClose(Shard& shard, Client& client) = 0;
   // Per-command statistics slots the shard must keep (one per command-table entry).
   virtual size_t command_count() const = 0;
+  // Runs a journalled command while loading: no admission checks, and MULTI queues as for
+  // a client. Returns false when it failed (an unknown command or an error reply).
+  virtual bool Replay(Shard& shard, Client& client, std::span<const std::string_view> args) = 0;
 };
 
 struct CommandStat {
@@ -164,16 +167,24 @@ class Shard final : public net::ConnectionHandler {
 
   // The journal of this shard's effects (shard/journal.h). SetJournalSink connects it to
   // the process journal (nullptr disconnects and disables it); the shard hands its effects
-  // over once per loop turn. With hold_replies (appendfsync always) the reply to a
-  // command that had effects waits until NotifyDurable covers them.
+  // over once per loop turn. With appendfsync always, the reply to a command that had
+  // effects waits until NotifyDurable covers them.
   Journal& journal() { return journal_; }
-  void SetJournalSink(JournalSink* sink, bool hold_replies);
+  JournalSink* journal_sink() const { return journal_sink_; }
+  void SetJournalSink(JournalSink* sink);
   // Holds c's output from reply_start on until the effects produced so far are durable.
   void HoldUntilDurable(Client& c, size_t reply_start);
   // Hands the effects appended since the last call to the sink.
   void HandOverJournal();
   // The process journal is durable up to offset. Thread-safe.
   void NotifyDurable(uint64_t offset);
+
+  // Loading the journal (main thread, before Start): each command runs through the handler
+  // for a client of its own, with expiry off (Keyspace::set_loading) and the journal off.
+  // EndReplay clears the statistics the replay counted, as a fresh start has none.
+  void BeginReplay();
+  bool Replay(std::span<const std::string_view> args);
+  void EndReplay();
 
   // Blocked readers. Block() registers c on c.block.keys in arrival order, with its
   // deadline, and stops running its pipeline; Unblock() undoes that and lets the pipeline
@@ -243,6 +254,7 @@ class Shard final : public net::ConnectionHandler {
 
   Journal journal_;
   JournalSink* journal_sink_ = nullptr;
+  std::unique_ptr<Client> replay_client_;  // between BeginReplay and EndReplay
   bool hold_replies_ = false;
   // Handed-over batches not yet durable: (journal_.produced() after it, journal offset).
   std::deque<std::pair<uint64_t, uint64_t>> in_flight_;

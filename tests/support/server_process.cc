@@ -42,10 +42,18 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args, const std::str
   if (!conf_text.empty()) {
     std::ofstream(dir_ + "/rill.conf") << conf_text;
   }
+  extra_args_ = std::move(extra_args);
+  with_conf_ = !conf_text.empty();
+  Restart();
+}
+
+bool ServerProcess::Restart() {
+  port_ = 0;
   // Another process may take the port between the probe and the server's bind: retry.
-  for (int attempt = 0; attempt < 5 && port_ == 0; attempt++) {
-    Start(extra_args, !conf_text.empty(), PickFreePort());
+  for (int attempt = 0; attempt < 5 && port_ == 0 && pid_ <= 0; attempt++) {
+    Start(extra_args_, with_conf_, PickFreePort());
   }
+  return started();
 }
 
 void ServerProcess::Start(const std::vector<std::string>& extra_args, bool with_conf, int port) {

@@ -40,6 +40,10 @@ class ServerProcess {
   const std::string& dir() const { return dir_; }
   std::string Log() const;
 
+  // Starts the server again after Stop(), on the same dir with the same arguments (and a
+  // newly picked port); returns started().
+  bool Restart();
+
   RedisConn Connect() const;
   // Sends a signal and waits for the exit; returns the exit status (waitpid's).
   int Stop(int sig);
@@ -51,6 +55,8 @@ class ServerProcess {
   pid_t pid_ = -1;
   int port_ = 0;
   std::string dir_;
+  std::vector<std::string> extra_args_;
+  bool with_conf_ = false;
 };
 
 // Runs one command given as separate arguments (binary safe).

@@ -1,0 +1,264 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+#include "persist/aof.h"
+
+#include <chrono>
+
+#include "core/clock.h"
+#include "core/logging.h"
+
+namespace rill::persist {
+namespace {
+
+int64_t NowMs() { return MonotonicUs() / 1000; }
+
+std::string SelectCommand(int db) {
+  const std::string n = std::to_string(db);
+  return "*2\r\n$6\r\nSELECT\r\n$" + std::to_string(n.size()) + "\r\n" + n + "\r\n";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Aof>> Aof::Open(FileSystem* fs, Options opts) {
+  std::unique_ptr<Aof> aof(new Aof(fs, std::move(opts)));
+  aof->fsync_ = aof->opts_.fsync;
+  if (Status s = fs->MakeDir(aof->opts_.dir); !s.ok()) {
+    return s;
+  }
+  const std::string manifest_path = aof->manifest_path();
+  if (fs->Exists(manifest_path)) {
+    Result<std::string> text = fs->ReadSmallFile(manifest_path);
+    if (!text.ok()) {
+      return text.status();
+    }
+    Result<Manifest> m = Manifest::Parse(*text);
+    if (!m.ok()) {
+      return Status(ErrorCode::kIoError, manifest_path + ": " + m.status().message());
+    }
+    aof->manifest_ = std::move(*m);
+  }
+  if (aof->manifest_.incrs.empty()) {
+    aof->manifest_.AddIncrement(aof->opts_.prefix);
+    Result<std::unique_ptr<WritableFile>> f =
+        fs->OpenAppend(aof->PathOf(aof->manifest_.incrs.back()));
+    if (!f.ok()) {
+      return f.status();
+    }
+    if (Status s = fs->WriteAtomically(manifest_path, aof->manifest_.Encode()); !s.ok()) {
+      return s;
+    }
+  }
+  for (const AofFile& f : aof->manifest_.Files()) {
+    if (f.name == aof->manifest_.incrs.back().name) {
+      continue;
+    }
+    Result<uint64_t> size = fs->FileSize(aof->PathOf(f));
+    if (!size.ok()) {
+      return size.status();
+    }
+    aof->earlier_files_size_ += *size;
+  }
+  Result<std::unique_ptr<WritableFile>> f = fs->OpenAppend(aof->PathOf(aof->manifest_.incrs.back()));
+  if (!f.ok()) {
+    return f.status();
+  }
+  aof->file_ = std::move(*f);
+  aof->synced_size_ = aof->file_->size();  // what is there was loaded: it counts as durable
+  aof->file_size_ = aof->synced_size_;
+  return aof;
+}
+
+Aof::~Aof() {
+  if (thread_.joinable()) {
+    (void)Stop();
+  }
+}
+
+Status Aof::TruncateLast(uint64_t size) {
+  if (Status s = file_->Truncate(size); !s.ok()) {
+    return s;
+  }
+  if (Status s = file_->Sync(); !s.ok()) {
+    return s;
+  }
+  synced_size_ = size;
+  file_size_ = size;
+  return Status::Ok();
+}
+
+void Aof::Start(std::function<void(uint64_t)> on_durable) {
+  on_durable_ = std::move(on_durable);
+  last_sync_ms_ = NowMs();
+  thread_ = std::thread([this] { Run(); });
+}
+
+Status Aof::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_one();
+  thread_.join();
+  std::lock_guard<std::mutex> lock(mu_);
+  return write_ok() ? Status::Ok() : Status(ErrorCode::kIoError, last_error_);
+}
+
+uint64_t Aof::Append(shard::Journal::Batch batch) {
+  uint64_t end;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const size_t before = pending_.size();
+    if (batch.first_db != current_db_) {
+      pending_ += SelectCommand(batch.first_db);
+    }
+    pending_ += batch.bytes;
+    current_db_ = batch.last_db;
+    appended_ += pending_.size() - before;
+    end = appended_;
+  }
+  cv_.notify_one();
+  return end;
+}
+
+void Aof::set_fsync(config::AppendFsync policy) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fsync_ = policy;
+}
+
+bool Aof::WaitDurable(uint64_t offset, int64_t timeout_ms) {
+  std::unique_lock<std::mutex> lock(mu_);
+  sync_requested_ = std::max(sync_requested_, offset);
+  cv_.notify_one();
+  return durable_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                              [&] { return durable_ >= offset; });
+}
+
+std::string Aof::last_error() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_error_;
+}
+
+shard::JournalStats Aof::stats() const {
+  shard::JournalStats st;
+  std::lock_guard<std::mutex> lock(mu_);
+  st.write_ok = write_ok();
+  st.last_error = last_error_;
+  st.current_size = earlier_files_size_ + file_size_.load(std::memory_order_relaxed);
+  st.appended = appended_;
+  st.durable = durable_;
+  st.fsyncs = fsyncs_.load(std::memory_order_relaxed);
+  return st;
+}
+
+void Aof::Run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  int failures_at_stop = 0;
+  for (;;) {
+    const bool unsynced = fsync_ != config::AppendFsync::kNo && written_ > durable_;
+    const int64_t next_sync_ms = last_sync_ms_ + 1000;
+    const bool sync_due = unsynced && (stop_ || fsync_ == config::AppendFsync::kAlways ||
+                                       sync_requested_ > durable_ || NowMs() >= next_sync_ms);
+    if (pending_.empty() && !sync_due) {
+      if (stop_) {
+        return;
+      }
+      if (unsynced) {
+        cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(1, next_sync_ms - NowMs())));
+      } else {
+        cv_.wait(lock);
+      }
+      continue;
+    }
+    std::string batch;
+    batch.swap(pending_);
+    const uint64_t batch_end = appended_;
+    const bool force_sync = fsync_ == config::AppendFsync::kAlways || sync_requested_ > durable_ ||
+                            stop_ || (fsync_ == config::AppendFsync::kEverySec &&
+                                      NowMs() >= next_sync_ms);
+    lock.unlock();
+    const bool ok = WriteAndSync(std::move(batch), batch_end, force_sync);
+    lock.lock();
+    if (!ok) {
+      if (stop_ && ++failures_at_stop >= 10) {
+        RILL_LOG(kWarning, "Giving up writing the AOF at shutdown: %s", last_error_.c_str());
+        return;
+      }
+      cv_.wait_for(lock, std::chrono::milliseconds(kRetryMs));
+    }
+  }
+}
+
+bool Aof::WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync) {
+  const auto requeue = [&](std::string bytes) {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_.insert(0, bytes);
+  };
+  // A failed append may have left part of itself: cut back before writing again.
+  const uint64_t good_size = synced_size_ + unsynced_.size();
+  Status s = file_->size() == good_size ? Status::Ok() : file_->Truncate(good_size);
+  if (s.ok()) {
+    s = file_->Append(batch);
+  }
+  if (!s.ok()) {
+    (void)file_->Truncate(good_size);  // checked again before the next append
+    requeue(std::move(batch));
+    Fail(s);
+    return false;
+  }
+  written_ = batch_end;
+  file_size_ = file_->size();
+  const bool keep = fsync_ != config::AppendFsync::kNo;
+  if (keep) {
+    unsynced_ += batch;
+  }
+  if (!force_sync || !keep) {
+    write_ok_ = true;
+    return true;
+  }
+  s = file_->Sync();
+  fsyncs_++;
+  last_sync_ms_ = NowMs();
+  if (!s.ok()) {
+    // The kernel may have dropped the pages it failed to write: write them all again.
+    (void)file_->Truncate(synced_size_);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      pending_.insert(0, unsynced_);
+      written_ = durable_;
+    }
+    unsynced_.clear();
+    Fail(s);
+    return false;
+  }
+  synced_size_ = file_->size();
+  unsynced_.clear();
+  uint64_t durable;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    durable_ = durable = written_;
+  }
+  if (!write_ok_.exchange(true)) {
+    RILL_LOG(kWarning, "AOF write error resolved: the append only file is written again.");
+  }
+  durable_cv_.notify_all();
+  if (on_durable_) {
+    on_durable_(durable);
+  }
+  return true;
+}
+
+void Aof::Fail(const Status& s) {
+  const bool was_ok = write_ok_.exchange(false);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_error_ = s.message();
+  }
+  durable_cv_.notify_all();
+  if (was_ok) {
+    RILL_LOG(kWarning,
+             "Error writing the append only file: %s. Writes are refused (-MISCONF) until "
+             "it can be written again; retrying every %lld ms.",
+             s.message().c_str(), static_cast<long long>(kRetryMs));
+  }
+}
+
+}  // namespace rill::persist

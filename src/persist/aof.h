@@ -1,0 +1,122 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+//
+// persist/aof.h: the append-only file: where the process journal goes to disk.
+//
+// Shards hand their effects over with Append() (a JournalSink), which only copies them into
+// the pending buffer and returns their journal offset. One writer thread does all the I/O,
+// so no event loop ever waits for the disk:
+//
+//   shards ──Append──► pending ──writer thread──► write(2) ──► fdatasync ──► on_durable(offset)
+//
+// Group commit: while the writer writes and syncs one batch, the next one gathers; every
+// client whose effects landed in the batch is released by the one fdatasync that covered
+// it. With appendfsync always, shards hold each write's reply until on_durable passes its
+// offset (Shard::HoldUntilDurable); everysec syncs once a second; no leaves it to the OS.
+//
+// Failures: a failed or short write is cut off again (ftruncate back to the last good size)
+// and its bytes stay queued; a failed fdatasync means the kernel may have dropped the
+// pages, so the file is cut back to the last synced size and everything since is written
+// again. Meanwhile write_ok() is false (shards refuse writes with -MISCONF and INFO shows
+// aof_last_write_status:err) and the writer retries every kRetryMs until the disk works.
+// Nothing appended is dropped while the process lives, and nothing is reported durable
+// that an fdatasync did not cover.
+//
+// Threading: Append, WaitDurable and the accessors are thread-safe; Start/Stop belong to
+// the main thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "config/config.h"
+#include "persist/file.h"
+#include "persist/manifest.h"
+#include "shard/journal.h"
+
+namespace rill::persist {
+
+class Aof final : public shard::JournalSink {
+ public:
+  static constexpr int64_t kRetryMs = 100;
+
+  struct Options {
+    std::string dir;     // dir/appenddirname
+    std::string prefix;  // appendfilename
+    config::AppendFsync fsync = config::AppendFsync::kEverySec;
+  };
+
+  // Opens (creating when absent) the directory, the manifest and its last increment.
+  static Result<std::unique_ptr<Aof>> Open(FileSystem* fs, Options opts);
+  ~Aof() override;
+
+  const Manifest& manifest() const { return manifest_; }
+  std::string PathOf(const AofFile& f) const { return opts_.dir + "/" + f.name; }
+  std::string manifest_path() const { return opts_.dir + "/" + opts_.prefix + ".manifest"; }
+  // Cuts the last increment back to size (a torn tail found while loading). Before Start.
+  Status TruncateLast(uint64_t size);
+  FileSystem* fs() const { return fs_; }
+
+  // Starts the writer; on_durable(offset) runs on the writer thread after each fdatasync.
+  void Start(std::function<void(uint64_t)> on_durable);
+  // Writes and syncs what is pending, then stops the writer. Returns the last error, if
+  // the disk still failed then.
+  Status Stop();
+
+  // shard::JournalSink
+  uint64_t Append(shard::Journal::Batch batch) override;
+  bool write_ok() const override { return write_ok_.load(std::memory_order_relaxed); }
+  std::string last_error() const override;
+  void ApplyConfig(const config::Config& cfg) override { set_fsync(cfg.appendfsync); }
+  shard::JournalStats stats() const override;
+
+  void set_fsync(config::AppendFsync policy);
+  // Waits until the journal is durable up to offset (a sync is forced), or timeout_ms
+  // passes, or the disk fails. Returns whether it is durable.
+  bool WaitDurable(uint64_t offset, int64_t timeout_ms);
+
+
+ private:
+  Aof(FileSystem* fs, Options opts) : fs_(fs), opts_(std::move(opts)) {}
+  void Run();
+  // Writes batch and syncs when the policy asks; false when the disk failed (the bytes
+  // to write again are back at the front of pending_).
+  bool WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync);
+  void Fail(const Status& s);
+
+  FileSystem* fs_;
+  Options opts_;
+  Manifest manifest_;
+  std::unique_ptr<WritableFile> file_;  // the last increment; writer thread only
+  uint64_t earlier_files_size_ = 0;     // the manifest's other files
+  std::function<void(uint64_t)> on_durable_;
+  std::thread thread_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;       // wakes the writer
+  std::condition_variable durable_cv_;  // wakes WaitDurable
+  std::string pending_;
+  uint64_t appended_ = 0;  // journal offset after pending_
+  int current_db_ = -1;    // selected at the end of the journal
+  uint64_t durable_ = 0;
+  uint64_t sync_requested_ = 0;  // WaitDurable wants a sync up to here
+  config::AppendFsync fsync_;
+  bool stop_ = false;
+  std::string last_error_;
+  std::atomic<bool> write_ok_{true};
+  std::atomic<uint64_t> file_size_{0};
+  std::atomic<uint64_t> fsyncs_{0};
+
+  // Writer thread only.
+  uint64_t written_ = 0;     // journal offset written to the file
+  uint64_t synced_size_ = 0;  // file size covered by the last fdatasync
+  std::string unsynced_;      // bytes written since then (to write again if it fails)
+  int64_t last_sync_ms_ = 0;
+};
+
+}  // namespace rill::persist

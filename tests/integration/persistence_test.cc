@@ -1,0 +1,322 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+//
+// Integration: the append-only journal on the real binary: restarts give the dataset back,
+// kill -9 under appendfsync always loses no acknowledged write, a torn tail is cut, a
+// corrupt file stops the start with the file and offset.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "tests/support/server_process.h"
+
+namespace rill::test {
+namespace {
+
+std::string Str(const RedisReplyPtr& r) {
+  if (r == nullptr) {
+    return "<no reply>";
+  }
+  switch (r->type) {
+    case REDIS_REPLY_STRING:
+    case REDIS_REPLY_STATUS:
+    case REDIS_REPLY_ERROR:
+      return std::string(r->str, r->len);
+    case REDIS_REPLY_INTEGER:
+      return std::to_string(r->integer);
+    case REDIS_REPLY_NIL:
+      return "(nil)";
+    default:
+      return "<aggregate>";
+  }
+}
+
+// A reply rendered as one line, aggregates in brackets: compares whole replies.
+std::string Render(const redisReply* r) {
+  if (r == nullptr) {
+    return "<no reply>";
+  }
+  if (r->type == REDIS_REPLY_ARRAY) {
+    std::string out = "[";
+    for (size_t i = 0; i < r->elements; i++) {
+      out += (i > 0 ? " " : "") + Render(r->element[i]);
+    }
+    return out + "]";
+  }
+  if (r->type == REDIS_REPLY_INTEGER) {
+    return std::to_string(r->integer);
+  }
+  if (r->type == REDIS_REPLY_NIL) {
+    return "nil";
+  }
+  return std::string(r->str, r->len);
+}
+
+std::string AofPath(const ServerProcess& s) {
+  return s.dir() + "/appendonlydir/appendonly.aof.1.incr.aof";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// What a restart must give back: entries, group positions, the PEL with delivery counts
+// and times, consumers with their pending counts, strings and their expiry times.
+std::string Snapshot(redisContext* c) {
+  std::string out;
+  out += Render(Command(c, {"XRANGE", "s", "-", "+"}).get()) + "\n";
+  RedisReplyPtr info = Command(c, {"XINFO", "STREAM", "s"});
+  for (size_t i = 0; i + 1 < info->elements; i += 2) {
+    const std::string field = Render(info->element[i]);
+    if (field != "first-entry" && field != "last-entry") {
+      out += field + "=" + Render(info->element[i + 1]) + "\n";
+    }
+  }
+  out += Render(Command(c, {"XINFO", "GROUPS", "s"}).get()) + "\n";
+  RedisReplyPtr pending = Command(c, {"XPENDING", "s", "g", "-", "+", "1000"});
+  for (size_t i = 0; i < pending->elements; i++) {
+    const redisReply* p = pending->element[i];  // id, consumer, idle ms (not kept), count
+    out += Render(p->element[0]) + " " + Render(p->element[1]) + " " + Render(p->element[3]) + "\n";
+  }
+  RedisReplyPtr consumers = Command(c, {"XINFO", "CONSUMERS", "s", "g"});
+  for (size_t i = 0; i < consumers->elements; i++) {
+    const redisReply* cons = consumers->element[i];
+    out += Render(cons->element[1]) + " pending=" + Render(cons->element[3]) + "\n";
+  }
+  out += Str(Command(c, {"GET", "counter"})) + " " + Str(Command(c, {"PEXPIRETIME", "ttl"})) + "\n";
+  return out;
+}
+
+TEST(PersistenceTest, RestartGivesBackStreamsGroupsAndStrings) {
+  ServerProcess server({"--appendonly", "yes"});
+  ASSERT_TRUE(server.started()) << server.Log();
+  std::string before;
+  {
+    RedisConn c = server.Connect();
+    for (int i = 0; i < 50; i++) {
+      Command(c.get(), {"XADD", "s", "MAXLEN", "~", "40", "*", "n", std::to_string(i)});
+    }
+    EXPECT_EQ(Str(Command(c.get(), {"XGROUP", "CREATE", "s", "g", "0"})), "OK");
+    EXPECT_EQ(Str(Command(c.get(), {"XGROUP", "CREATECONSUMER", "s", "g", "idle"})), "1");
+    Command(c.get(), {"XREADGROUP", "GROUP", "g", "a", "COUNT", "7", "STREAMS", "s", ">"});
+    Command(c.get(), {"XREADGROUP", "GROUP", "g", "b", "COUNT", "5", "STREAMS", "s", ">"});
+    Command(c.get(), {"XREADGROUP", "GROUP", "g", "a", "STREAMS", "s", "0"});  // a re-delivery
+    RedisReplyPtr pending = Command(c.get(), {"XPENDING", "s", "g", "-", "+", "3"});
+    ASSERT_EQ(pending->elements, 3u);
+    Command(c.get(), {"XACK", "s", "g", pending->element[0]->element[0]->str});
+    Command(c.get(), {"XCLAIM", "s", "g", "b", "0", pending->element[1]->element[0]->str});
+    Command(c.get(), {"XDEL", "s", pending->element[2]->element[0]->str});
+    Command(c.get(), {"XREADGROUP", "GROUP", "g", "c", "NOACK", "COUNT", "3", "STREAMS", "s", ">"});
+    Command(c.get(), {"INCRBY", "counter", "41"});
+    Command(c.get(), {"INCR", "counter"});
+    Command(c.get(), {"SELECT", "5"});
+    Command(c.get(), {"SET", "in-db-5", "x"});
+    Command(c.get(), {"SELECT", "0"});
+    Command(c.get(), {"SET", "ttl", "v", "EX", "1000"});
+    before = Snapshot(c.get());
+  }
+  ASSERT_EQ(server.Stop(SIGTERM), 0);
+  ASSERT_TRUE(server.Restart()) << server.Log();
+  EXPECT_NE(server.Log().find("DB loaded from append only file"), std::string::npos);
+  RedisConn c = server.Connect();
+  EXPECT_EQ(Snapshot(c.get()), before);
+  EXPECT_EQ(Str(Command(c.get(), {"GET", "counter"})), "42");
+  Command(c.get(), {"SELECT", "5"});
+  EXPECT_EQ(Str(Command(c.get(), {"GET", "in-db-5"})), "x");
+  RedisReplyPtr info = Command(c.get(), {"INFO", "persistence"});
+  EXPECT_NE(std::string(info->str).find("aof_enabled:1"), std::string::npos);
+  EXPECT_NE(std::string(info->str).find("aof_last_write_status:ok"), std::string::npos);
+}
+
+// The short crash test (the long one is `make crash-test`): writers, readers and ackers
+// run against appendfsync always; the server is killed with SIGKILL mid-load, restarted,
+// and everything a client was told is checked.
+TEST(PersistenceTest, KillNineUnderAlwaysLosesNoAcknowledgedWrite) {
+  constexpr int kCycles = 3;
+  constexpr int kProducers = 6;
+  constexpr int kConsumers = 3;
+  ServerProcess server({"--appendonly", "yes", "--appendfsync", "always"});
+  ASSERT_TRUE(server.started()) << server.Log();
+  {
+    RedisConn c = server.Connect();
+    ASSERT_EQ(Str(Command(c.get(), {"XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"})), "OK");
+  }
+  std::mutex mu;
+  std::map<std::string, std::string> added;  // acknowledged XADD id -> field value
+  std::set<std::string> acked;               // acknowledged XACK ids
+  uint64_t total_added = 0;
+  for (int cycle = 0; cycle < kCycles; cycle++) {
+    std::atomic<bool> stop{false};
+    std::string last_delivered = "0-0";  // highest id any consumer got in this cycle
+    std::vector<std::thread> threads;
+    for (int p = 0; p < kProducers; p++) {
+      threads.emplace_back([&, p] {
+        RedisConn c = server.Connect();
+        for (int n = 0; !stop; n++) {
+          const std::string value = std::to_string(cycle) + "/" + std::to_string(p) + "/" +
+                                    std::to_string(n);
+          RedisReplyPtr r = Command(c.get(), {"XADD", "s", "*", "v", value});
+          if (r == nullptr || r->type != REDIS_REPLY_STRING) {
+            return;
+          }
+          std::lock_guard<std::mutex> lock(mu);
+          added[r->str] = value;
+          total_added++;
+        }
+      });
+    }
+    for (int k = 0; k < kConsumers; k++) {
+      threads.emplace_back([&, k] {
+        RedisConn c = server.Connect();
+        const std::string name = "c" + std::to_string(k);
+        while (!stop) {
+          RedisReplyPtr r = Command(c.get(), {"XREADGROUP", "GROUP", "g", name, "COUNT", "20",
+                                              "BLOCK", "100", "STREAMS", "s", ">"});
+          if (r == nullptr || r->type == REDIS_REPLY_ERROR) {
+            return;
+          }
+          if (r->type != REDIS_REPLY_ARRAY) {
+            continue;
+          }
+          const redisReply* entries = r->element[0]->element[1];
+          std::vector<std::string> ids;
+          for (size_t i = 0; i < entries->elements; i++) {
+            ids.emplace_back(entries->element[i]->element[0]->str);
+          }
+          {
+            std::lock_guard<std::mutex> lock(mu);
+            if (!ids.empty() && ids.back() > last_delivered) {
+              last_delivered = ids.back();
+            }
+          }
+          std::vector<std::string> ack = {"XACK", "s", "g"};
+          ack.insert(ack.end(), ids.begin(), ids.end());
+          RedisReplyPtr a = Command(c.get(), ack);
+          if (a == nullptr || a->type != REDIS_REPLY_INTEGER) {
+            return;
+          }
+          std::lock_guard<std::mutex> lock(mu);
+          acked.insert(ids.begin(), ids.end());
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300 + 100 * cycle));
+    server.Stop(SIGKILL);
+    stop = true;
+    for (std::thread& t : threads) {
+      t.join();
+    }
+    ASSERT_TRUE(server.Restart()) << server.Log();
+    RedisConn c = server.Connect();
+    RedisReplyPtr all = Command(c.get(), {"XRANGE", "s", "-", "+"});
+    std::map<std::string, std::string> present;
+    for (size_t i = 0; i < all->elements; i++) {
+      const redisReply* e = all->element[i];
+      present[e->element[0]->str] = e->element[1]->element[1]->str;
+    }
+    uint64_t lost = 0;
+    for (const auto& [id, value] : added) {
+      auto it = present.find(id);
+      lost += it == present.end() || it->second != value ? 1 : 0;
+    }
+    EXPECT_EQ(lost, 0u) << "cycle " << cycle << ": acknowledged XADDs missing";
+    RedisReplyPtr pending = Command(c.get(), {"XPENDING", "s", "g", "-", "+", "1000000"});
+    uint64_t unacked = 0;
+    for (size_t i = 0; i < pending->elements; i++) {
+      unacked += acked.count(pending->element[i]->element[0]->str);
+    }
+    EXPECT_EQ(unacked, 0u) << "cycle " << cycle << ": acknowledged XACKs pending again";
+    RedisReplyPtr groups = Command(c.get(), {"XINFO", "GROUPS", "s"});
+    const std::string row = Render(groups->element[0]);
+    const size_t at = row.find("last-delivered-id ") + 18;
+    const std::string group_last = row.substr(at, row.find(' ', at) - at);
+    const auto id_less = [](const std::string& a, const std::string& b) {
+      const auto split = [](const std::string& id) {
+        const size_t dash = id.find('-');
+        return std::make_pair(std::stoull(id.substr(0, dash)), std::stoull(id.substr(dash + 1)));
+      };
+      return split(a) < split(b);
+    };
+    EXPECT_FALSE(id_less(group_last, last_delivered))
+        << "cycle " << cycle << ": the group went back from " << last_delivered << " to "
+        << group_last;
+  }
+  EXPECT_GT(total_added, 100u) << "the load was too small to mean anything";
+  RecordProperty("acknowledged_xadds", static_cast<int>(total_added));
+  RecordProperty("acknowledged_xacks", static_cast<int>(acked.size()));
+}
+
+TEST(PersistenceTest, TornTailIsCutWithAWarningOrStopsTheStart) {
+  ServerProcess server({"--appendonly", "yes"});
+  ASSERT_TRUE(server.started()) << server.Log();
+  {
+    RedisConn c = server.Connect();
+    Command(c.get(), {"SET", "a", "1"});
+    Command(c.get(), {"SET", "b", "2"});
+  }
+  ASSERT_EQ(server.Stop(SIGTERM), 0);
+  const std::string whole = ReadFile(AofPath(server));
+  std::ofstream(AofPath(server), std::ios::app) << "*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$5\r\nhal";
+
+  ASSERT_TRUE(server.Restart()) << server.Log();
+  const std::string log = server.Log();
+  EXPECT_NE(log.find("cut off at offset " + std::to_string(whole.size())), std::string::npos)
+      << log;
+  RedisConn c = server.Connect();
+  EXPECT_EQ(Str(Command(c.get(), {"GET", "b"})), "2");
+  EXPECT_EQ(Str(Command(c.get(), {"EXISTS", "c"})), "0");
+  c.reset();
+  ASSERT_EQ(server.Stop(SIGTERM), 0);
+  EXPECT_EQ(ReadFile(AofPath(server)), whole);  // the file itself was repaired
+}
+
+TEST(PersistenceTest, TornTailStopsTheStartWhenAofLoadTruncatedIsNo) {
+  ServerProcess server({"--appendonly", "yes", "--aof-load-truncated", "no"});
+  ASSERT_TRUE(server.started()) << server.Log();
+  {
+    RedisConn c = server.Connect();
+    Command(c.get(), {"SET", "a", "1"});
+  }
+  ASSERT_EQ(server.Stop(SIGTERM), 0);
+  std::ofstream(AofPath(server), std::ios::app) << "*2\r\n$3\r\nDEL\r\n";
+  EXPECT_FALSE(server.Restart());
+  const std::string log = server.Log();
+  EXPECT_NE(log.find("ends in the middle of a command"), std::string::npos) << log;
+  EXPECT_NE(log.find("aof-load-truncated yes"), std::string::npos) << log;
+}
+
+TEST(PersistenceTest, CorruptionInTheMiddleStopsTheStartWithFileAndOffset) {
+  ServerProcess server({"--appendonly", "yes"});
+  ASSERT_TRUE(server.started()) << server.Log();
+  {
+    RedisConn c = server.Connect();
+    Command(c.get(), {"SET", "a", "1"});
+    Command(c.get(), {"SET", "b", "2"});
+  }
+  ASSERT_EQ(server.Stop(SIGTERM), 0);
+  std::string bytes = ReadFile(AofPath(server));
+  const size_t second = bytes.find("*3\r\n$3\r\nSET\r\n$1\r\nb");
+  ASSERT_NE(second, std::string::npos);
+  bytes[second] = '#';
+  std::ofstream(AofPath(server), std::ios::trunc | std::ios::binary) << bytes;
+  EXPECT_FALSE(server.Restart());
+  const std::string log = server.Log();
+  EXPECT_NE(log.find("appendonly.aof.1.incr.aof at offset " + std::to_string(second)),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("rill-check-aof --fix"), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace rill::test
