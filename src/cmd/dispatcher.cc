@@ -251,20 +251,20 @@ void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const Comma
   }
 }
 
-bool Dispatcher::Replay(shard::Shard& shard, shard::Client& client,
-                        std::span<const std::string_view> args) {
+shard::ReplayResult Dispatcher::Replay(shard::Shard& shard, shard::Client& client,
+                                       std::span<const std::string_view> args) {
   std::string error;
   const CommandSpec* spec = Resolve(args, &error);
   if (spec == nullptr) {
-    return false;
+    return shard::ReplayResult::kUnknownCommand;
   }
   if (client.in_multi && !RunsInsideMulti(*spec)) {
     client.queued.emplace_back(args.begin(), args.end());
-    return true;
+    return shard::ReplayResult::kOk;
   }
   Execute(shard, client, *spec, args);
   const std::string& out = client.conn->out();
-  return out.empty() || out[0] != '-';
+  return out.empty() || out[0] != '-' ? shard::ReplayResult::kOk : shard::ReplayResult::kFailed;
 }
 
 bool Dispatcher::RunBlocked(shard::Shard& shard, shard::Client& client, shard::BlockWake why) {

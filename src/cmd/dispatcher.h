@@ -26,8 +26,8 @@ class Dispatcher final : public shard::RequestHandler {
   bool OnRequest(shard::Shard& shard, shard::Client& client,
                  std::span<const std::string_view> args) override;
   bool RunBlocked(shard::Shard& shard, shard::Client& client, shard::BlockWake why) override;
-  bool Replay(shard::Shard& shard, shard::Client& client,
-              std::span<const std::string_view> args) override;
+  shard::ReplayResult Replay(shard::Shard& shard, shard::Client& client,
+                             std::span<const std::string_view> args) override;
   void OnClientClose(shard::Shard& shard, shard::Client& client) override;
   size_t command_count() const override { return table_.all().size(); }
 

@@ -13,7 +13,7 @@
 //     of the last whole record, with a warning giving the offset and the bytes dropped;
 //     with no, start-up stops.
 //   * anything else (bytes that are not a RESP command, a bad length, a torn command in
-//     an earlier file): start-up stops with the file, the offset, and the advice to run
+//     an earlier file, a command apply refuses, such as an unknown one): start-up stops with the file, the offset, and the advice to run
 //     rill-check-aof.
 // Threading: runs on the main thread before the shards start.
 #pragma once
@@ -35,8 +35,20 @@ struct LoadStats {
   uint64_t truncated_bytes = 0;  // torn tail cut off (aof-load-truncated)
 };
 
-using ApplyFn = std::function<void(std::span<const std::string_view> args)>;
+// Runs one command; an error stops the load (reported with the file and offset).
+using ApplyFn = std::function<Status(std::span<const std::string_view> args)>;
 
 Result<LoadStats> LoadAof(Aof& aof, bool truncate_torn_tail, const ApplyFn& apply);
+
+// One file checked without applying anything (rill-check-aof): valid_end is where the last
+// whole record ends; error says what is wrong at or after it; torn that the file ends in
+// the middle of a record.
+struct FileCheck {
+  uint64_t size = 0;
+  uint64_t valid_end = 0;
+  bool torn = false;
+  Status error;
+};
+FileCheck CheckAofFile(FileSystem* fs, const std::string& path);
 
 }  // namespace rill::persist

@@ -94,12 +94,17 @@ std::unique_ptr<persist::Aof> OpenAndLoadAof(const config::Config& cfg, shard::S
   const int64_t start = MonotonicUs();
   shard.BeginReplay();
   uint64_t failed = 0;
-  Result<persist::LoadStats> st =
-      persist::LoadAof(**aof, cfg.aof_load_truncated, [&](std::span<const std::string_view> args) {
-        if (!shard.Replay(args) && failed++ == 0) {
+  Result<persist::LoadStats> st = persist::LoadAof(
+      **aof, cfg.aof_load_truncated, [&](std::span<const std::string_view> args) -> Status {
+        const shard::ReplayResult r = shard.Replay(args);
+        if (r == shard::ReplayResult::kUnknownCommand) {
+          return Status::Err("unknown command '" + std::string(args[0].substr(0, 128)) + "'");
+        }
+        if (r == shard::ReplayResult::kFailed && failed++ == 0) {
           RILL_LOG(kWarning, "A command from the append only file failed: %s",
                    std::string(args[0]).c_str());
         }
+        return Status::Ok();
       });
   shard.EndReplay();
   if (!st.ok()) {

@@ -256,7 +256,7 @@ void Shard::BeginReplay() {
   replay_client_->conn->set_user_data(replay_client_.get());
 }
 
-bool Shard::Replay(std::span<const std::string_view> args) {
+ReplayResult Shard::Replay(std::span<const std::string_view> args) {
   std::string& out = replay_client_->conn->out();
   out.clear();
   return handler_->Replay(*this, *replay_client_, args);

@@ -60,6 +60,8 @@ enum class BlockWake : uint8_t {
 };
 
 // Implemented by the command layer.
+enum class ReplayResult { kOk, kFailed, kUnknownCommand };
+
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
@@ -73,8 +75,9 @@ class RequestHandler {
   // Per-command statistics slots the shard must keep (one per command-table entry).
   virtual size_t command_count() const = 0;
   // Runs a journalled command while loading: no admission checks, and MULTI queues as for
-  // a client. Returns false when it failed (an unknown command or an error reply).
-  virtual bool Replay(Shard& shard, Client& client, std::span<const std::string_view> args) = 0;
+  // a client.
+  virtual ReplayResult Replay(Shard& shard, Client& client,
+                              std::span<const std::string_view> args) = 0;
 };
 
 struct CommandStat {
@@ -183,7 +186,7 @@ class Shard final : public net::ConnectionHandler {
   // for a client of its own, with expiry off (Keyspace::set_loading) and the journal off.
   // EndReplay clears the statistics the replay counted, as a fresh start has none.
   void BeginReplay();
-  bool Replay(std::span<const std::string_view> args);
+  ReplayResult Replay(std::span<const std::string_view> args);
   void EndReplay();
 
   // Blocked readers. Block() registers c on c.block.keys in arrival order, with its

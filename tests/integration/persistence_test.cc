@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "tests/support/server_process.h"
 
@@ -58,6 +59,17 @@ std::string Render(const redisReply* r) {
     return "nil";
   }
   return std::string(r->str, r->len);
+}
+
+// Runs a shell command; returns (wait status, output).
+std::pair<int, std::string> Shell(const std::string& cmd) {
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  std::string out;
+  char buf[512];
+  while (fgets(buf, sizeof(buf), p) != nullptr) {
+    out += buf;
+  }
+  return {pclose(p), out};
 }
 
 std::string AofPath(const ServerProcess& s) {
@@ -316,6 +328,19 @@ TEST(PersistenceTest, CorruptionInTheMiddleStopsTheStartWithFileAndOffset) {
             std::string::npos)
       << log;
   EXPECT_NE(log.find("rill-check-aof --fix"), std::string::npos) << log;
+
+  const std::string check =
+      std::string(RILL_CHECK_AOF_PATH) + " " + server.dir() + "/appendonlydir/appendonly.aof.manifest";
+  auto [status, out] = Shell(check);
+  EXPECT_EQ(WEXITSTATUS(status), 1) << out;
+  EXPECT_NE(out.find("ok_up_to=" + std::to_string(second)), std::string::npos) << out;
+  std::tie(status, out) = Shell(check + " --fix");
+  EXPECT_EQ(WEXITSTATUS(status), 0) << out;
+  EXPECT_NE(out.find("Successfully truncated"), std::string::npos) << out;
+  ASSERT_TRUE(server.Restart()) << server.Log();
+  RedisConn c = server.Connect();
+  EXPECT_EQ(Str(Command(c.get(), {"GET", "a"})), "1");
+  EXPECT_EQ(Str(Command(c.get(), {"EXISTS", "b"})), "0");
 }
 
 }  // namespace

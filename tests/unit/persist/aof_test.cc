@@ -1,0 +1,214 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+//
+// persist/: the manifest, the writer thread against injected disk failures (ENOSPC, short
+// writes, fdatasync errors), and the loader's handling of torn and corrupt files.
+#include "persist/aof.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "persist/aof_loader.h"
+#include "persist/manifest.h"
+#include "tests/support/faulty_file_system.h"
+
+namespace rill::persist {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::string Resp(std::initializer_list<std::string_view> args) {
+  std::string out = "*" + std::to_string(args.size()) + "\r\n";
+  for (std::string_view a : args) {
+    out += "$" + std::to_string(a.size()) + "\r\n" + std::string(a) + "\r\n";
+  }
+  return out;
+}
+
+shard::Journal::Batch Batch(std::string bytes, int db = 0) {
+  return shard::Journal::Batch{std::move(bytes), db, db};
+}
+
+class AofTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/rill-aof-test-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<Aof> Open(config::AppendFsync policy, FileSystem* fs = nullptr) {
+    Result<std::unique_ptr<Aof>> aof =
+        Aof::Open(fs != nullptr ? fs : &faulty_, {dir_ + "/aofdir", "appendonly.aof", policy});
+    EXPECT_TRUE(aof.ok()) << aof.status().message();
+    return std::move(*aof);
+  }
+  std::string Incr(int n = 1) {
+    return ReadFile(dir_ + "/aofdir/appendonly.aof." + std::to_string(n) + ".incr.aof");
+  }
+  // Loads the journal; returns the commands applied, one line each.
+  Result<std::string> Load(Aof& aof, bool truncate) {
+    std::string applied;
+    Result<LoadStats> st =
+        LoadAof(aof, truncate, [&](std::span<const std::string_view> args) -> Status {
+          if (args[0] == "GETX") {
+            return Status::Err("unknown command 'GETX'");
+          }
+          for (size_t i = 0; i < args.size(); i++) {
+            applied += (i > 0 ? " " : "") + std::string(args[i]);
+          }
+          applied += "\n";
+          return Status::Ok();
+        });
+    if (!st.ok()) {
+      return st.status();
+    }
+    return applied;
+  }
+
+  std::string dir_;
+  test::FaultyFileSystem faulty_;
+};
+
+TEST(ManifestTest, EncodesParsesAndRejectsDamage) {
+  Manifest m;
+  m.AddIncrement("appendonly.aof");
+  m.AddIncrement("appendonly.aof");
+  const std::string text = m.Encode();
+  EXPECT_EQ(text,
+            "file appendonly.aof.1.incr.aof seq 1 type i\n"
+            "file appendonly.aof.2.incr.aof seq 2 type i\n");
+  Result<Manifest> back = Manifest::Parse(text);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->Encode(), text);
+  EXPECT_FALSE(Manifest::Parse("file a seq 1 type x\n").ok());
+  EXPECT_FALSE(Manifest::Parse("file a seq 2 type i\nfile b seq 1 type i\n").ok());
+  EXPECT_FALSE(Manifest::Parse("file ../a seq 1 type i\n").ok());
+  Result<Manifest> bad = Manifest::Parse("file a seq 1 type i\nnonsense\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("line 2"), std::string::npos);
+}
+
+TEST_F(AofTest, WritesBatchesWithSelectAndReportsThemDurable) {
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
+  std::atomic<uint64_t> reported{0};
+  aof->Start([&](uint64_t offset) { reported = offset; });
+  const std::string set = Resp({"SET", "k", "v"});
+  aof->Append(Batch(set, 0));
+  const uint64_t end = aof->Append(Batch(set, 3));
+  EXPECT_TRUE(aof->WaitDurable(end, 5000));
+  EXPECT_GE(reported.load(), end);
+  ASSERT_TRUE(aof->Stop().ok());
+  EXPECT_EQ(Incr(), Resp({"SELECT", "0"}) + set + Resp({"SELECT", "3"}) + set);
+  EXPECT_EQ(end, Incr().size());
+}
+
+TEST_F(AofTest, ShortWriteOnAFullDiskIsCutBackAndRetriedUntilTheDiskWorks) {
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
+  aof->Start(nullptr);
+  const std::string set = Resp({"SET", "key", std::string(1000, 'x')});
+  faulty_.FailAppends(1000000, /*half_written=*/true);
+  const uint64_t end = aof->Append(Batch(set));
+  EXPECT_FALSE(aof->WaitDurable(end, 300)) << "reported durable on a full disk";
+  EXPECT_FALSE(aof->write_ok());
+  EXPECT_NE(aof->last_error().find("No space left on device"), std::string::npos);
+  const uint64_t end2 = aof->Append(Batch(Resp({"DEL", "key"})));
+  faulty_.Heal();
+  EXPECT_TRUE(aof->WaitDurable(end2, 5000));
+  EXPECT_TRUE(aof->write_ok());
+  ASSERT_TRUE(aof->Stop().ok());
+  EXPECT_EQ(Incr(), Resp({"SELECT", "0"}) + set + Resp({"DEL", "key"}));
+}
+
+TEST_F(AofTest, FailedFsyncWritesTheUnsyncedBytesAgain) {
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
+  aof->Start(nullptr);
+  const std::string a = Resp({"SET", "a", "1"});
+  const uint64_t first = aof->Append(Batch(a));
+  ASSERT_TRUE(aof->WaitDurable(first, 5000));
+  faulty_.FailSyncs(3);
+  const std::string b = Resp({"SET", "b", "2"});
+  const uint64_t second = aof->Append(Batch(b));
+  EXPECT_TRUE(aof->WaitDurable(second, 5000)) << "not retried";
+  EXPECT_GE(faulty_.syncs(), 5);
+  ASSERT_TRUE(aof->Stop().ok());
+  EXPECT_EQ(Incr(), Resp({"SELECT", "0"}) + a + b);  // written again, not twice
+}
+
+TEST_F(AofTest, StopWritesAndSyncsWhatIsPendingUnderEverysec) {
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kEverySec);
+  aof->Start(nullptr);
+  for (int i = 0; i < 100; i++) {
+    aof->Append(Batch(Resp({"INCR", "n"})));
+  }
+  const int syncs_before = faulty_.syncs();
+  ASSERT_TRUE(aof->Stop().ok());
+  EXPECT_EQ(faulty_.syncs(), syncs_before + 1);
+  EXPECT_EQ(Incr().size(), Resp({"SELECT", "0"}).size() + 100 * Resp({"INCR", "n"}).size());
+}
+
+TEST_F(AofTest, ReopeningAppendsToTheLastIncrement) {
+  {
+    std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
+    aof->Start(nullptr);
+    aof->Append(Batch(Resp({"SET", "a", "1"})));
+    ASSERT_TRUE(aof->Stop().ok());
+  }
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
+  Result<std::string> loaded = Load(*aof, false);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(*loaded, "SELECT 0\nSET a 1\n");
+  aof->Start(nullptr);
+  aof->Append(Batch(Resp({"SET", "b", "2"})));
+  ASSERT_TRUE(aof->Stop().ok());
+  EXPECT_EQ(Incr(), Resp({"SELECT", "0"}) + Resp({"SET", "a", "1"}) + Resp({"SELECT", "0"}) +
+                        Resp({"SET", "b", "2"}));
+}
+
+TEST_F(AofTest, LoaderAppliesTransactionsWholeAndCutsATornOne) {
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
+  const std::string good = Resp({"SET", "a", "1"}) + Resp({"MULTI"}) + Resp({"INCR", "a"}) +
+                           Resp({"EXEC"});
+  const std::string torn = Resp({"MULTI"}) + Resp({"INCR", "a"});  // the crash came here
+  std::ofstream(dir_ + "/aofdir/appendonly.aof.1.incr.aof", std::ios::binary) << good + torn;
+  Result<std::string> strict = Load(*aof, false);
+  ASSERT_FALSE(strict.ok());
+  EXPECT_NE(strict.status().message().find("at offset " + std::to_string(good.size())),
+            std::string::npos)
+      << strict.status().message();
+  std::unique_ptr<Aof> again = Open(config::AppendFsync::kAlways);
+  Result<std::string> loaded = Load(*again, true);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(*loaded, "SET a 1\nMULTI\nINCR a\nEXEC\n");
+  EXPECT_EQ(Incr(), good);
+}
+
+TEST_F(AofTest, LoaderRejectsDamageBeforeTheTailWithFileAndOffset) {
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
+  const std::string first = Resp({"SET", "a", "1"});
+  for (const std::string& damage :
+       {std::string("garbage\r\n"), std::string("*2\r\n$3\r\nGET\r\n$x\r\n"),
+        std::string("*1\r\n$3\r\nGETX\r\n"), std::string("*1\r\n$4\r\nGETX\r\n")}) {
+    std::ofstream(dir_ + "/aofdir/appendonly.aof.1.incr.aof", std::ios::binary | std::ios::trunc)
+        << first + damage + Resp({"SET", "b", "2"});
+    Result<std::string> loaded = Load(*aof, true);
+    ASSERT_FALSE(loaded.ok()) << damage;
+    SCOPED_TRACE(damage);
+    EXPECT_NE(loaded.status().message().find("appendonly.aof.1.incr.aof at offset " +
+                                             std::to_string(first.size())),
+              std::string::npos)
+        << loaded.status().message();
+    EXPECT_NE(loaded.status().message().find("rill-check-aof --fix"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace rill::persist
