@@ -119,8 +119,8 @@ void StoreString(CommandContext& ctx, std::string_view key, std::string_view val
 
 // The effect of a SET-like command: SET key value [PXAT ms | KEEPTTL], the way Redis 7
 // rewrites relative expirations.
-void EmitSet(CommandContext& ctx, std::string_view key, std::string_view value,
-             int64_t expire_at, bool keep_ttl) {
+void EmitSet(CommandContext& ctx, std::string_view key, std::string_view value, int64_t expire_at,
+             bool keep_ttl) {
   if (expire_at != shard::kNoExpire) {
     const std::string at = std::to_string(expire_at);
     ctx.Emit({"SET", key, value, "PXAT", at});

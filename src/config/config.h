@@ -55,10 +55,10 @@ struct Config {
   std::string pidfile;
   std::string logfile;
   LogLevel loglevel = LogLevel::kNotice;
-  int64_t databases = 0;  // number of numbered databases (SELECT 0..databases-1)
-  int64_t hz = 0;         // background tasks (expiry, timeouts) per second
+  int64_t databases = 0;     // number of numbered databases (SELECT 0..databases-1)
+  int64_t hz = 0;            // background tasks (expiry, timeouts) per second
   int64_t busy_poll_us = 0;  // how long a busy shard polls before it sleeps; 0 = never
-  std::string dir;        // working directory
+  std::string dir;           // working directory
   DebugCommand enable_debug_command = DebugCommand::kNo;
   // SECURITY
   std::string requirepass;  // password of the default user; "" = no AUTH needed

@@ -258,9 +258,7 @@ void Connection::Flush() {
   }
 }
 
-void Connection::HoldOutput(uint64_t seq, size_t from) {
-  holds_.push_back({seq, from});
-}
+void Connection::HoldOutput(uint64_t seq, size_t from) { holds_.push_back({seq, from}); }
 
 void Connection::ReleaseOutput(uint64_t seq) {
   while (!holds_.empty() && holds_.front().seq <= seq) {

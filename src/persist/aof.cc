@@ -57,7 +57,8 @@ Result<std::unique_ptr<Aof>> Aof::Open(FileSystem* fs, Options opts) {
     }
     aof->earlier_files_size_ += *size;
   }
-  Result<std::unique_ptr<WritableFile>> f = fs->OpenAppend(aof->PathOf(aof->manifest_.incrs.back()));
+  Result<std::unique_ptr<WritableFile>> f =
+      fs->OpenAppend(aof->PathOf(aof->manifest_.incrs.back()));
   if (!f.ok()) {
     return f.status();
   }
@@ -85,8 +86,8 @@ Status Aof::TruncateLast(uint64_t size) {
   return Status::Ok();
 }
 
-void Aof::Start(std::function<void(uint64_t)> on_durable) {
-  on_durable_ = std::move(on_durable);
+void Aof::Start(std::function<void(uint64_t, uint64_t)> on_progress) {
+  on_progress_ = std::move(on_progress);
   last_sync_ms_ = NowMs();
   thread_ = std::thread([this] { Run(); });
 }
@@ -172,8 +173,8 @@ void Aof::Run() {
     batch.swap(pending_);
     const uint64_t batch_end = appended_;
     const bool force_sync = fsync_ == config::AppendFsync::kAlways || sync_requested_ > durable_ ||
-                            stop_ || (fsync_ == config::AppendFsync::kEverySec &&
-                                      NowMs() >= next_sync_ms);
+                            stop_ ||
+                            (fsync_ == config::AppendFsync::kEverySec && NowMs() >= next_sync_ms);
     lock.unlock();
     const bool ok = WriteAndSync(std::move(batch), batch_end, force_sync);
     lock.lock();
@@ -212,6 +213,12 @@ bool Aof::WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync) {
   }
   if (!force_sync || !keep) {
     write_ok_ = true;
+    if (on_progress_) {
+      std::unique_lock<std::mutex> lock(mu_);
+      const uint64_t durable = durable_;
+      lock.unlock();
+      on_progress_(written_, durable);
+    }
     return true;
   }
   s = file_->Sync();
@@ -240,8 +247,8 @@ bool Aof::WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync) {
     RILL_LOG(kWarning, "AOF write error resolved: the append only file is written again.");
   }
   durable_cv_.notify_all();
-  if (on_durable_) {
-    on_durable_(durable);
+  if (on_progress_) {
+    on_progress_(written_, durable);
   }
   return true;
 }

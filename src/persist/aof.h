@@ -6,12 +6,17 @@
 // the pending buffer and returns their journal offset. One writer thread does all the I/O,
 // so no event loop ever waits for the disk:
 //
-//   shards ──Append──► pending ──writer thread──► write(2) ──► fdatasync ──► on_durable(offset)
+//   shards ──Append──► pending ──writer thread──► write(2) ──► fdatasync
+//                                                   └─ on_progress(written, durable) ─┘
 //
+// Shards hold each write's reply until on_progress says its effects are far enough
+// (Shard::HoldUntilDurable): with appendfsync always, until an fdatasync covered them; with
+// everysec and no, until they were written to the file, so a crash of the process (kill -9)
+// never loses an acknowledged write, whatever the policy; only a crash of the machine can,
+// within the policy's window (everysec syncs once a second; no leaves it to the OS).
 // Group commit: while the writer writes and syncs one batch, the next one gathers; every
-// client whose effects landed in the batch is released by the one fdatasync that covered
-// it. With appendfsync always, shards hold each write's reply until on_durable passes its
-// offset (Shard::HoldUntilDurable); everysec syncs once a second; no leaves it to the OS.
+// client whose effects landed in the batch is released by the one write (and fdatasync)
+// that covered it.
 //
 // Failures: a failed or short write is cut off again (ftruncate back to the last good size)
 // and its bytes stay queued; a failed fdatasync means the kernel may have dropped the
@@ -62,8 +67,9 @@ class Aof final : public shard::JournalSink {
   Status TruncateLast(uint64_t size);
   FileSystem* fs() const { return fs_; }
 
-  // Starts the writer; on_durable(offset) runs on the writer thread after each fdatasync.
-  void Start(std::function<void(uint64_t)> on_durable);
+  // Starts the writer; on_progress(written, durable) runs on the writer thread after each
+  // write and each fdatasync, with the journal offsets they reached.
+  void Start(std::function<void(uint64_t, uint64_t)> on_progress);
   // Writes and syncs what is pending, then stops the writer. Returns the last error, if
   // the disk still failed then.
   Status Stop();
@@ -80,7 +86,6 @@ class Aof final : public shard::JournalSink {
   // passes, or the disk fails. Returns whether it is durable.
   bool WaitDurable(uint64_t offset, int64_t timeout_ms);
 
-
  private:
   Aof(FileSystem* fs, Options opts) : fs_(fs), opts_(std::move(opts)) {}
   void Run();
@@ -94,11 +99,11 @@ class Aof final : public shard::JournalSink {
   Manifest manifest_;
   std::unique_ptr<WritableFile> file_;  // the last increment; writer thread only
   uint64_t earlier_files_size_ = 0;     // the manifest's other files
-  std::function<void(uint64_t)> on_durable_;
+  std::function<void(uint64_t, uint64_t)> on_progress_;
   std::thread thread_;
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;       // wakes the writer
+  std::condition_variable cv_;          // wakes the writer
   std::condition_variable durable_cv_;  // wakes WaitDurable
   std::string pending_;
   uint64_t appended_ = 0;  // journal offset after pending_
@@ -113,7 +118,7 @@ class Aof final : public shard::JournalSink {
   std::atomic<uint64_t> fsyncs_{0};
 
   // Writer thread only.
-  uint64_t written_ = 0;     // journal offset written to the file
+  uint64_t written_ = 0;      // journal offset written to the file
   uint64_t synced_size_ = 0;  // file size covered by the last fdatasync
   std::string unsynced_;      // bytes written since then (to write again if it fails)
   int64_t last_sync_ms_ = 0;

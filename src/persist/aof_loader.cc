@@ -70,7 +70,7 @@ class FileLoader {
         if (st == net::RespParser::State::kError || args_.empty() || !Terminated()) {
           *valid_end = record_end_;
           const std::string why = st == net::RespParser::State::kError ? parser_.error()
-                                  : args_.empty() ? "empty command"
+                                  : args_.empty()                      ? "empty command"
                                                   : "a bulk string not followed by CRLF";
           return Status(ErrorCode::kIoError, Where(path, offset) + ": " + why + Advice(manifest));
         }

@@ -13,8 +13,8 @@
 //     of the last whole record, with a warning giving the offset and the bytes dropped;
 //     with no, start-up stops.
 //   * anything else (bytes that are not a RESP command, a bad length, a torn command in
-//     an earlier file, a command apply refuses, such as an unknown one): start-up stops with the file, the offset, and the advice to run
-//     rill-check-aof.
+//     an earlier file, a command apply refuses, such as an unknown one): start-up stops with the
+//     file, the offset, and the advice to run rill-check-aof.
 // Threading: runs on the main thread before the shards start.
 #pragma once
 

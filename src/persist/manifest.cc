@@ -17,8 +17,8 @@ std::vector<AofFile> Manifest::Files() const {
 std::string Manifest::Encode() const {
   std::string out;
   for (const AofFile& f : Files()) {
-    out += "file " + f.name + " seq " + std::to_string(f.seq) + " type " + (f.base ? "b" : "i") +
-           "\n";
+    out +=
+        "file " + f.name + " seq " + std::to_string(f.seq) + " type " + (f.base ? "b" : "i") + "\n";
   }
   return out;
 }

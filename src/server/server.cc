@@ -13,13 +13,13 @@
 #include <random>
 
 #include "cmd/dispatcher.h"
-#include "persist/aof.h"
-#include "persist/aof_loader.h"
 #include "cmd/families.h"
 #include "config/config_store.h"
 #include "core/clock.h"
 #include "core/logging.h"
 #include "core/memory.h"
+#include "persist/aof.h"
+#include "persist/aof_loader.h"
 #include "shard/shard_set.h"
 
 namespace rill::server {
@@ -117,9 +117,9 @@ std::unique_ptr<persist::Aof> OpenAndLoadAof(const config::Config& cfg, shard::S
   for (int i = 0; i < shards.size(); i++) {
     shards.shard(i).SetJournalSink(aof->get());
   }
-  (*aof)->Start([&shards](uint64_t offset) {
+  (*aof)->Start([&shards](uint64_t written, uint64_t durable) {
     for (int i = 0; i < shards.size(); i++) {
-      shards.shard(i).NotifyDurable(offset);
+      shards.shard(i).NotifyJournal(written, durable);
     }
   });
   return std::move(*aof);

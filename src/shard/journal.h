@@ -88,7 +88,7 @@ struct JournalStats {
 };
 
 // Where shards hand their batches over: the process journal (persist::Aof). A sink that
-// makes effects durable reports how far with Shard::NotifyDurable.
+// makes effects durable reports how far with Shard::NotifyJournal.
 class JournalSink {
  public:
   virtual ~JournalSink() = default;

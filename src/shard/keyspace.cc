@@ -280,7 +280,7 @@ void Keyspace::SignalReady(int db, std::string_view key) {
 
 void Keyspace::SignalReadyIfExists(int db, int exists_in) {
   for (auto& [key, waiters] : blocking_[db]) {
-    if (Peek(exists_in, key) != nullptr) {
+    if (Exists(exists_in, key)) {
       SignalReady(db, key);
     }
   }
@@ -309,7 +309,7 @@ std::vector<std::pair<int, std::string>> Keyspace::TakeReadyKeys() {
 
 void Keyspace::TouchWatchedIfExists(int db, int exists_in) {
   for (auto& [key, flags] : watched_[db]) {
-    if (Peek(exists_in, key) != nullptr) {
+    if (Exists(exists_in, key)) {
       for (bool* dirty : flags) {
         *dirty = true;
       }

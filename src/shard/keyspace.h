@@ -228,6 +228,12 @@ class Keyspace {
     return !loading_ && e.expire_at_ms != kNoExpire && e.expire_at_ms <= clock_->NowMs();
   }
   void Touch(Entry& e);
+  // Whether key is live, without deleting it when expired (Peek would: a DEL in the
+  // journal, out of place inside SWAPDB or FLUSHDB).
+  bool Exists(int db, std::string_view key) {
+    const Entry* e = dbs_[db]->Find(key);
+    return e != nullptr && !Expired(*e);
+  }
   // Deletes an entry the server removes on its own (expiry, eviction), journalling a DEL.
   void DropEntry(int db, Entry* e);
   void NotifyModified(int db, std::string_view key);

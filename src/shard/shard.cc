@@ -118,16 +118,23 @@ void Shard::Start() {
 // the client that sends the request. With one request per round trip, that cost is what
 // the client spends most on besides the request itself. So a busy shard first polls for up
 // to busy-poll-us without sleeping, and catches the next request in flight. "Busy" means
-// the last sleep, with the work it woke for, took under kBusyCutoffUs: an idle or lightly
-// loaded shard sleeps at once, and polling costs CPU only while requests keep coming.
+// the last sleep (or poll), with the work it woke for, took under kBusyCutoffUs: an idle or
+// lightly loaded shard sleeps at once, and polling costs CPU only while requests keep
+// coming.
 void Shard::Loop() {
   constexpr int64_t kBusyCutoffUs = 1000;
   const int64_t cutoff_ticks = UsToTicks(kBusyCutoffUs);
   int64_t last_sleep_ticks = cutoff_ticks;  // start idle
   while (!event_base_got_break(base_)) {
     const int64_t budget_us = config_->busy_poll_us;
-    if (budget_us > 0 && last_sleep_ticks < cutoff_ticks && PollBriefly(budget_us)) {
-      continue;
+    if (budget_us > 0 && last_sleep_ticks < cutoff_ticks) {
+      // Time spent polling counts as sleep: requests that keep arriving, but each only
+      // after most of the budget, do not make a busy shard.
+      const int64_t start = TickCount();
+      if (PollBriefly(budget_us)) {
+        last_sleep_ticks = TickCount() - start;
+        continue;
+      }
     }
     const int64_t start = TickCount();
     event_base_loop(base_, EVLOOP_ONCE);
@@ -194,7 +201,7 @@ void Shard::SetJournalSink(JournalSink* sink) {
     HandOverJournal();  // the old sink still takes what was appended for it
   }
   journal_sink_ = sink;
-  hold_replies_ = sink != nullptr && config_->appendfsync == config::AppendFsync::kAlways;
+  hold_until_synced_ = config_->appendfsync == config::AppendFsync::kAlways;
   journal_.set_enabled(sink != nullptr);
   if (sink == nullptr) {
     // Nothing will report these batches durable any more: let their replies go.
@@ -209,7 +216,7 @@ void Shard::SetJournalSink(JournalSink* sink) {
 }
 
 void Shard::HoldUntilDurable(Client& c, size_t reply_start) {
-  if (!hold_replies_) {
+  if (journal_sink_ == nullptr) {
     return;
   }
   const uint64_t seq = journal_.produced();
@@ -228,11 +235,11 @@ void Shard::HandOverJournal() {
   in_flight_.emplace_back(produced, offset);
 }
 
-void Shard::NotifyDurable(uint64_t offset) {
-  Post([this, offset] { ReleaseDurable(offset); });
+void Shard::NotifyJournal(uint64_t written, uint64_t durable) {
+  Post([this, written, durable] { ReleaseHeld(hold_until_synced_ ? durable : written); });
 }
 
-void Shard::ReleaseDurable(uint64_t offset) {
+void Shard::ReleaseHeld(uint64_t offset) {
   uint64_t durable = 0;
   while (!in_flight_.empty() && in_flight_.front().second <= offset) {
     durable = in_flight_.front().first;
@@ -279,8 +286,7 @@ void Shard::SetConfig(std::shared_ptr<const config::Config> cfg) {
   keyspace_.set_policy(*config_);
   if (journal_sink_ != nullptr) {
     journal_sink_->ApplyConfig(*config_);
-    // Turning `always` off lets held replies go at the next sync, which still happens.
-    hold_replies_ = config_->appendfsync == config::AppendFsync::kAlways;
+    hold_until_synced_ = config_->appendfsync == config::AppendFsync::kAlways;
   }
   slowlog_.Trim(static_cast<size_t>(config_->slowlog_max_len));
   slowlog_threshold_ticks_ = UsToTicks(std::max<int64_t>(0, config_->slowlog_log_slower_than));

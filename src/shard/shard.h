@@ -170,8 +170,8 @@ class Shard final : public net::ConnectionHandler {
 
   // The journal of this shard's effects (shard/journal.h). SetJournalSink connects it to
   // the process journal (nullptr disconnects and disables it); the shard hands its effects
-  // over once per loop turn. With appendfsync always, the reply to a command that had
-  // effects waits until NotifyDurable covers them.
+  // over once per loop turn. The reply to a command that had effects waits until the
+  // journal says they are written (appendfsync everysec, no) or fsynced (always).
   Journal& journal() { return journal_; }
   JournalSink* journal_sink() const { return journal_sink_; }
   void SetJournalSink(JournalSink* sink);
@@ -179,8 +179,9 @@ class Shard final : public net::ConnectionHandler {
   void HoldUntilDurable(Client& c, size_t reply_start);
   // Hands the effects appended since the last call to the sink.
   void HandOverJournal();
-  // The process journal is durable up to offset. Thread-safe.
-  void NotifyDurable(uint64_t offset);
+  // The process journal is written up to `written` and fsynced up to `durable`.
+  // Thread-safe.
+  void NotifyJournal(uint64_t written, uint64_t durable);
 
   // Loading the journal (main thread, before Start): each command runs through the handler
   // for a client of its own, with expiry off (Keyspace::set_loading) and the journal off.
@@ -218,7 +219,7 @@ class Shard final : public net::ConnectionHandler {
   static void UnpauseCallback(evutil_socket_t fd, short what, void* arg) noexcept;
   static void BlockTimerCallback(evutil_socket_t fd, short what, void* arg) noexcept;
   static void ResumeCallback(evutil_socket_t fd, short what, void* arg) noexcept;
-  void ReleaseDurable(uint64_t offset);
+  void ReleaseHeld(uint64_t offset);
   void ExpireBlocked();
   void ArmBlockTimer();
   void ResumeUnblocked();
@@ -258,7 +259,7 @@ class Shard final : public net::ConnectionHandler {
   Journal journal_;
   JournalSink* journal_sink_ = nullptr;
   std::unique_ptr<Client> replay_client_;  // between BeginReplay and EndReplay
-  bool hold_replies_ = false;
+  bool hold_until_synced_ = false;         // appendfsync always; else until written
   // Handed-over batches not yet durable: (journal_.produced() after it, journal offset).
   std::deque<std::pair<uint64_t, uint64_t>> in_flight_;
   // Clients with held output: (produced() their hold waits for, client id), in order.

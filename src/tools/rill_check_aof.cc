@@ -26,7 +26,8 @@ using rill::persist::FileCheck;
 using rill::persist::FileSystem;
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 int Usage() {
@@ -98,8 +99,8 @@ int main(int argc, char** argv) {
       fprintf(stderr, "%s\n", s.message().c_str());
       return 2;
     }
-    printf("Successfully truncated AOF %s at offset %llu (%llu bytes removed)\n",
-           files[i].c_str(), static_cast<unsigned long long>(c.valid_end),
+    printf("Successfully truncated AOF %s at offset %llu (%llu bytes removed)\n", files[i].c_str(),
+           static_cast<unsigned long long>(c.valid_end),
            static_cast<unsigned long long>(c.size - c.valid_end));
   }
   return 0;

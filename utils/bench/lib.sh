@@ -3,7 +3,8 @@
 # utils/bench/lib.sh: what the side-by-side benchmark scripts share. Sourced, not run.
 #
 # The caller sets $server (rill-server) and $redis (redis-server), and may set the array
-# server_extra (arguments added to $server's command line). start_server sets running_pid.
+# server_extra (arguments added to $server's command line) and redis_extra (added to
+# $redis's, after the defaults, which they override). start_server sets running_pid.
 # Messages name the calling script.
 
 readonly kStartTimeoutS=10  # a server that does not answer PING by then fails the run
@@ -38,7 +39,8 @@ start_server() {
       ${server_extra[@]+"${server_extra[@]}"} >"$dir/server.log" 2>&1 &
   else
     "$redis" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
-      --daemonize no --logfile "$dir/server.log" >/dev/null 2>&1 &
+      --daemonize no --logfile "$dir/server.log" ${redis_extra[@]+"${redis_extra[@]}"} \
+      >/dev/null 2>&1 &
   fi
   running_pid=$!
   local deadline=$((SECONDS + kStartTimeoutS))

@@ -17,7 +17,7 @@
 #
 # Usage: utils/bench/stream-compare.sh [--server PATH] [--redis PATH] [--rounds N]
 #          [--requests N] [--clients N] [--workloads LIST] [--xack-pending N] [--keep-logs]
-#          [--server-args "ARGS"]
+#          [--server-args "ARGS"] [--appendfsync always|everysec|no]
 # See utils/bench/README.md for the workloads and how to read the output. Only 127.0.0.1 is
 # ever contacted; every command has a time limit, and every server started here is stopped
 # on exit. `--server /usr/bin/redis-server` dry-runs the script with Redis on both sides.
@@ -33,6 +33,7 @@ workloads+=,xreadgroup_noack:16,xreadgroup:16,xack:16
 xack_pending=""  # empty: 5 x requests
 keep_logs=0
 server_args=""  # extra words for --server's command line, e.g. "--busy-poll-us 0"
+appendfsync=""  # empty: no persistence on either side
 readonly kVal=0123456789abcdef  # the 16-byte field value of every entry
 readonly kXrangePrefill=10000
 readonly kReadBatch=1000        # COUNT of the XREADGROUPs that fill the XACK pending list
@@ -59,6 +60,7 @@ while [ $# -gt 0 ]; do
     --xack-pending) xack_pending=$2; shift 2 ;;
     --keep-logs) keep_logs=1; shift ;;
     --server-args) server_args=$2; shift 2 ;;
+    --appendfsync) appendfsync=$2; shift 2 ;;
     -h | --help) usage 0 ;;
     *) echo "stream-compare.sh: unknown option '$1'" >&2; usage ;;
   esac
@@ -93,6 +95,15 @@ case "$(basename "$server")" in
 esac
 read -r -a extra_words <<<"$server_args"
 server_extra+=(${extra_words[@]+"${extra_words[@]}"})
+redis_extra=()
+case "$appendfsync" in
+  '') ;;
+  always | everysec | no)
+    # Both servers journal every write to their own dir, with the same fsync policy.
+    server_extra+=(--appendonly yes --appendfsync "$appendfsync")
+    redis_extra=(--appendonly yes --appendfsync "$appendfsync") ;;
+  *) echo "stream-compare.sh: --appendfsync takes always, everysec or no" >&2; exit 2 ;;
+esac
 
 resp_gen="$HERE/stream-resp.py"  # the prefill commands as RESP
 [ -f "$resp_gen" ] || { echo "stream-compare.sh: $resp_gen is missing" >&2; exit 2; }
@@ -286,7 +297,7 @@ echo "redis: $redis ($("$redis" --version | sed -n 's/.*\(v=[^ ]*\).*/\1/p'))"
 echo "rounds=$rounds clients=$clients requests=${requests:-per workload}" \
   "xack-pending=${xack_pending:-5 x requests} cpus=$(nproc)" \
   "load=$(cut -d' ' -f1-3 /proc/loadavg)"
-echo "workloads=$workloads"
+echo "workloads=$workloads appendfsync=${appendfsync:-off}"
 start_time=$SECONDS
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) = 1 ]; then order="rill redis"; else order="redis rill"; fi

@@ -100,7 +100,7 @@ TEST(ManifestTest, EncodesParsesAndRejectsDamage) {
 TEST_F(AofTest, WritesBatchesWithSelectAndReportsThemDurable) {
   std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
   std::atomic<uint64_t> reported{0};
-  aof->Start([&](uint64_t offset) { reported = offset; });
+  aof->Start([&](uint64_t, uint64_t durable) { reported = durable; });
   const std::string set = Resp({"SET", "k", "v"});
   aof->Append(Batch(set, 0));
   const uint64_t end = aof->Append(Batch(set, 3));
@@ -175,8 +175,8 @@ TEST_F(AofTest, ReopeningAppendsToTheLastIncrement) {
 
 TEST_F(AofTest, LoaderAppliesTransactionsWholeAndCutsATornOne) {
   std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
-  const std::string good = Resp({"SET", "a", "1"}) + Resp({"MULTI"}) + Resp({"INCR", "a"}) +
-                           Resp({"EXEC"});
+  const std::string good =
+      Resp({"SET", "a", "1"}) + Resp({"MULTI"}) + Resp({"INCR", "a"}) + Resp({"EXEC"});
   const std::string torn = Resp({"MULTI"}) + Resp({"INCR", "a"});  // the crash came here
   std::ofstream(dir_ + "/aofdir/appendonly.aof.1.incr.aof", std::ios::binary) << good + torn;
   Result<std::string> strict = Load(*aof, false);
