@@ -7,14 +7,17 @@
 #   make fuzz     libFuzzer targets (clang), FUZZ_SECONDS each (default 60)
 #   make bench    rill-server vs redis-server side by side (utils/bench) + micro-benchmarks
 #   make compat   only the real-client compatibility tests (redis-compat/)
+#   make crash-test  the long kill -9 crash test (CRASH_CYCLES, CRASH_CLIENTS; 50 each)
 #   make format   clang-format every source file
 
 JOBS ?= 2
 BUILD ?= build
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 FUZZ_SECONDS ?= 60
+CRASH_CYCLES ?= 50
+CRASH_CLIENTS ?= 50
 
-.PHONY: all deps build run test asan fuzz bench compat format clean
+.PHONY: all deps build run test asan fuzz bench compat crash-test format clean
 
 all: build
 
@@ -52,6 +55,10 @@ bench: build
 	./utils/bench/cpu-per-request.sh --server ./$(BUILD)/rill-server
 	./utils/bench/stream-compare.sh --server ./$(BUILD)/rill-server
 	./utils/bench/stream-memory.sh --server ./$(BUILD)/rill-server
+
+crash-test: build
+	RILL_CRASH_CYCLES=$(CRASH_CYCLES) RILL_CRASH_CLIENTS=$(CRASH_CLIENTS) \
+		./$(BUILD)/tests/integration_test --gtest_filter='PersistenceTest.KillNine*'
 
 compat: build
 	cd $(BUILD) && ctest --output-on-failure -L compat

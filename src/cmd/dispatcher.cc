@@ -176,6 +176,10 @@ bool Dispatcher::Admit(shard::Shard& shard, shard::Client& client, const Command
     shard.Hold(client);
     return false;
   }
+  if (shard.loading() && (spec.flags & kLoading) == 0) {
+    Reject(shard, client, &spec, "LOADING Redis is loading the dataset in memory");
+    return true;
+  }
   if (shard.journal_sink() != nullptr && !shard.journal_sink()->write_ok() &&
       IsWrite(client, spec)) {
     Reject(shard, client, &spec,

@@ -154,8 +154,22 @@ void Memory(CommandContext& ctx, std::string& out) {
 
 void Persistence(CommandContext& ctx, std::string& out) {
   out += "# Persistence\r\n";
-  Line(out, "loading:0");
+  shard::Shard& shard = ctx.shard();
+  Line(out, "loading:%d", shard.loading() ? 1 : 0);
   Line(out, "async_loading:0");
+  if (shard.loading()) {
+    const shard::Shard::LoadProgress& p = shard.load_progress();
+    const double done =
+        p.total_bytes > 0 ? static_cast<double>(p.loaded_bytes) / static_cast<double>(p.total_bytes)
+                          : 0.0;
+    const double elapsed_s = static_cast<double>(ctx.NowMs() - p.start_ms) / 1000.0;
+    Line(out, "loading_start_time:%" PRId64, p.start_ms / 1000);
+    Line(out, "loading_total_bytes:%" PRIu64, p.total_bytes);
+    Line(out, "loading_loaded_bytes:%" PRIu64, p.loaded_bytes);
+    Line(out, "loading_loaded_perc:%.2f", done * 100);
+    Line(out, "loading_eta_seconds:%" PRId64,
+         done > 0 ? static_cast<int64_t>(elapsed_s * (1 - done) / done) : int64_t{1});
+  }
   Line(out, "rdb_changes_since_last_save:%" PRIu64, ctx.shard().stats().dirty);
   Line(out, "rdb_bgsave_in_progress:0");
   Line(out, "rdb_last_save_time:%" PRId64, ctx.shard().set().info().start_ms / 1000);

@@ -82,6 +82,7 @@ struct Config {
   std::string appenddirname;
   AppendFsync appendfsync = AppendFsync::kEverySec;
   bool aof_load_truncated = true;
+  int64_t key_load_delay = 0;  // microseconds of sleep per command loaded (tests)
   // STREAMS
   int64_t stream_node_max_bytes = 0;    // bytes per stream node; 0 = no limit
   int64_t stream_node_max_entries = 0;  // entries per stream node; 0 = no limit

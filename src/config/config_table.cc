@@ -378,6 +378,8 @@ std::vector<ConfigDef> BuildTable() {
   t.push_back(Bool("aof-load-truncated", &Config::aof_load_truncated, true, kMutable,
                    "At start, cut a torn last command off the journal instead of refusing to "
                    "start."));
+  t.push_back(Int("key-load-delay", &Config::key_load_delay, 0, 0, 1000000, kMutable,
+                  "Microseconds to sleep after each command loaded at start (for tests)."));
   // STREAMS
   t.push_back(Memory("stream-node-max-bytes", &Config::stream_node_max_bytes, "4096", 0, kLongMax,
                      kMutable, "Largest stream node, in bytes; 0 = no limit."));

@@ -93,6 +93,9 @@ void Aof::Start(std::function<void(uint64_t, uint64_t)> on_progress) {
 }
 
 Status Aof::Stop() {
+  if (!thread_.joinable()) {
+    return Status::Ok();  // never started (the load failed, or a stop came first)
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -38,6 +39,35 @@ struct LoadStats {
 // Runs one command; an error stops the load (reported with the file and offset).
 using ApplyFn = std::function<Status(std::span<const std::string_view> args)>;
 
+namespace internal {
+class FileLoader;
+}
+
+// Loads the journal a step at a time, so a shard can answer -LOADING between steps.
+class AofLoader {
+ public:
+  AofLoader(Aof& aof, bool truncate_torn_tail, ApplyFn apply);
+  ~AofLoader();
+  // Loads for about budget_us (at least one read or one batch of commands); true once
+  // everything is loaded.
+  Result<bool> Step(int64_t budget_us);
+  const LoadStats& stats() const { return stats_; }
+  uint64_t total_bytes() const { return total_bytes_; }
+
+ private:
+  Status FinishFile(bool last);
+
+  Aof& aof_;
+  bool truncate_torn_tail_;
+  ApplyFn apply_;
+  LoadStats stats_;
+  uint64_t total_bytes_ = 0;
+  uint64_t logged_ = 0;
+  size_t next_file_ = 0;
+  std::unique_ptr<internal::FileLoader> file_;
+};
+
+// All steps at once.
 Result<LoadStats> LoadAof(Aof& aof, bool truncate_torn_tail, const ApplyFn& apply);
 
 // One file checked without applying anything (rill-check-aof): valid_end is where the last

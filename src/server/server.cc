@@ -81,48 +81,85 @@ bool WritePidFile(const std::string& path) {
   return static_cast<bool>(f);
 }
 
-// appendonly yes: opens the journal, replays it into the shards and connects them to it.
-// nullptr (after logging why) when the server must not start.
-std::unique_ptr<persist::Aof> OpenAndLoadAof(const config::Config& cfg, shard::ShardSet& shards) {
+// appendonly yes: the journal, and its loading. Shard 0 loads it a slice at a time from
+// its loop, answering -LOADING meanwhile; then every shard is connected to the journal,
+// the writer starts, and "Ready to accept connections" is logged.
+constexpr int64_t kLoadSliceUs = 5000;  // loading work between two turns of the loop
+
+struct Journaling {
+  std::unique_ptr<persist::Aof> aof;
+  std::unique_ptr<persist::AofLoader> loader;
+  uint64_t failed = 0;  // replayed commands that replied an error
+  int64_t start_us = 0;
+};
+
+std::unique_ptr<Journaling> OpenJournal(const config::Config& cfg, shard::ShardSet& shards) {
   Result<std::unique_ptr<persist::Aof>> aof = persist::Aof::Open(
       persist::FileSystem::Default(), {cfg.appenddirname, cfg.appendfilename, cfg.appendfsync});
   if (!aof.ok()) {
     RILL_LOG(kWarning, "Can't open the append only file: %s", aof.status().message().c_str());
     return nullptr;
   }
+  auto j = std::make_unique<Journaling>();
+  j->aof = std::move(*aof);
+  j->start_us = MonotonicUs();
   shard::Shard& shard = shards.shard(0);
-  const int64_t start = MonotonicUs();
-  shard.BeginReplay();
-  uint64_t failed = 0;
-  Result<persist::LoadStats> st = persist::LoadAof(
-      **aof, cfg.aof_load_truncated, [&](std::span<const std::string_view> args) -> Status {
+  j->loader = std::make_unique<persist::AofLoader>(
+      *j->aof, cfg.aof_load_truncated,
+      [&shard, jp = j.get()](std::span<const std::string_view> args) -> Status {
         const shard::ReplayResult r = shard.Replay(args);
+        if (const int64_t delay = shard.config().key_load_delay; delay > 0) {
+          usleep(static_cast<useconds_t>(delay));
+        }
         if (r == shard::ReplayResult::kUnknownCommand) {
           return Status::Err("unknown command '" + std::string(args[0].substr(0, 128)) + "'");
         }
-        if (r == shard::ReplayResult::kFailed && failed++ == 0) {
+        if (r == shard::ReplayResult::kFailed && jp->failed++ == 0) {
           RILL_LOG(kWarning, "A command from the append only file failed: %s",
                    std::string(args[0]).c_str());
         }
         return Status::Ok();
       });
-  shard.EndReplay();
-  if (!st.ok()) {
-    RILL_LOG(kWarning, "%s", st.status().message().c_str());
-    return nullptr;
-  }
-  RILL_LOG(kNotice, "DB loaded from append only file: %.3f seconds, %llu commands (%llu failed)",
-           static_cast<double>(MonotonicUs() - start) / 1e6,
-           static_cast<unsigned long long>(st->commands), static_cast<unsigned long long>(failed));
-  for (int i = 0; i < shards.size(); i++) {
-    shards.shard(i).SetJournalSink(aof->get());
-  }
-  (*aof)->Start([&shards](uint64_t written, uint64_t durable) {
-    for (int i = 0; i < shards.size(); i++) {
-      shards.shard(i).NotifyJournal(written, durable);
+  shard.BeginReplay();
+  shard.load_progress().total_bytes = j->loader->total_bytes();
+  RILL_LOG(kNotice, "Loading the append only file (%llu bytes)",
+           static_cast<unsigned long long>(j->loader->total_bytes()));
+  shard.StartLoading([&shards, &shard, jp = j.get()]() -> bool {
+    if (shards.shutdown_requested()) {
+      return false;  // the load failed: -LOADING until the shard stops
     }
+    Result<bool> done = jp->loader->Step(kLoadSliceUs);
+    shard.load_progress().loaded_bytes = jp->loader->stats().bytes;
+    if (!done.ok()) {
+      RILL_LOG(kWarning, "%s", done.status().message().c_str());
+      shards.RequestShutdown(1);
+      return false;
+    }
+    if (!*done) {
+      return false;
+    }
+    shard.EndReplay();
+    RILL_LOG(kNotice, "DB loaded from append only file: %.3f seconds, %llu commands (%llu failed)",
+             static_cast<double>(MonotonicUs() - jp->start_us) / 1e6,
+             static_cast<unsigned long long>(jp->loader->stats().commands),
+             static_cast<unsigned long long>(jp->failed));
+    for (int i = 0; i < shards.size(); i++) {
+      shard::Shard* s = &shards.shard(i);
+      if (s == &shard) {
+        s->SetJournalSink(jp->aof.get());
+      } else {
+        s->Post([s, aof = jp->aof.get()] { s->SetJournalSink(aof); });
+      }
+    }
+    jp->aof->Start([&shards](uint64_t written, uint64_t durable) {
+      for (int i = 0; i < shards.size(); i++) {
+        shards.shard(i).NotifyJournal(written, durable);
+      }
+    });
+    RILL_LOG(kNotice, "Ready to accept connections tcp port=%d", shard.tcp_port());
+    return true;
   });
-  return std::move(*aof);
+  return j;
 }
 
 }  // namespace
@@ -182,10 +219,10 @@ int Main(const std::vector<std::string>& args) {
     RILL_LOG(kWarning, "%s; is another server running on this port? Exiting.", s.message().c_str());
     return 1;
   }
-  std::unique_ptr<persist::Aof> aof;
+  std::unique_ptr<Journaling> journaling;
   if (cfg->appendonly) {
-    aof = OpenAndLoadAof(*cfg, shards);
-    if (aof == nullptr) {
+    journaling = OpenJournal(*cfg, shards);
+    if (journaling == nullptr) {
       return 1;
     }
   }
@@ -196,7 +233,9 @@ int Main(const std::vector<std::string>& args) {
     shards.shard(i).Start();
   }
   RILL_LOG(kNotice, "Server initialized");
-  RILL_LOG(kNotice, "Ready to accept connections tcp port=%d", shards.shard(0).tcp_port());
+  if (journaling == nullptr) {
+    RILL_LOG(kNotice, "Ready to accept connections tcp port=%d", shards.shard(0).tcp_port());
+  }
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
@@ -209,8 +248,8 @@ int Main(const std::vector<std::string>& args) {
   for (int i = 0; i < shards.size(); i++) {
     shards.shard(i).Join();
   }
-  if (aof != nullptr) {
-    if (Status st = aof->Stop(); !st.ok()) {
+  if (journaling != nullptr && shards.exit_code() == 0) {
+    if (Status st = journaling->aof->Stop(); !st.ok()) {
       RILL_LOG(kWarning, "Writes since the last good write of the append only file are lost: %s",
                st.message().c_str());
     }
@@ -219,7 +258,7 @@ int Main(const std::vector<std::string>& args) {
     unlink(cfg->pidfile.c_str());
   }
   RILL_LOG(kWarning, "Rill is now ready to exit, bye bye...");
-  return 0;
+  return shards.exit_code();
 }
 
 }  // namespace rill::server

@@ -125,6 +125,12 @@ void Shard::Loop() {
   constexpr int64_t kBusyCutoffUs = 1000;
   const int64_t cutoff_ticks = UsToTicks(kBusyCutoffUs);
   int64_t last_sleep_ticks = cutoff_ticks;  // start idle
+  while (load_step_ != nullptr && !event_base_got_break(base_)) {
+    event_base_loop(base_, EVLOOP_NONBLOCK);  // clients get -LOADING meanwhile
+    if (load_step_()) {
+      load_step_ = nullptr;
+    }
+  }
   while (!event_base_got_break(base_)) {
     const int64_t budget_us = config_->busy_poll_us;
     if (budget_us > 0 && last_sleep_ticks < cutoff_ticks) {
@@ -267,6 +273,11 @@ ReplayResult Shard::Replay(std::span<const std::string_view> args) {
   std::string& out = replay_client_->conn->out();
   out.clear();
   return handler_->Replay(*this, *replay_client_, args);
+}
+
+void Shard::StartLoading(std::function<bool()> step) {
+  load_progress_.start_ms = clock_.NowMs();
+  load_step_ = std::move(step);
 }
 
 void Shard::EndReplay() {

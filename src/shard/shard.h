@@ -189,6 +189,17 @@ class Shard final : public net::ConnectionHandler {
   void BeginReplay();
   ReplayResult Replay(std::span<const std::string_view> args);
   void EndReplay();
+  // Loading while serving: the loop runs step (a slice of loading) between its turns until
+  // it returns true; meanwhile loading() is true and commands get -LOADING. BeginReplay()
+  // must have been called.
+  void StartLoading(std::function<bool()> step);
+  bool loading() const { return load_step_ != nullptr; }
+  struct LoadProgress {
+    int64_t start_ms = 0;
+    uint64_t total_bytes = 0;
+    uint64_t loaded_bytes = 0;
+  };
+  LoadProgress& load_progress() { return load_progress_; }
 
   // Blocked readers. Block() registers c on c.block.keys in arrival order, with its
   // deadline, and stops running its pipeline; Unblock() undoes that and lets the pipeline
@@ -259,7 +270,9 @@ class Shard final : public net::ConnectionHandler {
   Journal journal_;
   JournalSink* journal_sink_ = nullptr;
   std::unique_ptr<Client> replay_client_;  // between BeginReplay and EndReplay
-  bool hold_until_synced_ = false;         // appendfsync always; else until written
+  std::function<bool()> load_step_;
+  LoadProgress load_progress_;
+  bool hold_until_synced_ = false;  // appendfsync always; else until written
   // Handed-over batches not yet durable: (journal_.produced() after it, journal offset).
   std::deque<std::pair<uint64_t, uint64_t>> in_flight_;
   // Clients with held output: (produced() their hold waits for, client id), in order.

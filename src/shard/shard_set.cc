@@ -20,7 +20,8 @@ void ShardSet::PublishConfig(Shard* current) {
   }
 }
 
-void ShardSet::RequestShutdown() {
+void ShardSet::RequestShutdown(int exit_code) {
+  exit_code_.store(exit_code);
   shutdown_requested_.store(true);
   kill(getpid(), SIGTERM);
 }

@@ -41,8 +41,10 @@ class ShardSet {
   // sees the change; the others receive it through their mailboxes.
   void PublishConfig(Shard* current);
   // Makes the main thread begin a graceful shutdown (as SIGTERM does).
-  void RequestShutdown();
+  // exit_code is the process's (non-zero when start-up failed on a shard thread).
+  void RequestShutdown(int exit_code = 0);
   bool shutdown_requested() const { return shutdown_requested_.load(); }
+  int exit_code() const { return exit_code_.load(); }
 
  private:
   config::ConfigStore* store_;
@@ -50,6 +52,7 @@ class ShardSet {
   std::vector<std::unique_ptr<Shard>> shards_;
   std::atomic<uint64_t> next_client_id_{1};
   std::atomic<bool> shutdown_requested_{false};  // by SHUTDOWN, not by a signal
+  std::atomic<int> exit_code_{0};
 };
 
 }  // namespace rill::shard

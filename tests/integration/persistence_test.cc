@@ -295,6 +295,34 @@ TEST(PersistenceTest, KillNineUnderAlwaysLosesNoAcknowledgedWrite) { CrashCycles
 
 TEST(PersistenceTest, KillNineUnderEverysecLosesNoAcknowledgedWrite) { CrashCycles("everysec"); }
 
+// While the journal loads, the server accepts clients and answers -LOADING (INFO works
+// and shows the progress); then it serves the loaded data.
+TEST(PersistenceTest, ClientsGetLoadingWhileTheJournalLoads) {
+  ServerProcess server({"--appendonly", "yes", "--key-load-delay", "500"});
+  ASSERT_TRUE(server.started()) << server.Log();
+  {
+    RedisConn c = server.Connect();
+    for (int i = 0; i < 2000; i++) {
+      Command(c.get(), {"XADD", "s", "*", "n", std::to_string(i)});
+    }
+  }
+  ASSERT_EQ(server.Stop(SIGTERM), 0);
+  ASSERT_TRUE(server.Restart("Loading the append only file")) << server.Log();  // ~1 s of it
+  RedisConn c = server.Connect();
+  const std::string ping = Str(Command(c.get(), {"PING"}));
+  EXPECT_EQ(ping, "LOADING Redis is loading the dataset in memory");
+  const std::string info = Str(Command(c.get(), {"INFO", "persistence"}));
+  EXPECT_NE(info.find("loading:1"), std::string::npos) << info;
+  EXPECT_NE(info.find("loading_total_bytes:"), std::string::npos) << info;
+  EXPECT_EQ(Str(Command(c.get(), {"XADD", "s", "*", "n", "x"})),
+            "LOADING Redis is loading the dataset in memory");
+  for (int i = 0; i < 500 && Str(Command(c.get(), {"PING"})) != "PONG"; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(Str(Command(c.get(), {"XLEN", "s"})), "2000");
+  EXPECT_NE(Str(Command(c.get(), {"INFO", "persistence"})).find("loading:0"), std::string::npos);
+}
+
 TEST(PersistenceTest, TornTailIsCutWithAWarningOrStopsTheStart) {
   ServerProcess server({"--appendonly", "yes"});
   ASSERT_TRUE(server.started()) << server.Log();

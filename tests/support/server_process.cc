@@ -47,16 +47,17 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args, const std::str
   Restart();
 }
 
-bool ServerProcess::Restart() {
+bool ServerProcess::Restart(const std::string& ready_line) {
   port_ = 0;
   // Another process may take the port between the probe and the server's bind: retry.
   for (int attempt = 0; attempt < 5 && port_ == 0 && pid_ <= 0; attempt++) {
-    Start(extra_args_, with_conf_, PickFreePort());
+    Start(extra_args_, with_conf_, PickFreePort(), ready_line);
   }
   return started();
 }
 
-void ServerProcess::Start(const std::vector<std::string>& extra_args, bool with_conf, int port) {
+void ServerProcess::Start(const std::vector<std::string>& extra_args, bool with_conf, int port,
+                          const std::string& ready_line) {
   std::vector<std::string> args = {RILL_SERVER_PATH};
   if (with_conf) {
     args.push_back(dir_ + "/rill.conf");
@@ -86,7 +87,7 @@ void ServerProcess::Start(const std::vector<std::string>& extra_args, bool with_
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
-    if (Log().find("Ready to accept connections") != std::string::npos) {
+    if (Log().find(ready_line) != std::string::npos) {
       port_ = port;
       return;
     }

@@ -41,8 +41,9 @@ class ServerProcess {
   std::string Log() const;
 
   // Starts the server again after Stop(), on the same dir with the same arguments (and a
-  // newly picked port); returns started().
-  bool Restart();
+  // newly picked port); returns once the log shows ready_line (or the server died), and
+  // whether it did.
+  bool Restart(const std::string& ready_line = "Ready to accept connections");
 
   RedisConn Connect() const;
   // Sends a signal and waits for the exit; returns the exit status (waitpid's).
@@ -50,7 +51,8 @@ class ServerProcess {
   bool Alive();
 
  private:
-  void Start(const std::vector<std::string>& extra_args, bool with_conf, int port);
+  void Start(const std::vector<std::string>& extra_args, bool with_conf, int port,
+             const std::string& ready_line);
 
   pid_t pid_ = -1;
   int port_ = 0;

@@ -7,7 +7,9 @@
 # $redis's, after the defaults, which they override). start_server sets running_pid.
 # Messages name the calling script.
 
-readonly kStartTimeoutS=10  # a server that does not answer PING by then fails the run
+# A server that does not answer PING by then fails the run; callers that load big
+# datasets at start set start_timeout_s first.
+start_timeout_s=${start_timeout_s:-10}
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
@@ -43,7 +45,7 @@ start_server() {
       >/dev/null 2>&1 &
   fi
   running_pid=$!
-  local deadline=$((SECONDS + kStartTimeoutS))
+  local deadline=$((SECONDS + start_timeout_s))
   until [ "$(redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null)" = PONG ]; do
     if ! kill -0 "$running_pid" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
       echo "${0##*/}: $name did not start on port $port; its log:" >&2
