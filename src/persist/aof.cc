@@ -114,7 +114,11 @@ uint64_t Aof::Append(shard::Journal::Batch batch) {
     if (batch.first_db != current_db_) {
       pending_ += SelectCommand(batch.first_db);
     }
-    pending_ += batch.bytes;
+    if (pending_.empty()) {
+      pending_ = std::move(batch.bytes);  // the writer took the last batch: no copy
+    } else {
+      pending_ += batch.bytes;
+    }
     current_db_ = batch.last_db;
     appended_ += pending_.size() - before;
     end = appended_;

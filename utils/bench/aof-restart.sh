@@ -12,8 +12,12 @@
 # reported: the journal's size on disk and the server's own "loaded" log line. Rounds
 # alternate which server goes first.
 #
+# Redis rewrites its journal on its own when it doubles past 64 MB (so it restarts from a
+# compact RDB base); --redis-rewrite no turns that off, to compare journal replay with
+# journal replay.
+#
 # Usage: utils/bench/aof-restart.sh [--server PATH] [--redis PATH] [--entries N]
-#          [--streams N] [--rounds N]
+#          [--streams N] [--rounds N] [--redis-rewrite yes|no]
 # Only 127.0.0.1 is ever contacted; every server started here is stopped on exit.
 set -euo pipefail
 
@@ -22,6 +26,7 @@ redis=/usr/bin/redis-server
 entries=10000000
 streams=10
 rounds=1
+redis_rewrite=yes
 readonly kVal=0123456789abcdef
 readonly kTimeoutS=1800
 
@@ -42,6 +47,7 @@ while [ $# -gt 0 ]; do
     --entries) entries=$2; shift 2 ;;
     --streams) streams=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
+    --redis-rewrite) redis_rewrite=$2; shift 2 ;;
     -h | --help) usage 0 ;;
     *) echo "aof-restart.sh: unknown option '$1'" >&2; usage ;;
   esac
@@ -77,6 +83,11 @@ EOF
 
 server_extra=(--appendonly yes --appendfsync everysec)
 redis_extra=(--appendonly yes --appendfsync everysec)
+case "$redis_rewrite" in
+  yes) ;;
+  no) redis_extra+=(--auto-aof-rewrite-percentage 0) ;;
+  *) echo "aof-restart.sh: --redis-rewrite takes yes or no" >&2; exit 2 ;;
+esac
 
 total_len() {  # sum of XLEN over the streams
   local port=$1 sum=0 i
@@ -104,14 +115,14 @@ measure() {  # measure <rill|redis>: prints "name load_s journal_bytes loaded_li
   until [ "$(total_len "$port" 2>/dev/null)" = "$entries" ]; do sleep 0.05; done
   t1=$(date +%s.%N)
   local line
-  line=$(grep -h -m1 -i "loaded from append only file\|DB loaded from" "$dir/server.log" || true)
+  line=$(grep -h -m1 "loaded from append only file" "$dir/server.log" || true)
   stop_server
   printf '%s %.2f %s %s\n' "$name" "$(echo "$t1 - $t0" | bc -l)" "$bytes" "${line##*:[0-9][0-9].[0-9][0-9][0-9] }"
 }
 
 echo "rill:  $server"
 echo "redis: $redis ($("$redis" --version | sed -n 's/.*\(v=[^ ]*\).*/\1/p'))"
-echo "entries=$entries streams=$streams rounds=$rounds cpus=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "entries=$entries streams=$streams rounds=$rounds redis-rewrite=$redis_rewrite cpus=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then order="rill redis"; else order="redis rill"; fi
   for name in $order; do
