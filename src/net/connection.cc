@@ -225,6 +225,9 @@ void Connection::Flush() {
     out_sent_ += static_cast<size_t>(n);
   }
   if (pending_output() == 0) {
+    for (Hold& h : holds_) {
+      h.from = 0;  // a hold with nothing behind it yet keeps holding what comes next
+    }
     out_.clear();
     out_sent_ = 0;
     if (out_.capacity() > kKeepOutputCapacity) {

@@ -30,6 +30,7 @@
 
 #include <event2/event.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -136,7 +137,9 @@ class Connection {
   void ReleaseInBuffer();
   void ProtocolError(std::string_view error);
   void SetReading(bool on);
-  size_t sendable_end() const { return holds_.empty() ? out_.size() : holds_.front().from; }
+  size_t sendable_end() const {
+    return holds_.empty() ? out_.size() : std::min(holds_.front().from, out_.size());
+  }
 
   event_base* base_;
   int fd_;
