@@ -63,8 +63,8 @@ Result<std::unique_ptr<Aof>> Aof::Open(FileSystem* fs, Options opts) {
     return f.status();
   }
   aof->file_ = std::move(*f);
-  aof->synced_size_ = aof->file_->size();  // what is there was loaded: it counts as durable
-  aof->file_size_ = aof->synced_size_;
+  aof->good_size_ = aof->file_->size();  // what is there was loaded: it counts as durable
+  aof->file_size_ = aof->good_size_;
   return aof;
 }
 
@@ -81,7 +81,7 @@ Status Aof::TruncateLast(uint64_t size) {
   if (Status s = file_->Sync(); !s.ok()) {
     return s;
   }
-  synced_size_ = size;
+  good_size_ = size;
   file_size_ = size;
   return Status::Ok();
 }
@@ -201,24 +201,25 @@ bool Aof::WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync) {
     pending_.insert(0, bytes);
   };
   // A failed append may have left part of itself: cut back before writing again.
-  const uint64_t good_size = synced_size_ + unsynced_.size();
-  Status s = file_->size() == good_size ? Status::Ok() : file_->Truncate(good_size);
+  Status s = file_->size() == good_size_ ? Status::Ok() : file_->Truncate(good_size_);
   if (s.ok()) {
     s = file_->Append(batch);
   }
   if (!s.ok()) {
-    (void)file_->Truncate(good_size);  // checked again before the next append
+    (void)file_->Truncate(good_size_);  // checked again before the next append
     requeue(std::move(batch));
     Fail(s);
     return false;
   }
   written_ = batch_end;
-  file_size_ = file_->size();
-  const bool keep = fsync_ != config::AppendFsync::kNo;
-  if (keep) {
-    unsynced_ += batch;
+  good_size_ += batch.size();
+  file_size_ = good_size_;
+  if (fsync_ != config::AppendFsync::kNo) {
+    retained_ += batch;
+  } else {
+    retained_.clear();  // no longer the file's suffix; `no` promises nothing after a crash
   }
-  if (!force_sync || !keep) {
+  if (!force_sync || fsync_ == config::AppendFsync::kNo) {
     write_ok_ = true;
     if (on_progress_) {
       std::unique_lock<std::mutex> lock(mu_);
@@ -233,18 +234,18 @@ bool Aof::WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync) {
   last_sync_ms_ = NowMs();
   if (!s.ok()) {
     // The kernel may have dropped the pages it failed to write: write them all again.
-    (void)file_->Truncate(synced_size_);
+    good_size_ -= retained_.size();
+    (void)file_->Truncate(good_size_);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      pending_.insert(0, unsynced_);
-      written_ = durable_;
+      pending_.insert(0, retained_);
+      written_ -= retained_.size();
     }
-    unsynced_.clear();
+    retained_.clear();
     Fail(s);
     return false;
   }
-  synced_size_ = file_->size();
-  unsynced_.clear();
+  retained_.clear();
   uint64_t durable;
   {
     std::lock_guard<std::mutex> lock(mu_);

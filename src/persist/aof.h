@@ -21,10 +21,10 @@
 // Failures: a failed or short write is cut off again (ftruncate back to the last good size)
 // and its bytes stay queued; a failed fdatasync means the kernel may have dropped the
 // pages, so the file is cut back to the last synced size and everything since is written
-// again. Meanwhile write_ok() is false (shards refuse writes with -MISCONF and INFO shows
-// aof_last_write_status:err) and the writer retries every kRetryMs until the disk works.
-// Nothing appended is dropped while the process lives, and nothing is reported durable
-// that an fdatasync did not cover.
+// again (all of it, unless the policy was `no` meanwhile: `no` keeps no copy). Meanwhile write_ok()
+// is false (shards refuse writes with -MISCONF and INFO shows aof_last_write_status:err) and the
+// writer retries every kRetryMs until the disk works. Nothing appended is dropped while the process
+// lives, and nothing is reported durable that an fdatasync did not cover.
 //
 // Threading: Append, WaitDurable and the accessors are thread-safe; Start/Stop belong to
 // the main thread.
@@ -118,9 +118,12 @@ class Aof final : public shard::JournalSink {
   std::atomic<uint64_t> fsyncs_{0};
 
   // Writer thread only.
-  uint64_t written_ = 0;      // journal offset written to the file
-  uint64_t synced_size_ = 0;  // file size covered by the last fdatasync
-  std::string unsynced_;      // bytes written since then (to write again if it fails)
+  uint64_t written_ = 0;    // journal offset written to the file
+  uint64_t good_size_ = 0;  // file size after the last whole append
+  // The file's unsynced tail, kept to be written again if an fdatasync fails (the kernel
+  // may have dropped those pages). Under `no` nothing is kept: that policy promises
+  // nothing after a crash of the machine.
+  std::string retained_;
   int64_t last_sync_ms_ = 0;
 };
 

@@ -295,6 +295,41 @@ TEST(PersistenceTest, KillNineUnderAlwaysLosesNoAcknowledgedWrite) { CrashCycles
 
 TEST(PersistenceTest, KillNineUnderEverysecLosesNoAcknowledgedWrite) { CrashCycles("everysec"); }
 
+// appendfsync changes at runtime, with a pipeline of writes in flight at each switch: no
+// reply is lost or stuck, and everything is in the journal after a restart.
+TEST(PersistenceTest, AppendfsyncChangesAtRuntime) {
+  ServerProcess server({"--appendonly", "yes", "--appendfsync", "always"});
+  ASSERT_TRUE(server.started()) << server.Log();
+  {
+    RedisConn c = server.Connect();
+    int n = 0;
+    for (const char* policy : {"everysec", "no", "always", "everysec"}) {
+      for (int i = 0; i < 200; i++) {
+        redisAppendCommand(c.get(), "INCR n");
+      }
+      redisAppendCommand(c.get(), "CONFIG SET appendfsync %s", policy);
+      for (int i = 0; i < 200; i++) {
+        redisAppendCommand(c.get(), "INCR n");
+      }
+      for (int i = 0; i < 401; i++) {
+        void* reply = nullptr;
+        ASSERT_EQ(redisGetReply(c.get(), &reply), REDIS_OK) << policy;
+        RedisReplyPtr r(static_cast<redisReply*>(reply));
+        if (r->type == REDIS_REPLY_INTEGER) {
+          EXPECT_EQ(r->integer, ++n);
+        } else {
+          EXPECT_EQ(Str(r), "OK");
+        }
+      }
+    }
+    EXPECT_EQ(Str(Command(c.get(), {"CONFIG", "GET", "appendfsync"})), "<aggregate>");
+  }
+  ASSERT_EQ(server.Stop(SIGKILL), 9);
+  ASSERT_TRUE(server.Restart()) << server.Log();
+  RedisConn c = server.Connect();
+  EXPECT_EQ(Str(Command(c.get(), {"GET", "n"})), "1600");
+}
+
 // While the journal loads, the server accepts clients and answers -LOADING (INFO works
 // and shows the progress); then it serves the loaded data.
 TEST(PersistenceTest, ClientsGetLoadingWhileTheJournalLoads) {

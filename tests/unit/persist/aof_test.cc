@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "persist/aof_loader.h"
 #include "persist/manifest.h"
@@ -141,6 +143,31 @@ TEST_F(AofTest, FailedFsyncWritesTheUnsyncedBytesAgain) {
   EXPECT_GE(faulty_.syncs(), 5);
   ASSERT_TRUE(aof->Stop().ok());
   EXPECT_EQ(Incr(), Resp({"SELECT", "0"}) + a + b);  // written again, not twice
+}
+
+// Switching policy keeps what was written under the old one (a switch from `no` to
+// `always` once cut the file back to the last fsync, dropping acknowledged writes).
+TEST_F(AofTest, PolicySwitchesKeepEverythingWritten) {
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
+  aof->Start(nullptr);
+  const std::string incr = Resp({"INCR", "n"});
+  uint64_t end = 0;
+  for (config::AppendFsync p : {config::AppendFsync::kNo, config::AppendFsync::kEverySec,
+                                config::AppendFsync::kNo, config::AppendFsync::kAlways}) {
+    aof->set_fsync(p);
+    for (int i = 0; i < 10; i++) {
+      end = aof->Append(Batch(incr));
+    }
+    // Written under this policy before the next switch.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (aof->stats().current_size < end && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
+    ASSERT_GE(aof->stats().current_size, end);
+  }
+  ASSERT_TRUE(aof->WaitDurable(end, 5000));
+  ASSERT_TRUE(aof->Stop().ok());
+  EXPECT_EQ(Incr().size(), Resp({"SELECT", "0"}).size() + 40 * incr.size());
 }
 
 TEST_F(AofTest, StopWritesAndSyncsWhatIsPendingUnderEverysec) {
