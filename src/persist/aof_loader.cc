@@ -257,7 +257,6 @@ Status AofLoader::FinishFile(bool last) {
   if (Status s = aof_.TruncateLast(valid_end); !s.ok()) {
     return s;
   }
-  stats_.truncated_bytes = dropped;
   RILL_LOG(kWarning,
            "The append only file %s ended in the middle of a command: %llu bytes cut off "
            "at offset %llu (aof-load-truncated yes)",

@@ -33,7 +33,6 @@ namespace rill::persist {
 struct LoadStats {
   uint64_t commands = 0;
   uint64_t bytes = 0;
-  uint64_t truncated_bytes = 0;  // torn tail cut off (aof-load-truncated)
 };
 
 // Runs one command; an error stops the load (reported with the file and offset).

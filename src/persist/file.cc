@@ -164,11 +164,6 @@ class PosixFileSystem final : public FileSystem {
                                                                  : IoError("truncate", path, errno);
   }
 
-  Status Remove(const std::string& path) override {
-    return unlink(path.c_str()) == 0 || errno == ENOENT ? Status::Ok()
-                                                        : IoError("unlink", path, errno);
-  }
-
   Status MakeDir(const std::string& path) override {
     return mkdir(path.c_str(), 0755) == 0 || errno == EEXIST ? Status::Ok()
                                                              : IoError("mkdir", path, errno);

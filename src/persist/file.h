@@ -49,7 +49,6 @@ class FileSystem {
   virtual Status WriteAtomically(const std::string& path, std::string_view data) = 0;
   virtual Result<std::string> ReadSmallFile(const std::string& path) = 0;
   virtual Status Truncate(const std::string& path, uint64_t size) = 0;
-  virtual Status Remove(const std::string& path) = 0;
   // Creates the directory if it does not exist.
   virtual Status MakeDir(const std::string& path) = 0;
   virtual bool Exists(const std::string& path) = 0;

@@ -28,7 +28,6 @@ class FaultyFileSystem final : public persist::FileSystem {
     failing_appends_ = 0;
     failing_syncs_ = 0;
   }
-  int appends() const { return appends_; }
   int syncs() const { return syncs_; }
 
   Result<std::unique_ptr<persist::WritableFile>> OpenAppend(const std::string& path) override;
@@ -44,7 +43,6 @@ class FaultyFileSystem final : public persist::FileSystem {
   Status Truncate(const std::string& path, uint64_t size) override {
     return real()->Truncate(path, size);
   }
-  Status Remove(const std::string& path) override { return real()->Remove(path); }
   Status MakeDir(const std::string& path) override { return real()->MakeDir(path); }
   bool Exists(const std::string& path) override { return real()->Exists(path); }
   Result<uint64_t> FileSize(const std::string& path) override { return real()->FileSize(path); }
@@ -56,7 +54,6 @@ class FaultyFileSystem final : public persist::FileSystem {
   std::atomic<int> failing_appends_{0};
   std::atomic<bool> half_written_{false};
   std::atomic<int> failing_syncs_{0};
-  std::atomic<int> appends_{0};
   std::atomic<int> syncs_{0};
 };
 
@@ -66,7 +63,6 @@ class FaultyWritableFile final : public persist::WritableFile {
       : fs_(fs), inner_(std::move(inner)) {}
 
   Status Append(std::string_view data) override {
-    fs_->appends_++;
     if (fs_->failing_appends_.load() > 0) {
       fs_->failing_appends_--;
       if (fs_->half_written_) {
