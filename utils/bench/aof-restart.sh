@@ -57,17 +57,11 @@ for n in "$entries" "$streams" "$rounds"; do
     '' | *[!0-9]* | 0) echo "aof-restart.sh: '$n' is not a positive whole number" >&2; exit 2 ;;
   esac
 done
-for bin in "$server" "$redis" redis-cli python3; do
-  command -v "$bin" >/dev/null 2>&1 || { echo "aof-restart.sh: '$bin' not found" >&2; exit 2; }
-done
+require_bins "$server" "$redis" redis-cli python3
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/rill-aof-restart.XXXXXX")
 running_pid=""
-cleanup() {
-  [ -n "$running_pid" ] && kill -9 "$running_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+install_cleanup
 
 # The prefill, generated once: entries spread round-robin over `streams` keys.
 prefill="$work/prefill.resp"

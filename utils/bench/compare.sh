@@ -60,13 +60,7 @@ for n in "$rounds" "$clients" "$idle_conns" ${requests:+"$requests"}; do
     '' | *[!0-9]*) echo "compare.sh: '$n' is not a whole number" >&2; exit 2 ;;
   esac
 done
-for bin in "$server" "$redis" redis-benchmark redis-cli python3; do
-  if ! command -v "$bin" >/dev/null 2>&1; then
-    echo "compare.sh: '$bin' not found (build rill-server; apt-get install redis-server" \
-      "redis-tools python3)" >&2
-    exit 2
-  fi
-done
+require_bins "$server" "$redis" redis-benchmark redis-cli python3
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/rill-compare.XXXXXX")
 results="$work/results"  # server test pipeline round rps
@@ -75,19 +69,7 @@ memory="$work/memory"    # server round idle_kb conns_before_kb conns_after_kb c
 : >"$memory"
 running_pid=""
 
-cleanup() {
-  if [ -n "$running_pid" ] && kill -0 "$running_pid" 2>/dev/null; then
-    kill "$running_pid" 2>/dev/null || true
-    wait "$running_pid" 2>/dev/null || true
-  fi
-  if [ "$keep_logs" = 1 ]; then
-    echo "logs kept in $work"
-  else
-    rm -rf "$work"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+install_cleanup
 
 # 1000 idle connections need 1000 descriptors in this shell's children and the servers.
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((idle_conns + 256)) ]; then

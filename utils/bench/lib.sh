@@ -4,8 +4,40 @@
 #
 # The caller sets $server (rill-server) and $redis (redis-server), and may set the array
 # server_extra (arguments added to $server's command line) and redis_extra (added to
-# $redis's, after the defaults, which they override). start_server sets running_pid.
+# $redis's, after the defaults, which they override). start_server sets running_pid;
+# install_cleanup's trap also reads work (the run's temp dir) and keep_logs.
 # Messages name the calling script.
+
+# require_bins <bin>...: exits with a clear message when one is missing.
+require_bins() {
+  local bin
+  for bin in "$@"; do
+    if ! command -v "$bin" >/dev/null 2>&1; then
+      echo "${0##*/}: '$bin' not found (build rill-server; apt-get install redis-server" \
+        "redis-tools python3)" >&2
+      exit 2
+    fi
+  done
+}
+
+# install_cleanup: on exit, stops the server still running (running_pid) and removes the
+# caller's $work dir, unless keep_logs=1; INT and TERM exit through it too.
+install_cleanup() {
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+cleanup() {
+  if [ -n "${running_pid:-}" ] && kill -0 "$running_pid" 2>/dev/null; then
+    kill "$running_pid" 2>/dev/null || true
+    wait "$running_pid" 2>/dev/null || true
+  fi
+  if [ "${keep_logs:-0}" = 1 ]; then
+    echo "logs kept in $work"
+  else
+    rm -rf "$work"
+  fi
+}
 
 # A server that does not answer PING by then fails the run; callers that load big
 # datasets at start set start_timeout_s first.

@@ -81,13 +81,7 @@ for w in ${workloads//,/ }; do
     *) echo "stream-compare.sh: unknown workload '$w' (see README.md)" >&2; exit 2 ;;
   esac
 done
-for bin in "$server" "$redis" redis-benchmark redis-cli python3; do
-  if ! command -v "$bin" >/dev/null 2>&1; then
-    echo "stream-compare.sh: '$bin' not found (build rill-server; apt-get install" \
-      "redis-server redis-tools python3)" >&2
-    exit 2
-  fi
-done
+require_bins "$server" "$redis" redis-benchmark redis-cli python3
 # A redis-server given as --server (dry run) must not save RDB snapshots mid-run.
 server_extra=()
 case "$(basename "$server")" in
@@ -117,19 +111,7 @@ commands="$work/commands"
 : >"$commands"
 running_pid=""
 
-cleanup() {
-  if [ -n "$running_pid" ] && kill -0 "$running_pid" 2>/dev/null; then
-    kill "$running_pid" 2>/dev/null || true
-    wait "$running_pid" 2>/dev/null || true
-  fi
-  if [ "$keep_logs" = 1 ]; then
-    echo "logs kept in $work"
-  else
-    rm -rf "$work"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+install_cleanup
 
 kHz=$(getconf CLK_TCK)
 readonly kHz

@@ -46,13 +46,7 @@ case "$entries" in
   '' | *[!0-9]* | 0) echo "stream-memory.sh: '$entries' is not a positive whole number" >&2
     exit 2 ;;
 esac
-for bin in "$server" "$redis" redis-cli python3; do
-  if ! command -v "$bin" >/dev/null 2>&1; then
-    echo "stream-memory.sh: '$bin' not found (build rill-server; apt-get install" \
-      "redis-server redis-tools python3)" >&2
-    exit 2
-  fi
-done
+require_bins "$server" "$redis" redis-cli python3
 resp_gen="$HERE/stream-resp.py"
 [ -f "$resp_gen" ] || { echo "stream-memory.sh: $resp_gen is missing" >&2; exit 2; }
 # A redis-server given as --server (dry run) must not save RDB snapshots mid-run.
@@ -66,19 +60,7 @@ results="$work/results"  # server used_before used_after rss_kb_before rss_kb_af
 : >"$results"
 running_pid=""
 
-cleanup() {
-  if [ -n "$running_pid" ] && kill -0 "$running_pid" 2>/dev/null; then
-    kill "$running_pid" 2>/dev/null || true
-    wait "$running_pid" 2>/dev/null || true
-  fi
-  if [ "$keep_logs" = 1 ]; then
-    echo "logs kept in $work"
-  else
-    rm -rf "$work"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+install_cleanup
 
 fail() {
   echo "stream-memory.sh: $*" >&2
