@@ -44,7 +44,6 @@ class Journal {
   };
 
   // A disabled journal (no AOF, no replicas) ignores Append, so writes cost nothing extra.
-  bool enabled() const { return enabled_; }
   void set_enabled(bool on) { enabled_ = on; }
 
   // Appends one effect: a command that runs in database db.

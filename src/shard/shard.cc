@@ -203,22 +203,10 @@ void Shard::DrainMailbox() {
 }
 
 void Shard::SetJournalSink(JournalSink* sink) {
-  if (journal_sink_ != nullptr && sink == nullptr) {
-    HandOverJournal();  // the old sink still takes what was appended for it
-  }
+  RILL_CHECK(journal_sink_ == nullptr && sink != nullptr);
   journal_sink_ = sink;
   hold_until_synced_ = config_->appendfsync == config::AppendFsync::kAlways;
-  journal_.set_enabled(sink != nullptr);
-  if (sink == nullptr) {
-    // Nothing will report these batches durable any more: let their replies go.
-    in_flight_.clear();
-    for (const auto& [seq, id] : held_replies_) {
-      if (Client* c = FindClient(id)) {
-        c->conn->ReleaseOutput(UINT64_MAX);
-      }
-    }
-    held_replies_.clear();
-  }
+  journal_.set_enabled(true);
 }
 
 void Shard::HoldUntilDurable(Client& c, size_t reply_start) {

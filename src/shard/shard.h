@@ -169,8 +169,8 @@ class Shard final : public net::ConnectionHandler {
   int64_t pause_until_ms() const { return pause_until_ms_; }
 
   // The journal of this shard's effects (shard/journal.h). SetJournalSink connects it to
-  // the process journal (nullptr disconnects and disables it); the shard hands its effects
-  // over once per loop turn. The reply to a command that had effects waits until the
+  // the process journal, once (appendonly cannot change at runtime yet); the shard hands
+  // its effects over once per loop turn. The reply to a command that had effects waits until the
   // journal says they are written (appendfsync everysec, no) or fsynced (always).
   Journal& journal() { return journal_; }
   JournalSink* journal_sink() const { return journal_sink_; }
