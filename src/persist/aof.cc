@@ -163,9 +163,11 @@ void Aof::Run() {
   for (;;) {
     const bool unsynced = fsync_ != config::AppendFsync::kNo && written_ > durable_;
     const int64_t next_sync_ms = last_sync_ms_ + 1000;
-    const bool sync_due = unsynced && (stop_ || fsync_ == config::AppendFsync::kAlways ||
-                                       sync_requested_ > durable_ || NowMs() >= next_sync_ms);
-    if (pending_.empty() && !sync_due) {
+    // Whether this turn ends with an fdatasync (WriteAndSync ignores it under `no`).
+    const bool sync = fsync_ == config::AppendFsync::kAlways || sync_requested_ > durable_ ||
+                      stop_ ||
+                      (fsync_ == config::AppendFsync::kEverySec && NowMs() >= next_sync_ms);
+    if (pending_.empty() && !(unsynced && sync)) {
       if (stop_) {
         return;
       }
@@ -179,11 +181,8 @@ void Aof::Run() {
     std::string batch;
     batch.swap(pending_);
     const uint64_t batch_end = appended_;
-    const bool force_sync = fsync_ == config::AppendFsync::kAlways || sync_requested_ > durable_ ||
-                            stop_ ||
-                            (fsync_ == config::AppendFsync::kEverySec && NowMs() >= next_sync_ms);
     lock.unlock();
-    const bool ok = WriteAndSync(std::move(batch), batch_end, force_sync);
+    const bool ok = WriteAndSync(std::move(batch), batch_end, sync);
     lock.lock();
     if (!ok) {
       if (stop_ && ++failures_at_stop >= 10) {
@@ -220,13 +219,7 @@ bool Aof::WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync) {
     retained_.clear();  // no longer the file's suffix; `no` promises nothing after a crash
   }
   if (!force_sync || fsync_ == config::AppendFsync::kNo) {
-    write_ok_ = true;
-    if (on_progress_) {
-      std::unique_lock<std::mutex> lock(mu_);
-      const uint64_t durable = durable_;
-      lock.unlock();
-      on_progress_(written_, durable);
-    }
+    Succeeded();
     return true;
   }
   s = file_->Sync();
@@ -246,19 +239,22 @@ bool Aof::WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync) {
     return false;
   }
   retained_.clear();
-  uint64_t durable;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    durable_ = durable = written_;
+    durable_ = written_;
   }
+  Succeeded();
+  durable_cv_.notify_all();  // after on_progress: a waiter sees the shards told
+  return true;
+}
+
+void Aof::Succeeded() {
   if (!write_ok_.exchange(true)) {
     RILL_LOG(kWarning, "AOF write error resolved: the append only file is written again.");
   }
-  durable_cv_.notify_all();
   if (on_progress_) {
-    on_progress_(written_, durable);
+    on_progress_(written_, durable_);  // only this thread writes durable_
   }
-  return true;
 }
 
 void Aof::Fail(const Status& s) {

@@ -92,6 +92,8 @@ class Aof final : public shard::JournalSink {
   // Writes batch and syncs when the policy asks; false when the disk failed (the bytes
   // to write again are back at the front of pending_).
   bool WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync);
+  // After a write (and maybe a sync) that worked: clears the error, reports progress.
+  void Succeeded();
   void Fail(const Status& s);
 
   FileSystem* fs_;
