@@ -25,11 +25,6 @@ namespace {
 using rill::persist::FileCheck;
 using rill::persist::FileSystem;
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 int Usage() {
   fprintf(stderr, "Usage: rill-check-aof [--fix] <file.manifest|file.aof>\n");
   return 2;
@@ -54,7 +49,7 @@ int main(int argc, char** argv) {
   }
   FileSystem* fs = FileSystem::Default();
   std::vector<std::string> files;
-  if (EndsWith(target, ".manifest")) {
+  if (target.ends_with(".manifest")) {
     rill::Result<std::string> text = fs->ReadSmallFile(target);
     if (!text.ok()) {
       fprintf(stderr, "Cannot read %s\n", text.status().message().c_str());
