@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 #include "core/logging.h"
+#include "net/reply_builder.h"
 
 namespace rill::persist {
 namespace {
@@ -12,8 +13,12 @@ namespace {
 int64_t NowMs() { return MonotonicUs() / 1000; }
 
 std::string SelectCommand(int db) {
-  const std::string n = std::to_string(db);
-  return "*2\r\n$6\r\nSELECT\r\n$" + std::to_string(n.size()) + "\r\n" + n + "\r\n";
+  std::string out;
+  net::ReplyBuilder rb(&out, 2);
+  rb.ArrayHeader(2);
+  rb.Bulk("SELECT");
+  rb.Bulk(std::to_string(db));
+  return out;
 }
 
 }  // namespace

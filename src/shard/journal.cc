@@ -1,9 +1,8 @@
 // Copyright (c) 2026 The Rill authors. BSD-3-Clause.
 #include "shard/journal.h"
 
-#include <cstdio>
-
 #include "core/check.h"
+#include "net/reply_builder.h"
 
 namespace rill::shard {
 namespace {
@@ -11,20 +10,13 @@ namespace {
 constexpr std::string_view kMulti = "*1\r\n$5\r\nMULTI\r\n";
 constexpr std::string_view kExec = "*1\r\n$4\r\nEXEC\r\n";
 
-void AppendLength(std::string* out, char prefix, size_t n) {
-  char buf[24];
-  const int len = snprintf(buf, sizeof(buf), "%c%zu\r\n", prefix, n);
-  out->append(buf, static_cast<size_t>(len));
-}
-
 }  // namespace
 
 void Journal::AppendCommand(std::span<const std::string_view> args) {
-  AppendLength(&buf_, '*', args.size());
+  net::ReplyBuilder rb(&buf_, 2);  // a command is an array of bulk strings, as a RESP2 reply
+  rb.ArrayHeader(static_cast<int64_t>(args.size()));
   for (std::string_view a : args) {
-    AppendLength(&buf_, '$', a.size());
-    buf_.append(a);
-    buf_.append("\r\n");
+    rb.Bulk(a);
   }
 }
 
