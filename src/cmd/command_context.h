@@ -61,6 +61,7 @@ class CommandContext {
   void ReplySyntaxError() { ReplyError(ErrorCode::kSyntax); }
 
   void ReplyOk() { rb_.Ok(); }
+  void ReplyStatus(std::string_view s) { rb_.SimpleString(s); }
   void ReplyInt(int64_t v) { rb_.Integer(v); }
   void ReplyBulk(std::string_view s) { rb_.Bulk(s); }
   void ReplyNull() { rb_.Null(); }

@@ -346,6 +346,7 @@ std::vector<std::string_view> CommandFlagNames(uint32_t f) {
       {kFast, "fast"},
       {kNoAuth, "no_auth"},
       {kMayReplicate, "may_replicate"},
+      {kNoAsyncLoading, "no_async_loading"},
       {kNoMulti, "no_multi"},
       {kAllowBusy, "allow_busy"},
       {kMovableKeys, "movablekeys"}};

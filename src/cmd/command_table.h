@@ -47,6 +47,7 @@ enum CommandFlags : uint32_t {
   kAllowBusy = 1u << 14,
   kSkipSlowlog = 1u << 15,
   kMovableKeys = 1u << 17,  // keys found by keys_after, not by position (XREAD)
+  kNoAsyncLoading = 1u << 18,
   // Rill-internal, not reported by COMMAND: MONITOR shows "(redacted)" for the arguments.
   kSensitiveArgs = 1u << 16,
 };

@@ -217,6 +217,13 @@ void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const Comma
   const size_t reply_start = client.conn->out().size();
   journal.BeginScope();
   const int64_t start = TickCount();
+  if ((spec.flags & kWrite) != 0 && shard.keyspace().frozen()) {
+    // A snapshot is being read: it keeps the old values of the keys this command may change
+    // (shard/snapshot_view.h).
+    for (const size_t pos : KeyPositions(spec, args)) {
+      shard.keyspace().BeforeWrite(args[pos]);
+    }
+  }
   CommandContext ctx(*this, shard, client, args, spec);
   spec.handler(ctx);
   const int64_t took = TickCount() - start;  // ticks; converted only when reported

@@ -170,14 +170,26 @@ void Persistence(CommandContext& ctx, std::string& out) {
     Line(out, "loading_eta_seconds:%" PRId64,
          done > 0 ? static_cast<int64_t>(elapsed_s * (1 - done) / done) : int64_t{1});
   }
-  Line(out, "rdb_changes_since_last_save:%" PRIu64, ctx.shard().stats().dirty);
-  Line(out, "rdb_bgsave_in_progress:0");
-  Line(out, "rdb_last_save_time:%" PRId64, ctx.shard().set().info().start_ms / 1000);
-  Line(out, "rdb_saves:0");
+  shard::PersistenceInfo pi;
+  if (shard.set().persistence() != nullptr) {
+    pi = shard.set().persistence()->info(shard);
+  }
+  Line(out, "rdb_changes_since_last_save:%" PRIu64, pi.changes_since_save);
+  Line(out, "rdb_bgsave_in_progress:%d", pi.bgsave_in_progress ? 1 : 0);
+  Line(out, "rdb_last_save_time:%" PRId64, pi.last_save_s);
+  Line(out, "rdb_last_bgsave_status:%s", pi.last_bgsave_ok ? "ok" : "err");
+  Line(out, "rdb_last_bgsave_time_sec:%" PRId64, pi.last_bgsave_time_s);
+  Line(out, "rdb_current_bgsave_time_sec:%" PRId64, pi.current_save_time_s);
+  Line(out, "rdb_saves:%" PRIu64, pi.saves);
   const shard::JournalSink* sink = ctx.shard().journal_sink();
   Line(out, "aof_enabled:%d", sink != nullptr ? 1 : 0);
-  Line(out, "aof_rewrite_in_progress:0");
-  Line(out, "aof_rewrite_scheduled:0");
+  Line(out, "aof_rewrite_in_progress:%d", pi.rewrite_in_progress ? 1 : 0);
+  Line(out, "aof_rewrite_scheduled:%d", pi.rewrite_scheduled ? 1 : 0);
+  Line(out, "aof_last_rewrite_time_sec:%" PRId64, pi.last_rewrite_time_s);
+  Line(out, "aof_current_rewrite_time_sec:%" PRId64, pi.current_rewrite_time_s);
+  Line(out, "aof_last_bgrewrite_status:%s", pi.last_rewrite_ok ? "ok" : "err");
+  Line(out, "aof_rewrites:%" PRIu64, pi.rewrites);
+  Line(out, "rill_snapshot_kept_values:%" PRIu64, pi.kept_entries);
   if (sink == nullptr) {
     Line(out, "aof_last_write_status:ok");
     return;
@@ -188,6 +200,7 @@ void Persistence(CommandContext& ctx, std::string& out) {
     Line(out, "aof_last_write_error:%s", st.last_error.c_str());
   }
   Line(out, "aof_current_size:%" PRIu64, st.current_size);
+  Line(out, "aof_base_size:%" PRIu64, pi.aof_base_size);
   Line(out, "aof_pending_bytes:%" PRIu64, st.appended - std::min(st.appended, st.durable));
   Line(out, "aof_fsyncs:%" PRIu64, st.fsyncs);
 }

@@ -93,8 +93,48 @@ void CmdShutdown(CommandContext& ctx) {
     return ctx.ReplyErrorLine("ERR No shutdown in progress.");
   }
   RILL_LOG(kWarning, "User requested shutdown...");
+  if (!nosave) {
+    if (Status st = ctx.shard().set().persistence()->SaveForShutdown(ctx.shard(), save); !st.ok()) {
+      RILL_LOG(kWarning, "Error trying to save the DB, can't exit.");
+      return ctx.ReplyErrorLine("ERR Errors trying to SHUTDOWN. Check logs.");
+    }
+  }
   // As in Redis, a successful SHUTDOWN sends no reply: the connection just closes.
   ctx.shard().set().RequestShutdown();
+}
+
+// --- Snapshots and AOF rewrites (persist/snapshotter.h) ---
+
+void CmdSave(CommandContext& ctx) {
+  if (Status st = ctx.shard().set().persistence()->Save(ctx.shard()); !st.ok()) {
+    return ctx.ReplyError(st);
+  }
+  ctx.ReplyOk();
+}
+
+void CmdBgSave(CommandContext& ctx) {
+  bool schedule = false;
+  if (ctx.argc() > 2 ||
+      (ctx.argc() == 2 && !(schedule = EqualsIgnoreCase(ctx.arg(1), "SCHEDULE")))) {
+    return ctx.ReplySyntaxError();
+  }
+  Result<std::string> r = ctx.shard().set().persistence()->StartBgSave(ctx.shard(), schedule);
+  if (!r.ok()) {
+    return ctx.ReplyError(r.status());
+  }
+  ctx.ReplyStatus(*r);
+}
+
+void CmdBgRewriteAof(CommandContext& ctx) {
+  Result<std::string> r = ctx.shard().set().persistence()->StartRewrite(ctx.shard());
+  if (!r.ok()) {
+    return ctx.ReplyError(r.status());
+  }
+  ctx.ReplyStatus(*r);
+}
+
+void CmdLastSave(CommandContext& ctx) {
+  ctx.ReplyInt(ctx.shard().set().persistence()->info(ctx.shard()).last_save_s);
 }
 
 void CmdMonitor(CommandContext& ctx) {
@@ -577,6 +617,39 @@ void RegisterServerFamily(CommandTable& t) {
                               "databases when saving data, otherwise O(1)",
                 .syntax = "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]",
                 .handler = CmdShutdown}));
+  t.Add(server({.name = "save",
+                .arity = 1,
+                .flags = kAdmin | kNoScript | kNoAsyncLoading | kNoMulti,
+                .acl = {"admin", "slow", "dangerous"},
+                .since = "1.0.0",
+                .summary = "Synchronously saves the database(s) to disk.",
+                .complexity = "O(N) where N is the total number of keys in all databases",
+                .handler = CmdSave}));
+  t.Add(server({.name = "bgsave",
+                .arity = -1,
+                .flags = kAdmin | kNoScript | kNoAsyncLoading,
+                .acl = {"admin", "slow", "dangerous"},
+                .since = "1.0.0",
+                .summary = "Asynchronously saves the database(s) to disk.",
+                .complexity = "O(1)",
+                .syntax = "[SCHEDULE]",
+                .handler = CmdBgSave}));
+  t.Add(server({.name = "bgrewriteaof",
+                .arity = 1,
+                .flags = kAdmin | kNoScript | kNoAsyncLoading,
+                .acl = {"admin", "slow", "dangerous"},
+                .since = "1.0.0",
+                .summary = "Asynchronously rewrites the append-only file to disk.",
+                .complexity = "O(1)",
+                .handler = CmdBgRewriteAof}));
+  t.Add(server({.name = "lastsave",
+                .arity = 1,
+                .flags = kLoading | kStale | kFast,
+                .acl = {"admin", "fast", "dangerous"},
+                .since = "1.0.0",
+                .summary = "Returns the Unix timestamp of the last successful save to disk.",
+                .complexity = "O(1)",
+                .handler = CmdLastSave}));
   t.Add(server({.name = "monitor",
                 .arity = 1,
                 .flags = kAdmin | kNoScript | kLoading | kStale,

@@ -215,6 +215,44 @@ OutputBufferLimit Config::*LimitField(size_t i) {
   return kFields[i];
 }
 
+// `save <seconds> <changes> [<seconds> <changes> ...]`, or `save ""` for no schedule.
+ConfigDef SavePoints() {
+  ConfigDef d;
+  d.name = "save";
+  d.default_value = "3600 1 300 100 60 10000";
+  d.flags = kMultiArg;
+  d.doc = "BGSAVE after <seconds> if at least <changes> writes happened; \"\" = never.";
+  d.set = [](Config& c, std::string_view text) -> Status {
+    std::optional<std::vector<std::string>> w = SplitArgs(text);
+    if (!w || w->size() % 2 != 0) {
+      return Invalid("Invalid save parameters");
+    }
+    std::vector<Config::SavePoint> points;
+    for (size_t i = 0; i < w->size(); i += 2) {
+      const std::optional<int64_t> secs = ParseInt64((*w)[i]);
+      const std::optional<int64_t> changes = ParseInt64((*w)[i + 1]);
+      if (!secs || !changes || *secs < 1 || *changes < 0) {
+        return Invalid("Invalid save parameters");
+      }
+      points.push_back({*secs, *changes});
+    }
+    c.save = std::move(points);
+    return Status::Ok();
+  };
+  d.get = [](const Config& c) {
+    std::string s;
+    for (const Config::SavePoint& p : c.save) {
+      s += (s.empty() ? "" : " ") + std::to_string(p.seconds) + " " + std::to_string(p.changes);
+    }
+    return s;
+  };
+  d.rewrite = [get = d.get](const Config& c) {
+    const std::string v = get(c);
+    return std::vector<std::string>{v.empty() ? "\"\"" : v};
+  };
+  return d;
+}
+
 ConfigDef OutputBufferLimits() {
   ConfigDef d;
   d.name = "client-output-buffer-limit";
@@ -378,6 +416,18 @@ std::vector<ConfigDef> BuildTable() {
   t.push_back(Bool("aof-load-truncated", &Config::aof_load_truncated, true, kMutable,
                    "At start, cut a torn last command off the journal instead of refusing to "
                    "start."));
+  t.push_back(Bool("no-appendfsync-on-rewrite", &Config::no_appendfsync_on_rewrite, false, kMutable,
+                   "Skip everysec fsyncs while a rewrite writes its base (never under always)."));
+  t.push_back(Int("auto-aof-rewrite-percentage", &Config::auto_aof_rewrite_percentage, 100, 0,
+                  kIntMax, kMutable,
+                  "Rewrite when the journal grew this many percent over its size after the "
+                  "last rewrite; 0 = never automatically."));
+  t.push_back(Memory("auto-aof-rewrite-min-size", &Config::auto_aof_rewrite_min_size, "64mb", 0,
+                     kLongMax, kMutable, "No automatic rewrite while the journal is smaller."));
+  // SNAPSHOTTING
+  t.push_back(SavePoints());
+  t.push_back(String("dbfilename", &Config::dbfilename, "dump.rdb", kMutable,
+                     "Name of the snapshot file (Rill's format, not RDB), under dir."));
   t.push_back(Int("key-load-delay", &Config::key_load_delay, 0, 0, 1000000, kMutable,
                   "Microseconds to sleep after each command loaded at start (for tests)."));
   // STREAMS

@@ -70,6 +70,7 @@ Result<std::unique_ptr<Aof>> Aof::Open(FileSystem* fs, Options opts) {
   aof->file_ = std::move(*f);
   aof->good_size_ = aof->file_->size();  // what is there was loaded: it counts as durable
   aof->file_size_ = aof->good_size_;
+  aof->base_size_ = aof->earlier_files_size_ + aof->good_size_;
   return aof;
 }
 
@@ -106,6 +107,7 @@ Status Aof::Stop() {
     stop_ = true;
   }
   cv_.notify_one();
+  durable_cv_.notify_all();  // an InstallBase waiting for a rotation gives up
   thread_.join();
   std::lock_guard<std::mutex> lock(mu_);
   return write_ok() ? Status::Ok() : Status(ErrorCode::kIoError, last_error_);
@@ -130,6 +132,62 @@ uint64_t Aof::Append(shard::Journal::Batch batch) {
   }
   cv_.notify_one();
   return end;
+}
+
+uint64_t Aof::Rotate() {
+  std::lock_guard<std::mutex> ml(manifest_mu_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    rotate_at_ = appended_;
+    current_db_ = -1;  // the new increment starts with a SELECT
+  }
+  cv_.notify_one();
+  return manifest_.incrs.back().seq + 1;
+}
+
+AofFile Aof::NextBase() const {
+  std::lock_guard<std::mutex> ml(manifest_mu_);
+  return manifest_.NextBase(opts_.prefix);
+}
+
+Status Aof::InstallBase(const AofFile& base, uint64_t first_incr_seq) {
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    durable_cv_.wait(lock, [&] { return !rotate_at_.has_value() || stop_; });
+    if (rotate_at_.has_value()) {
+      return Status(ErrorCode::kIoError, "the server stopped before the AOF rotation finished");
+    }
+  }
+  std::lock_guard<std::mutex> ml(manifest_mu_);
+  const Manifest next = manifest_.WithBase(base, first_incr_seq);
+  if (Status s = fs_->WriteAtomically(manifest_path(), next.Encode()); !s.ok()) {
+    return s;
+  }
+  std::vector<AofFile> gone;
+  for (const AofFile& f : manifest_.Files()) {
+    if ((f.base && f.name != base.name) || (!f.base && f.seq < first_incr_seq)) {
+      gone.push_back(f);
+    }
+  }
+  manifest_ = next;
+  uint64_t earlier = 0;
+  for (const AofFile& f : manifest_.Files()) {
+    if (f.name != manifest_.incrs.back().name) {
+      Result<uint64_t> size = fs_->FileSize(PathOf(f));
+      earlier += size.ok() ? *size : 0;
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    earlier_files_size_ = earlier;
+    base_size_ = earlier + file_size_.load();
+  }
+  for (const AofFile& f : gone) {
+    if (Status s = fs_->Remove(PathOf(f)); !s.ok()) {
+      RILL_LOG(kWarning, "Can't remove the old append only file: %s", s.message().c_str());
+    }
+  }
+  return Status::Ok();
 }
 
 void Aof::set_fsync(config::AppendFsync policy) {
@@ -166,12 +224,25 @@ void Aof::Run() {
   std::unique_lock<std::mutex> lock(mu_);
   int failures_at_stop = 0;
   for (;;) {
+    const uint64_t pending_start = appended_ - pending_.size();  // journal offset of pending_[0]
+    if (rotate_at_.has_value() && pending_start >= *rotate_at_ &&
+        (written_ == durable_ || fsync_ == config::AppendFsync::kNo)) {
+      lock.unlock();
+      const bool ok = SwitchIncrement();
+      lock.lock();
+      if (!ok) {
+        cv_.wait_for(lock, std::chrono::milliseconds(kRetryMs));
+      }
+      continue;
+    }
     const bool unsynced = fsync_ != config::AppendFsync::kNo && written_ > durable_;
     const int64_t next_sync_ms = last_sync_ms_ + 1000;
-    // Whether this turn ends with an fdatasync (WriteAndSync ignores it under `no`).
+    // Whether this turn ends with an fdatasync (WriteAndSync ignores it under `no`). A
+    // rotation syncs the old increment before leaving it.
     const bool sync = fsync_ == config::AppendFsync::kAlways || sync_requested_ > durable_ ||
-                      stop_ ||
-                      (fsync_ == config::AppendFsync::kEverySec && NowMs() >= next_sync_ms);
+                      stop_ || rotate_at_.has_value() ||
+                      (fsync_ == config::AppendFsync::kEverySec && NowMs() >= next_sync_ms &&
+                       !(rewriting_ && no_fsync_on_rewrite_));
     if (pending_.empty() && !(unsynced && sync)) {
       if (stop_) {
         return;
@@ -184,8 +255,16 @@ void Aof::Run() {
       continue;
     }
     std::string batch;
-    batch.swap(pending_);
-    const uint64_t batch_end = appended_;
+    uint64_t batch_end = appended_;
+    if (rotate_at_.has_value() && pending_start < *rotate_at_) {
+      // Only what belongs to the old increment.
+      const size_t n = *rotate_at_ - pending_start;
+      batch = pending_.substr(0, n);
+      pending_.erase(0, n);
+      batch_end = *rotate_at_;
+    } else {
+      batch.swap(pending_);
+    }
     lock.unlock();
     const bool ok = WriteAndSync(std::move(batch), batch_end, sync);
     lock.lock();
@@ -197,6 +276,41 @@ void Aof::Run() {
       cv_.wait_for(lock, std::chrono::milliseconds(kRetryMs));
     }
   }
+}
+
+bool Aof::SwitchIncrement() {
+  if (fsync_ == config::AppendFsync::kNo) {
+    (void)file_->Sync();  // `no` promises nothing, but the increment is closed for good
+  }
+  std::lock_guard<std::mutex> ml(manifest_mu_);
+  Manifest next = manifest_;
+  const AofFile& f = next.AddIncrement(opts_.prefix);
+  Result<std::unique_ptr<WritableFile>> file = fs_->OpenAppend(PathOf(f));
+  Status s = file.ok() ? Status::Ok() : file.status();
+  if (s.ok() && (*file)->size() > 0) {
+    s = (*file)->Truncate(0);  // left by a rewrite that crashed before its manifest switch
+  }
+  if (s.ok()) {
+    s = fs_->WriteAtomically(manifest_path(), next.Encode());
+  }
+  if (!s.ok()) {
+    Fail(s);
+    return false;
+  }
+  manifest_ = std::move(next);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    earlier_files_size_ += good_size_;
+    rotate_at_.reset();
+  }
+  file_ = std::move(*file);
+  good_size_ = 0;
+  file_size_ = 0;
+  retained_.clear();
+  Succeeded();
+  durable_cv_.notify_all();
+  RILL_LOG(kNotice, "Creating AOF incr file %s on background rewrite", f.name.c_str());
+  return true;
 }
 
 bool Aof::WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync) {

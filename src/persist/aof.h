@@ -26,8 +26,16 @@
 // writer retries every kRetryMs until the disk works. Nothing appended is dropped while the process
 // lives, and nothing is reported durable that an fdatasync did not cover.
 //
-// Threading: Append, WaitDurable and the accessors are thread-safe; Start/Stop belong to
-// the main thread.
+// Rewriting (BGREWRITEAOF, persist/snapshotter.h) happens in two steps. Rotate() marks the
+// consistent point: the writer finishes the current increment up to there (written and
+// fdatasynced), adds a new increment to the manifest and writes everything after the point
+// there. InstallBase() then swaps in the base written for that point: the manifest becomes
+// base + the increments from the rotation on, atomically, and the files it no longer names
+// are removed. A crash before the switch loads the old base and every increment; after it,
+// the new base and the new increments: the same data either way.
+//
+// Threading: Append, WaitDurable, Rotate, InstallBase and the accessors are thread-safe;
+// Start/Stop belong to the main thread.
 #pragma once
 
 #include <atomic>
@@ -36,6 +44,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -60,6 +69,7 @@ class Aof final : public shard::JournalSink {
   static Result<std::unique_ptr<Aof>> Open(FileSystem* fs, Options opts);
   ~Aof() override;
 
+  // The manifest. REQUIRES: the writer is not running (loading, tests).
   const Manifest& manifest() const { return manifest_; }
   std::string PathOf(const AofFile& f) const { return opts_.dir + "/" + f.name; }
   std::string manifest_path() const { return opts_.dir + "/" + opts_.prefix + ".manifest"; }
@@ -78,10 +88,31 @@ class Aof final : public shard::JournalSink {
   uint64_t Append(shard::Journal::Batch batch) override;
   bool write_ok() const override { return write_ok_.load(std::memory_order_relaxed); }
   std::string last_error() const override;
-  void ApplyConfig(const config::Config& cfg) override { set_fsync(cfg.appendfsync); }
+  void ApplyConfig(const config::Config& cfg) override {
+    set_fsync(cfg.appendfsync);
+    no_fsync_on_rewrite_ = cfg.no_appendfsync_on_rewrite;
+  }
   shard::JournalStats stats() const override;
 
   void set_fsync(config::AppendFsync policy);
+
+  // Starts a new increment at the current end of the journal (the caller has handed over
+  // every effect before its consistent point). Returns the new increment's seq; the switch
+  // itself happens on the writer thread.
+  uint64_t Rotate();
+  // The file a base for the point of the last Rotate() should be written to.
+  AofFile NextBase() const;
+  // Switches the manifest to base (complete and fsynced) plus the increments from
+  // first_incr_seq on, once the rotation that started that increment is done; removes the
+  // files no longer named. Blocks: call it off the loops. Fails if the manifest cannot be
+  // written (the old one then stays in force).
+  Status InstallBase(const AofFile& base, uint64_t first_incr_seq);
+  // Bytes in the files when the last rewrite finished (or at start): the reference for
+  // auto-aof-rewrite-percentage.
+  uint64_t base_size() const { return base_size_.load(std::memory_order_relaxed); }
+  // While a rewrite writes its base, no-appendfsync-on-rewrite skips everysec's fsyncs (as in
+  // Redis). It never applies to always, whose replies wait for an fsync.
+  void set_rewriting(bool on) { rewriting_ = on; }
   // Waits until the journal is durable up to offset (a sync is forced), or timeout_ms
   // passes, or the disk fails. Returns whether it is durable.
   bool WaitDurable(uint64_t offset, int64_t timeout_ms);
@@ -95,9 +126,12 @@ class Aof final : public shard::JournalSink {
   // After a write (and maybe a sync) that worked: clears the error, reports progress.
   void Succeeded();
   void Fail(const Status& s);
+  // Writer thread: closes the current increment and opens the next one (Rotate()).
+  bool SwitchIncrement();
 
   FileSystem* fs_;
   Options opts_;
+  mutable std::mutex manifest_mu_;  // manifest_ once the writer runs; taken before mu_
   Manifest manifest_;
   std::unique_ptr<WritableFile> file_;  // the last increment; writer thread only
   uint64_t earlier_files_size_ = 0;     // the manifest's other files
@@ -106,7 +140,8 @@ class Aof final : public shard::JournalSink {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;          // wakes the writer
-  std::condition_variable durable_cv_;  // wakes WaitDurable
+  std::condition_variable durable_cv_;  // wakes WaitDurable and InstallBase
+  std::optional<uint64_t> rotate_at_;   // journal offset where the next increment begins
   std::string pending_;
   uint64_t appended_ = 0;  // journal offset after pending_
   int current_db_ = -1;    // selected at the end of the journal
@@ -118,6 +153,9 @@ class Aof final : public shard::JournalSink {
   std::atomic<bool> write_ok_{true};
   std::atomic<uint64_t> file_size_{0};
   std::atomic<uint64_t> fsyncs_{0};
+  std::atomic<uint64_t> base_size_{0};
+  std::atomic<bool> rewriting_{false};
+  std::atomic<bool> no_fsync_on_rewrite_{false};
 
   // Writer thread only.
   uint64_t written_ = 0;    // journal offset written to the file

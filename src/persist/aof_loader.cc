@@ -7,6 +7,7 @@
 #include "core/logging.h"
 #include "core/strings.h"
 #include "net/resp_parser.h"
+#include "persist/snapshot.h"
 
 namespace rill::persist {
 namespace {
@@ -188,8 +189,8 @@ FileCheck CheckAofFile(FileSystem* fs, const std::string& path) {
   return check;
 }
 
-AofLoader::AofLoader(Aof& aof, bool truncate_torn_tail, ApplyFn apply)
-    : aof_(aof), truncate_torn_tail_(truncate_torn_tail), apply_(std::move(apply)) {
+AofLoader::AofLoader(Aof& aof, bool truncate_torn_tail, ApplyFn apply, shard::Keyspace* ks)
+    : aof_(aof), ks_(ks), truncate_torn_tail_(truncate_torn_tail), apply_(std::move(apply)) {
   for (const AofFile& f : aof.manifest().Files()) {
     Result<uint64_t> size = aof.fs()->FileSize(aof.PathOf(f));
     total_bytes_ += size.ok() ? *size : 0;
@@ -199,13 +200,10 @@ AofLoader::AofLoader(Aof& aof, bool truncate_torn_tail, ApplyFn apply)
 AofLoader::~AofLoader() = default;
 
 Result<bool> AofLoader::Step(int64_t budget_us) {
-  const Manifest& m = aof_.manifest();
-  if (m.base) {
-    return Status(ErrorCode::kIoError, aof_.PathOf(*m.base) +
-                                           ": base snapshots are not supported by this "
-                                           "version of Rill");
+  const std::vector<AofFile> files = aof_.manifest().Files();
+  if (next_file_ < files.size() && files[next_file_].base) {
+    return StepBase(files[next_file_], budget_us);
   }
-  const std::vector<AofFile> files = m.Files();
   if (file_ == nullptr) {
     if (next_file_ == files.size()) {
       return true;
@@ -239,6 +237,33 @@ Result<bool> AofLoader::Step(int64_t budget_us) {
   return next_file_ == files.size();
 }
 
+Result<bool> AofLoader::StepBase(const AofFile& f, int64_t budget_us) {
+  const std::string path = aof_.PathOf(f);
+  if (base_ == nullptr) {
+    if (ks_ == nullptr) {
+      return Status(ErrorCode::kIoError, path + ": this tool cannot load a base snapshot");
+    }
+    base_ = std::make_unique<SnapshotLoader>(aof_.fs(), path, *ks_);
+    if (Status s = base_->Open(); !s.ok()) {
+      return s;
+    }
+  }
+  const uint64_t before = base_->bytes_read();
+  Result<bool> done = base_->Step(MonotonicUs() + budget_us);
+  stats_.bytes += base_->bytes_read() - before;
+  if (!done.ok()) {
+    return Status(ErrorCode::kIoError, done.status().message() + Advice(aof_.manifest_path()));
+  }
+  if (!*done) {
+    return false;
+  }
+  RILL_LOG(kNotice, "Loaded the AOF base %s: %llu keys", f.name.c_str(),
+           static_cast<unsigned long long>(base_->keys()));
+  base_.reset();
+  next_file_++;
+  return next_file_ == aof_.manifest().Files().size();
+}
+
 Status AofLoader::FinishFile(bool last) {
   if (!file_->torn()) {
     return Status::Ok();
@@ -265,8 +290,9 @@ Status AofLoader::FinishFile(bool last) {
   return Status::Ok();
 }
 
-Result<LoadStats> LoadAof(Aof& aof, bool truncate_torn_tail, const ApplyFn& apply) {
-  AofLoader loader(aof, truncate_torn_tail, apply);
+Result<LoadStats> LoadAof(Aof& aof, bool truncate_torn_tail, const ApplyFn& apply,
+                          shard::Keyspace* ks) {
+  AofLoader loader(aof, truncate_torn_tail, apply, ks);
   for (;;) {
     Result<bool> done = loader.Step(INT64_MAX / 2);
     if (!done.ok()) {

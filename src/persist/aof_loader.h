@@ -2,8 +2,10 @@
 //
 // persist/aof_loader.h: replays the journal's files at start-up.
 //
-// The files of the manifest are read in order, in 1 MiB reads, and every command is handed
-// to `apply` (the dispatcher, with a client of its own and expiry switched off). Commands
+// The files of the manifest are read in order, in 1 MiB reads. A base (a snapshot, written
+// by BGREWRITEAOF) goes straight into the keyspace (persist/snapshot.h); every command of
+// an increment is handed to `apply` (the dispatcher, with a client of its own and expiry
+// switched off). Commands
 // between MULTI and EXEC are applied together when EXEC is read, so a transaction cut by a
 // crash is never half applied.
 //
@@ -27,6 +29,7 @@
 
 #include "core/status.h"
 #include "persist/aof.h"
+#include "shard/keyspace.h"
 
 namespace rill::persist {
 
@@ -43,9 +46,13 @@ class FileLoader;
 }
 
 // Loads the journal a step at a time, so a shard can answer -LOADING between steps.
+class SnapshotLoader;
+
 class AofLoader {
  public:
-  AofLoader(Aof& aof, bool truncate_torn_tail, ApplyFn apply);
+  // ks receives the base; null when the caller cannot load one (a manifest with a base
+  // then fails to load).
+  AofLoader(Aof& aof, bool truncate_torn_tail, ApplyFn apply, shard::Keyspace* ks);
   ~AofLoader();
   // Loads for about budget_us (at least one read or one batch of commands); true once
   // everything is loaded.
@@ -55,8 +62,11 @@ class AofLoader {
 
  private:
   Status FinishFile(bool last);
+  Result<bool> StepBase(const AofFile& f, int64_t budget_us);
 
   Aof& aof_;
+  shard::Keyspace* ks_;
+  std::unique_ptr<SnapshotLoader> base_;
   bool truncate_torn_tail_;
   ApplyFn apply_;
   LoadStats stats_;
@@ -67,7 +77,8 @@ class AofLoader {
 };
 
 // All steps at once.
-Result<LoadStats> LoadAof(Aof& aof, bool truncate_torn_tail, const ApplyFn& apply);
+Result<LoadStats> LoadAof(Aof& aof, bool truncate_torn_tail, const ApplyFn& apply,
+                          shard::Keyspace* ks);
 
 // One file checked without applying anything (rill-check-aof): valid_end is where the last
 // whole record ends; error says what is wrong at or after it; torn that the file ends in

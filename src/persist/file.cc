@@ -159,6 +159,20 @@ class PosixFileSystem final : public FileSystem {
     }
   }
 
+  Status Rename(const std::string& from, const std::string& to) override {
+    if (rename(from.c_str(), to.c_str()) != 0) {
+      return IoError("rename", from, errno);
+    }
+    return SyncDir(DirOf(to));
+  }
+
+  Status Remove(const std::string& path) override {
+    if (unlink(path.c_str()) != 0 && errno != ENOENT) {
+      return IoError("unlink", path, errno);
+    }
+    return Status::Ok();
+  }
+
   Status Truncate(const std::string& path, uint64_t size) override {
     return truncate(path.c_str(), static_cast<off_t>(size)) == 0 ? Status::Ok()
                                                                  : IoError("truncate", path, errno);

@@ -53,6 +53,11 @@ class FileSystem {
   virtual Status MakeDir(const std::string& path) = 0;
   virtual bool Exists(const std::string& path) = 0;
   virtual Result<uint64_t> FileSize(const std::string& path) = 0;
+  // Renames from to to (replacing to), then fsyncs the directory: after a crash the
+  // name refers to the new file or the old one, never to nothing.
+  virtual Status Rename(const std::string& from, const std::string& to) = 0;
+  // Unlinks path; a missing file is not an error.
+  virtual Status Remove(const std::string& path) = 0;
 
   // The real (POSIX) file system.
   static FileSystem* Default();

@@ -77,4 +77,20 @@ const AofFile& Manifest::AddIncrement(const std::string& prefix) {
   return incrs.back();
 }
 
+AofFile Manifest::NextBase(const std::string& prefix) const {
+  const uint64_t seq = base ? base->seq + 1 : 1;
+  return {prefix + "." + std::to_string(seq) + ".base.rill", seq, true};
+}
+
+Manifest Manifest::WithBase(AofFile new_base, uint64_t first_incr_seq) const {
+  Manifest m;
+  m.base = std::move(new_base);
+  for (const AofFile& f : incrs) {
+    if (f.seq >= first_incr_seq) {
+      m.incrs.push_back(f);
+    }
+  }
+  return m;
+}
+
 }  // namespace rill::persist

@@ -44,6 +44,10 @@ struct Manifest {
 
   // Appends a new, empty increment named after prefix (appendfilename); returns its name.
   const AofFile& AddIncrement(const std::string& prefix);
+  // The name and seq of the next base (BGREWRITEAOF): prefix.<seq>.base.rill.
+  AofFile NextBase(const std::string& prefix) const;
+  // The manifest after a rewrite: base, then the increments from first_incr_seq on.
+  Manifest WithBase(AofFile new_base, uint64_t first_incr_seq) const;
 };
 
 }  // namespace rill::persist

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <random>
 
 #include "cmd/dispatcher.h"
@@ -20,6 +21,8 @@
 #include "core/memory.h"
 #include "persist/aof.h"
 #include "persist/aof_loader.h"
+#include "persist/snapshot.h"
+#include "persist/snapshotter.h"
 #include "shard/shard_set.h"
 
 namespace rill::server {
@@ -81,19 +84,20 @@ bool WritePidFile(const std::string& path) {
   return static_cast<bool>(f);
 }
 
-// appendonly yes: the journal, and its loading. Shard 0 loads it a slice at a time from
-// its loop, answering -LOADING meanwhile; then every shard is connected to the journal,
-// the writer starts, and "Ready to accept connections" is logged.
+// Loading at start. With appendonly yes the journal (its base, then its increments), else
+// the dump file if there is one. Shard 0 loads a slice at a time from its loop, answering
+// -LOADING meanwhile; then every shard is connected to the journal, its writer starts, the
+// snapshotter takes over the loop's background work, and "Ready to accept connections" is
+// logged.
 constexpr int64_t kLoadSliceUs = 5000;  // loading work between two turns of the loop
 
 struct Journaling {
   std::unique_ptr<persist::Aof> aof;
   std::unique_ptr<persist::AofLoader> loader;
   uint64_t failed = 0;  // replayed commands that replied an error
-  int64_t start_us = 0;
 };
 
-std::unique_ptr<Journaling> OpenJournal(const config::Config& cfg, shard::ShardSet& shards) {
+std::unique_ptr<Journaling> OpenJournal(const config::Config& cfg) {
   Result<std::unique_ptr<persist::Aof>> aof = persist::Aof::Open(
       persist::FileSystem::Default(), {cfg.appenddirname, cfg.appendfilename, cfg.appendfsync});
   if (!aof.ok()) {
@@ -102,11 +106,43 @@ std::unique_ptr<Journaling> OpenJournal(const config::Config& cfg, shard::ShardS
   }
   auto j = std::make_unique<Journaling>();
   j->aof = std::move(*aof);
-  j->start_us = MonotonicUs();
+  return j;
+}
+
+// Runs step (a slice of loading that returns true when done, or an error) from shard 0's
+// loop, then ready().
+void LoadInSlices(shard::ShardSet& shards, std::function<Result<bool>()> step,
+                  std::function<void(double seconds)> ready) {
+  shard::Shard& shard = shards.shard(0);
+  const int64_t start_us = MonotonicUs();
+  shard.BeginReplay();
+  shard.StartLoading(
+      [&shards, &shard, step = std::move(step), ready = std::move(ready), start_us]() -> bool {
+        if (shards.shutdown_requested()) {
+          return false;  // the load failed: -LOADING until the shard stops
+        }
+        Result<bool> done = step();
+        if (!done.ok()) {
+          RILL_LOG(kWarning, "%s", done.status().message().c_str());
+          shards.RequestShutdown(1);
+          return false;
+        }
+        if (!*done) {
+          return false;
+        }
+        shard.EndReplay();
+        ready(static_cast<double>(MonotonicUs() - start_us) / 1e6);
+        RILL_LOG(kNotice, "Ready to accept connections tcp port=%d", shard.tcp_port());
+        return true;
+      });
+}
+
+void LoadJournal(const config::Config& cfg, shard::ShardSet& shards, Journaling* j,
+                 persist::Snapshotter* snapshotter) {
   shard::Shard& shard = shards.shard(0);
   j->loader = std::make_unique<persist::AofLoader>(
       *j->aof, cfg.aof_load_truncated,
-      [&shard, jp = j.get()](std::span<const std::string_view> args) -> Status {
+      [&shard, j](std::span<const std::string_view> args) -> Status {
         const shard::ReplayResult r = shard.Replay(args);
         if (const int64_t delay = shard.config().key_load_delay; delay > 0) {
           usleep(static_cast<useconds_t>(delay));
@@ -114,52 +150,75 @@ std::unique_ptr<Journaling> OpenJournal(const config::Config& cfg, shard::ShardS
         if (r == shard::ReplayResult::kUnknownCommand) {
           return Status::Err("unknown command '" + std::string(args[0].substr(0, 128)) + "'");
         }
-        if (r == shard::ReplayResult::kFailed && jp->failed++ == 0) {
+        if (r == shard::ReplayResult::kFailed && j->failed++ == 0) {
           RILL_LOG(kWarning, "A command from the append only file failed: %s",
                    std::string(args[0]).c_str());
         }
         return Status::Ok();
-      });
-  shard.BeginReplay();
+      },
+      &shard.keyspace());
   shard.load_progress().total_bytes = j->loader->total_bytes();
   RILL_LOG(kNotice, "Loading the append only file (%llu bytes)",
            static_cast<unsigned long long>(j->loader->total_bytes()));
-  shard.StartLoading([&shards, &shard, jp = j.get()]() -> bool {
-    if (shards.shutdown_requested()) {
-      return false;  // the load failed: -LOADING until the shard stops
-    }
-    Result<bool> done = jp->loader->Step(kLoadSliceUs);
-    shard.load_progress().loaded_bytes = jp->loader->stats().bytes;
-    if (!done.ok()) {
-      RILL_LOG(kWarning, "%s", done.status().message().c_str());
-      shards.RequestShutdown(1);
-      return false;
-    }
-    if (!*done) {
-      return false;
-    }
-    shard.EndReplay();
-    RILL_LOG(kNotice, "DB loaded from append only file: %.3f seconds, %llu commands (%llu failed)",
-             static_cast<double>(MonotonicUs() - jp->start_us) / 1e6,
-             static_cast<unsigned long long>(jp->loader->stats().commands),
-             static_cast<unsigned long long>(jp->failed));
-    for (int i = 0; i < shards.size(); i++) {
-      shard::Shard* s = &shards.shard(i);
-      if (s == &shard) {
-        s->SetJournalSink(jp->aof.get());
-      } else {
-        s->Post([s, aof = jp->aof.get()] { s->SetJournalSink(aof); });
-      }
-    }
-    jp->aof->Start([&shards](uint64_t written, uint64_t durable) {
-      for (int i = 0; i < shards.size(); i++) {
-        shards.shard(i).NotifyJournal(written, durable);
-      }
-    });
-    RILL_LOG(kNotice, "Ready to accept connections tcp port=%d", shard.tcp_port());
+  LoadInSlices(
+      shards,
+      [&shard, j]() -> Result<bool> {
+        Result<bool> done = j->loader->Step(kLoadSliceUs);
+        shard.load_progress().loaded_bytes = j->loader->stats().bytes;
+        return done;
+      },
+      [&shards, &shard, j, snapshotter](double seconds) {
+        RILL_LOG(kNotice,
+                 "DB loaded from append only file: %.3f seconds, %llu commands (%llu failed)",
+                 seconds, static_cast<unsigned long long>(j->loader->stats().commands),
+                 static_cast<unsigned long long>(j->failed));
+        for (int i = 0; i < shards.size(); i++) {
+          shard::Shard* s = &shards.shard(i);
+          if (s == &shard) {
+            s->SetJournalSink(j->aof.get());
+          } else {
+            s->Post([s, aof = j->aof.get()] { s->SetJournalSink(aof); });
+          }
+        }
+        j->aof->Start([&shards](uint64_t written, uint64_t durable) {
+          for (int i = 0; i < shards.size(); i++) {
+            shards.shard(i).NotifyJournal(written, durable);
+          }
+        });
+        snapshotter->Attach(shard);
+      });
+}
+
+// appendonly no: the dump file, when there is one. Returns false if there is none.
+bool LoadDump(const config::Config& cfg, shard::ShardSet& shards,
+              persist::Snapshotter* snapshotter) {
+  persist::FileSystem* fs = persist::FileSystem::Default();
+  if (!fs->Exists(cfg.dbfilename)) {
+    return false;
+  }
+  shard::Shard& shard = shards.shard(0);
+  auto loader = std::make_shared<persist::SnapshotLoader>(fs, cfg.dbfilename, shard.keyspace());
+  if (Status s = loader->Open(); !s.ok()) {
+    RILL_LOG(kWarning, "Can't open the snapshot: %s", s.message().c_str());
+    shards.RequestShutdown(1);
     return true;
-  });
-  return j;
+  }
+  Result<uint64_t> size = fs->FileSize(cfg.dbfilename);
+  shard.load_progress().total_bytes = size.ok() ? *size : 0;
+  RILL_LOG(kNotice, "Loading the snapshot %s", cfg.dbfilename.c_str());
+  LoadInSlices(
+      shards,
+      [&shard, loader]() -> Result<bool> {
+        Result<bool> done = loader->Step(MonotonicUs() + kLoadSliceUs);
+        shard.load_progress().loaded_bytes = loader->bytes_read();
+        return done;
+      },
+      [&shard, loader, snapshotter](double seconds) {
+        RILL_LOG(kNotice, "DB loaded from disk: %.3f seconds, %llu keys", seconds,
+                 static_cast<unsigned long long>(loader->keys()));
+        snapshotter->Attach(shard);
+      });
+  return true;
 }
 
 }  // namespace
@@ -221,10 +280,21 @@ int Main(const std::vector<std::string>& args) {
   }
   std::unique_ptr<Journaling> journaling;
   if (cfg->appendonly) {
-    journaling = OpenJournal(*cfg, shards);
+    journaling = OpenJournal(*cfg);
     if (journaling == nullptr) {
       return 1;
     }
+  }
+  persist::Snapshotter snapshotter(persist::FileSystem::Default(),
+                                   journaling != nullptr ? journaling->aof.get() : nullptr,
+                                   SystemClock::Get().NowMs());
+  shards.set_persistence(&snapshotter);
+  bool loading = true;
+  if (journaling != nullptr) {
+    LoadJournal(*cfg, shards, journaling.get(), &snapshotter);
+  } else if (!LoadDump(*cfg, shards, &snapshotter)) {
+    snapshotter.Attach(shards.shard(0));
+    loading = false;
   }
   if (!cfg->pidfile.empty() && !WritePidFile(cfg->pidfile)) {
     RILL_LOG(kWarning, "Failed to write PID file %s: %s", cfg->pidfile.c_str(), strerror(errno));
@@ -233,7 +303,7 @@ int Main(const std::vector<std::string>& args) {
     shards.shard(i).Start();
   }
   RILL_LOG(kNotice, "Server initialized");
-  if (journaling == nullptr) {
+  if (!loading) {
     RILL_LOG(kNotice, "Ready to accept connections tcp port=%d", shards.shard(0).tcp_port());
   }
 
@@ -241,6 +311,19 @@ int Main(const std::vector<std::string>& args) {
   sigwait(&stop_signals, &sig);
   if (!shards.shutdown_requested()) {
     RILL_LOG(kWarning, "Received %s scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    // As Redis on SIGTERM: the final snapshot when `save` points are set. The shard's
+    // thread does it (it owns the keyspace); a failure is logged and the exit goes on.
+    std::promise<void> saved;
+    shard::Shard& shard = shards.shard(0);
+    shard.Post([&shard, &snapshotter, &saved] {
+      if (!shard.loading()) {
+        if (Status s = snapshotter.SaveForShutdown(shard, false); !s.ok()) {
+          RILL_LOG(kWarning, "Error saving the final snapshot: %s", s.message().c_str());
+        }
+      }
+      saved.set_value();
+    });
+    saved.get_future().wait();
   }
   for (int i = 0; i < shards.size(); i++) {
     shards.shard(i).Stop();
@@ -254,6 +337,7 @@ int Main(const std::vector<std::string>& args) {
                st.message().c_str());
     }
   }
+  snapshotter.Stop();
   if (!cfg->pidfile.empty()) {
     unlink(cfg->pidfile.c_str());
   }

@@ -95,6 +95,9 @@ Entry* Database::Insert(std::string_view key, Value value) {
       chunks_.push_back(std::make_unique<Entry[]>(kChunkSize));
     }
   }
+  if (frozen_ != nullptr && s >= frozen_->cursor && s < frozen_->end) {
+    frozen_->born.insert(s);
+  }
   Entry& e = slot(s);
   e.key.assign(key.data(), key.size());
   e.value = std::move(value);
@@ -109,6 +112,10 @@ Entry* Database::Insert(std::string_view key, Value value) {
 
 void Database::Erase(Entry* e) {
   RILL_DCHECK(e->live);
+  if (Unread(*e)) {
+    frozen_->kept.emplace(e->slot, FrozenEntry{e->key, std::move(e->value), e->expire_at_ms});
+    frozen_->kept_total++;
+  }
   index_.erase(e->slot);
   ClearExpire(e);
   const uint32_t s = e->slot;
@@ -119,7 +126,15 @@ void Database::Erase(Entry* e) {
   free_.push_back(s);
 }
 
+void Database::Keep(Entry* e) {
+  if (Unread(*e)) {
+    frozen_->kept.emplace(e->slot, FrozenEntry{e->key, e->value.Clone(), e->expire_at_ms});
+    frozen_->kept_total++;
+  }
+}
+
 void Database::SetExpire(Entry* e, int64_t at_ms) {
+  Keep(e);
   if (e->volatile_pos == kNoPos) {
     e->volatile_pos = static_cast<uint32_t>(volatile_.size());
     volatile_.push_back(e->slot);
@@ -131,6 +146,7 @@ void Database::ClearExpire(Entry* e) {
   if (e->volatile_pos == kNoPos) {
     return;
   }
+  Keep(e);
   const uint32_t pos = e->volatile_pos;
   const uint32_t last = volatile_.back();
   volatile_[pos] = last;
@@ -141,6 +157,15 @@ void Database::ClearExpire(Entry* e) {
 }
 
 void Database::Clear() {
+  if (frozen_ != nullptr) {
+    for (uint32_t s = frozen_->cursor; s < std::min(frozen_->end, high_water_); s++) {
+      Entry& e = slot(s);
+      if (e.live && Unread(e)) {
+        frozen_->kept.emplace(s, FrozenEntry{std::move(e.key), std::move(e.value), e.expire_at_ms});
+        frozen_->kept_total++;
+      }
+    }
+  }
   index_.clear();
   chunks_.clear();
   free_.clear();
@@ -378,6 +403,7 @@ Entry* Keyspace::Set(int db, std::string_view key, Value value, bool keep_ttl) {
   if (e == nullptr) {
     return Add(db, key, std::move(value));
   }
+  dbs_[db]->Keep(e);
   ReplaceValue(e->value, std::move(value));
   if (!keep_ttl) {
     dbs_[db]->ClearExpire(e);
@@ -425,6 +451,16 @@ bool Keyspace::Persist(int db, Entry* e) {
   dbs_[db]->ClearExpire(e);
   NotifyModified(db, e->key);
   return true;
+}
+
+void Keyspace::KeepAll(std::string_view key) {
+  for (const std::unique_ptr<Database>& d : dbs_) {
+    if (d->frozen() != nullptr) {
+      if (Entry* e = d->Find(key); e != nullptr) {
+        d->Keep(e);
+      }
+    }
+  }
 }
 
 void Keyspace::FlushDb(int db) {

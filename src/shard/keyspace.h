@@ -84,6 +84,25 @@ struct Entry {
   bool live = false;    // false = a free slot
 };
 
+// A value as it was when a SnapshotView began, kept because it changed or went since.
+struct FrozenEntry {
+  std::string key;
+  Value value;
+  int64_t expire_at_ms = kNoExpire;
+};
+
+// What a SnapshotView (shard/snapshot_view.h) keeps in each Database it reads. Slots below
+// cursor were read; an unread slot is read from `kept` if it is there, skipped if it is in
+// `born`, and read live otherwise.
+struct FrozenDb {
+  int db = 0;           // the database's number when the view began (SWAPDB moves it)
+  uint32_t cursor = 0;  // slots below it were read
+  uint32_t end = 0;     // slots from here on were never used when the view began
+  absl::flat_hash_map<uint32_t, FrozenEntry> kept;  // unread slots, as they were
+  absl::flat_hash_set<uint32_t> born;               // unread slots filled since
+  uint64_t kept_total = 0;                          // entries ever kept (INFO, tests)
+};
+
 class Database {
  public:
   Database();
@@ -112,7 +131,15 @@ class Database {
 
   size_t MemoryUsage() const;
 
+  // Snapshots: while a FrozenDb is set, an entry the view has not read yet is kept as it
+  // was before it changes: Keep() copies it (call it before changing an entry in place),
+  // Erase and Clear move it; Insert marks the slots it fills as born after the view.
+  void Freeze(FrozenDb* f) { frozen_ = f; }
+  FrozenDb* frozen() const { return frozen_; }
+  void Keep(Entry* e);
+
  private:
+  friend class SnapshotView;
   static constexpr uint32_t kChunkBits = 10;
   static constexpr uint32_t kChunkSize = 1u << kChunkBits;
 
@@ -138,6 +165,12 @@ class Database {
   std::vector<uint32_t> free_;      // reusable slots, most recently freed last
   std::vector<uint32_t> volatile_;  // slots of entries with a TTL
   absl::flat_hash_set<uint32_t, IndexHash, IndexEq> index_;
+  FrozenDb* frozen_ = nullptr;  // the view reading this database, if any
+  // Whether the frozen view still has to read e (it is neither read, kept nor born).
+  bool Unread(const Entry& e) const {
+    return frozen_ != nullptr && e.slot >= frozen_->cursor && e.slot < frozen_->end &&
+           !frozen_->kept.contains(e.slot) && !frozen_->born.contains(e.slot);
+  }
 };
 
 // What one shard stores: `databases` Databases plus the policies that act on them.
@@ -182,6 +215,16 @@ class Keyspace {
   void DeleteEntry(int db, Entry* e);
   void SetExpire(int db, Entry* e, int64_t at_ms);
   bool Persist(int db, Entry* e);
+  // A write command is about to change key, in whatever database: a snapshot being read
+  // keeps the values it has not read yet (Database::Keep). Cheap when none is.
+  void BeforeWrite(std::string_view key) {
+    if (frozen_views_ > 0) {
+      KeepAll(key);
+    }
+  }
+  void set_frozen(bool on) { frozen_views_ += on ? 1 : -1; }
+  bool frozen() const { return frozen_views_ > 0; }
+
   // Tells WATCH that a value was changed in place.
   void MarkModified(int db, std::string_view key);
   // Removes every key of one database or of all; watchers of existing keys are told.
@@ -228,6 +271,7 @@ class Keyspace {
     return !loading_ && e.expire_at_ms != kNoExpire && e.expire_at_ms <= clock_->NowMs();
   }
   void Touch(Entry& e);
+  void KeepAll(std::string_view key);
   // Whether key is live, without deleting it when expired (Peek would: a DEL in the
   // journal, out of place inside SWAPDB or FLUSHDB).
   bool Exists(int db, std::string_view key) {
@@ -264,6 +308,7 @@ class Keyspace {
   int64_t lfu_decay_time_ = 1;
   int samples_ = 5;
   int expire_db_ = 0;  // where the next active expiry cycle starts
+  int frozen_views_ = 0;
 };
 
 }  // namespace rill::shard

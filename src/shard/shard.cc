@@ -132,6 +132,12 @@ void Shard::Loop() {
     }
   }
   while (!event_base_got_break(base_)) {
+    if (background_busy_) {
+      event_base_loop(base_, EVLOOP_NONBLOCK);
+      HandOverJournal();  // the step may begin a snapshot: no effect may be left behind
+      background_busy_ = background_step_ != nullptr && background_step_();
+      continue;
+    }
     const int64_t budget_us = config_->busy_poll_us;
     if (budget_us > 0 && last_sleep_ticks < cutoff_ticks) {
       // Time spent polling counts as sleep: requests that keep arriving, but each only
@@ -486,6 +492,9 @@ void Shard::Cron() {
   const int64_t now = clock_.NowMs();
   // Active expiry may use a quarter of the cron period, as Redis's slow cycle does.
   keyspace_.ActiveExpireCycle(250000 / std::max<int64_t>(1, config_->hz));
+  if (set_->persistence() != nullptr && !loading()) {
+    set_->persistence()->Cron(*this);
+  }
   if (keyspace_.has_ready_keys()) {
     ServeReadyKeys();  // an expired stream wakes its XREADGROUP readers
   }

@@ -201,6 +201,15 @@ class Shard final : public net::ConnectionHandler {
   };
   LoadProgress& load_progress() { return load_progress_; }
 
+  // Background work done in slices between turns of the loop (snapshots): after every
+  // turn the loop runs step while it reports more to do (true); once it returns false the
+  // loop sleeps as usual until WakeBackground() (shard thread, e.g. from a Post).
+  void SetBackgroundStep(std::function<bool()> step) {
+    background_step_ = std::move(step);
+    background_busy_ = true;
+  }
+  void WakeBackground() { background_busy_ = background_step_ != nullptr; }
+
   // Blocked readers. Block() registers c on c.block.keys in arrival order, with its
   // deadline, and stops running its pipeline; Unblock() undoes that and lets the pipeline
   // go on (soon, from the loop, not inside the caller). After every command the shard
@@ -271,6 +280,8 @@ class Shard final : public net::ConnectionHandler {
   JournalSink* journal_sink_ = nullptr;
   std::unique_ptr<Client> replay_client_;  // between BeginReplay and EndReplay
   std::function<bool()> load_step_;
+  std::function<bool()> background_step_;
+  bool background_busy_ = false;
   LoadProgress load_progress_;
   bool hold_until_synced_ = false;  // appendfsync always; else until written
   // Handed-over batches not yet durable: (journal_.produced() after it, journal offset).

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/config_store.h"
+#include "shard/persistence.h"
 #include "shard/shard.h"
 
 namespace rill::shard {
@@ -34,6 +35,9 @@ class ShardSet {
   int size() const { return static_cast<int>(shards_.size()); }
   config::ConfigStore& config_store() { return *store_; }
   const ServerInfo& info() const { return info_; }
+  // Snapshots and AOF rewrites (persist/snapshotter.h); set before the shards start.
+  void set_persistence(Persistence* p) { persistence_ = p; }
+  Persistence* persistence() const { return persistence_; }
   uint64_t NextClientId() { return next_client_id_.fetch_add(1, std::memory_order_relaxed); }
 
   // Sends the store's current snapshot to every shard. `current` (the calling shard, or
@@ -50,6 +54,7 @@ class ShardSet {
   config::ConfigStore* store_;
   ServerInfo info_;
   std::vector<std::unique_ptr<Shard>> shards_;
+  Persistence* persistence_ = nullptr;
   std::atomic<uint64_t> next_client_id_{1};
   std::atomic<bool> shutdown_requested_{false};  // by SHUTDOWN, not by a signal
   std::atomic<int> exit_code_{0};

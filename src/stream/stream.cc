@@ -177,6 +177,23 @@ uint64_t Stream::Trim(const TrimSpec& spec) {
   return deleted;
 }
 
+Status Stream::LoadNode(Node node) {
+  if (!index_.empty() && node.master_id() <= index_.rbegin()->second.last_id()) {
+    return Status(ErrorCode::kErr, "stream node out of order");
+  }
+  if (node.live() == 0) {
+    return Status(ErrorCode::kErr, "stream node without live entries");
+  }
+  length_ += node.live();
+  last_id_ = std::max(last_id_, node.last_id());
+  const bool first = index_.empty();
+  index_.emplace(node.master_id(), std::move(node));
+  if (first) {
+    RefreshFirstId();
+  }
+  return Status::Ok();
+}
+
 void Stream::RefreshFirstId() {
   first_id_ = StreamId::Min();
   if (length_ == 0 || index_.empty()) {

@@ -85,6 +85,10 @@ class Stream {
   // Whether a live entry has id; fills *fv (borrowing the node) when given.
   bool Lookup(StreamId id, std::vector<std::string_view>* fv = nullptr) const;
 
+  // Loading a snapshot: appends a node read from a file, after the nodes already there.
+  // Fails (a corrupt file) when its ids do not come after theirs or it holds no live entry.
+  Status LoadNode(Node node);
+
   // XSETID. REQUIRES: the caller checked Redis's preconditions.
   void SetLastId(StreamId id) { last_id_ = id; }
   void set_entries_added(uint64_t n) { entries_added_ = n; }

@@ -46,6 +46,10 @@ class FaultyFileSystem final : public persist::FileSystem {
   Status MakeDir(const std::string& path) override { return real()->MakeDir(path); }
   bool Exists(const std::string& path) override { return real()->Exists(path); }
   Result<uint64_t> FileSize(const std::string& path) override { return real()->FileSize(path); }
+  Status Rename(const std::string& from, const std::string& to) override {
+    return real()->Rename(from, to);
+  }
+  Status Remove(const std::string& path) override { return real()->Remove(path); }
 
  private:
   friend class FaultyWritableFile;

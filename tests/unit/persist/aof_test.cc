@@ -69,7 +69,8 @@ class AofTest : public ::testing::Test {
           }
           applied += "\n";
           return Status::Ok();
-        });
+        },
+        nullptr);
     if (!st.ok()) {
       return st.status();
     }

@@ -1,0 +1,102 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+//
+// persist/snapshot.h: the snapshot file: the whole dataset at one point, in binary.
+//
+// The same format serves as the AOF base (appenddirname/<appendfilename>.<seq>.base.rill,
+// written by BGREWRITEAOF) and as the dump file (dbfilename, written by SAVE/BGSAVE and the
+// `save` schedule). It is Rill's own format, not Redis's RDB: a stream is stored as its raw
+// node blocks (stream/node.h), so writing and loading one costs a memcpy per node.
+//
+//   ┌──────────────────────────── header: 24 bytes ────────────────────────────┐
+//   │ "RILLSNAP" │ version u32 LE │ flags u32 LE (0) │ created, Unix ms, u64 LE │
+//   └──────────────────────────────────────────────────────────────────────────┘
+//   record*           one type byte, then its body:
+//     0x01 SELECTDB      db                                 (the records below go there)
+//     0x02 STRING        key, expire, value
+//     0x03 STREAM_NODES  key, n, (master ms, master seq, block)×n     (about 1 MiB a record)
+//     0x04 STREAM        key, expire, last id, max deleted id, entries added, groups:
+//                          n, (name, last id, entries read + 1, consumers, pending)×n
+//                          consumers: n, (name, seen ms z, active ms + 1)×n
+//                          pending:   n, (id, consumer index, delivery ms z, count)×n
+//   0xFF END, then the CRC-32C (u32 LE) of every byte before it, header included.
+//
+//   integers are varints (core/coding.h); "z" ones zig-zag encoded (they may be negative);
+//   strings and blocks are a varint length then the bytes; an expire is 0 for none, else
+//   the Unix ms + 1; an id is ms then seq.
+//
+// A stream's STREAM_NODES records (none when it is empty) come right before its STREAM
+// record, which completes it. Keys are stored with their expiry even when it has passed:
+// a base is followed by increments that were journalled while those keys still existed,
+// so the loader keeps them and lets expiry remove them after the load, as the AOF does.
+//
+// Versioning: a reader refuses a version it does not know, with a message that names it;
+// a change of format bumps kVersion and keeps a reader of the old one, with a test.
+// Corruption (a bad length, an unknown record, a node that does not decode, a wrong CRC)
+// stops the load with the file and the offset.
+// Threading: an encoder or loader is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "persist/file.h"
+#include "shard/keyspace.h"
+
+namespace rill::persist {
+
+constexpr std::string_view kSnapshotMagic = "RILLSNAP";
+constexpr uint32_t kSnapshotVersion = 1;
+constexpr size_t kSnapshotHeaderSize = 24;
+
+// Turns entries into snapshot bytes. Take() hands over what is encoded so far (a writer
+// thread appends it to the file), Finish() the rest with the END record and checksum.
+class SnapshotEncoder {
+ public:
+  explicit SnapshotEncoder(int64_t created_ms);
+  void Add(int db, std::string_view key, const shard::Value& value, int64_t expire_at_ms);
+  size_t buffered() const { return buf_.size(); }
+  std::string Take();
+  std::string Finish();
+  uint64_t keys() const { return keys_; }
+
+ private:
+  void AddStream(std::string_view key, const stream::Stream& s, int64_t expire_at_ms);
+
+  std::string buf_;
+  uint32_t crc_ = 0;  // of the bytes taken so far
+  int db_ = 0;
+  uint64_t keys_ = 0;
+};
+
+namespace internal {
+class SnapshotParser;
+}
+
+// Loads a snapshot file into a keyspace a step at a time (between steps the shard answers
+// -LOADING). The keyspace must be loading (no expiry) and should be empty.
+class SnapshotLoader {
+ public:
+  SnapshotLoader(FileSystem* fs, std::string path, shard::Keyspace& ks);
+  ~SnapshotLoader();
+  Status Open();
+  // Loads until deadline_us (MonotonicUs) passes; true once the file was loaded and its
+  // checksum matched.
+  Result<bool> Step(int64_t deadline_us);
+  uint64_t bytes_read() const { return bytes_read_; }
+  uint64_t keys() const;
+
+ private:
+  FileSystem* fs_;
+  std::string path_;
+  std::unique_ptr<SequentialFile> file_;
+  std::unique_ptr<internal::SnapshotParser> parser_;
+  uint64_t bytes_read_ = 0;
+};
+
+// Loads a whole snapshot file at once (tests, DEBUG RELOAD).
+Status LoadSnapshot(FileSystem* fs, const std::string& path, shard::Keyspace& ks);
+
+}  // namespace rill::persist

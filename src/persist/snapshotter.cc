@@ -1,0 +1,408 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+#include "persist/snapshotter.h"
+
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/logging.h"
+#include "shard/shard.h"
+
+namespace rill::persist {
+
+// The file a job writes; the writer thread alone touches it once the job began.
+struct JobFile {
+  std::unique_ptr<WritableFile> file;
+};
+
+struct Snapshotter::Job {
+  Kind kind = Kind::kBgSave;
+  std::unique_ptr<shard::SnapshotView> view;
+  std::unique_ptr<SnapshotEncoder> enc;
+  std::unique_ptr<JobFile> out = std::make_unique<JobFile>();
+  std::string path;        // where the bytes go
+  std::string final_path;  // BGSAVE: renamed to this when complete
+  AofFile base;            // BGREWRITEAOF: the new base and the first increment after P
+  uint64_t first_incr_seq = 0;
+  uint64_t dirty_at_start = 0;
+  int64_t start_ms = 0;
+  bool encoded = false;  // every byte is queued; the writer finishes the job
+};
+
+Snapshotter::Snapshotter(FileSystem* fs, Aof* aof, int64_t now_ms) : fs_(fs), aof_(aof) {
+  info_.last_save_s = now_ms / 1000;  // as Redis: at start the data counts as saved
+  thread_ = std::thread([this] { Run(); });
+}
+
+Snapshotter::~Snapshotter() { Stop(); }
+
+void Snapshotter::Attach(shard::Shard& shard) {
+  shard_ = &shard;
+  dirty_at_save_ = shard.stats().dirty;
+  if (aof_ != nullptr) {
+    info_.aof_base_size = aof_->base_size();
+  }
+  shard.SetBackgroundStep([this] { return Step(); });
+}
+
+void Snapshotter::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+Status Snapshotter::SaveForShutdown(shard::Shard& shard, bool force) {
+  if (job_ != nullptr) {
+    RILL_LOG(kWarning, "There is a background save or rewrite running: abandoning it");
+    Abandon();
+  }
+  rewrite_requested_ = false;
+  bgsave_requested_ = false;
+  if (!force && shard.config().save.empty()) {
+    return Status::Ok();
+  }
+  RILL_LOG(kNotice, "Saving the final snapshot before exiting.");
+  return Save(shard);
+}
+
+void Snapshotter::Abandon() {
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    writer_error_ = Status(ErrorCode::kErr, "abandoned");
+    idle_cv_.wait(lock, [&] { return (tasks_.empty() && !busy_) || stop_; });
+  }
+  if (job_->kind == Kind::kRewrite) {
+    aof_->set_rewriting(false);
+  }
+  (void)fs_->Remove(job_->path);
+  job_.reset();
+}
+
+// --- Commands ---
+
+Result<std::string> Snapshotter::StartRewrite(shard::Shard& shard) {
+  if (aof_ == nullptr) {
+    return Status::Err("the append only file is off (appendonly no): there is nothing to rewrite");
+  }
+  if (rewrite_requested_ || (job_ != nullptr && job_->kind == Kind::kRewrite)) {
+    return Status::Err("Background append only file rewriting already in progress");
+  }
+  rewrite_requested_ = true;
+  if (job_ != nullptr || bgsave_requested_) {
+    return std::string("Background append only file rewriting scheduled");
+  }
+  shard.WakeBackground();
+  return std::string("Background append only file rewriting started");
+}
+
+Result<std::string> Snapshotter::StartBgSave(shard::Shard& shard, bool schedule) {
+  if (bgsave_requested_ || (job_ != nullptr && job_->kind == Kind::kBgSave)) {
+    return Status::Err("Background save already in progress");
+  }
+  if (job_ != nullptr || rewrite_requested_) {
+    if (!schedule) {
+      return Status::Err(
+          "An AOF log rewriting in progress: can't BGSAVE right now. Use BGSAVE SCHEDULE in "
+          "order to schedule a BGSAVE whenever possible.");
+    }
+    bgsave_requested_ = true;
+    return std::string("Background saving scheduled");
+  }
+  bgsave_requested_ = true;
+  shard.WakeBackground();
+  return std::string("Background saving started");
+}
+
+Status Snapshotter::Save(shard::Shard& shard) {
+  if (job_ != nullptr || bgsave_requested_ || rewrite_requested_) {
+    return Status::Err("Background save already in progress");
+  }
+  const std::string tmp = "temp-" + std::to_string(getpid()) + ".rill";
+  const std::string& path = shard.config().dbfilename;
+  Result<std::unique_ptr<WritableFile>> f = fs_->OpenAppend(tmp);
+  Status s = f.ok() ? (*f)->Truncate(0) : f.status();
+  {
+    shard::SnapshotView view(shard.keyspace());
+    SnapshotEncoder enc(shard.clock().NowMs());
+    view.Next(INT64_MAX, [&](const shard::SnapshotView::Item& it) {
+      enc.Add(it.db, it.key, it.value, it.expire_at_ms);
+      if (s.ok() && enc.buffered() >= kChunkBytes) {
+        s = (*f)->Append(enc.Take());
+      }
+    });
+    if (s.ok()) {
+      s = (*f)->Append(enc.Finish());
+    }
+  }
+  if (s.ok()) {
+    s = (*f)->Sync();
+  }
+  if (s.ok()) {
+    f->reset();
+    s = fs_->Rename(tmp, path);
+  }
+  if (!s.ok()) {
+    (void)fs_->Remove(tmp);
+    RILL_LOG(kWarning, "Failed saving the DB: %s", s.message().c_str());
+    return Status(ErrorCode::kErr, "ERR " + s.message());
+  }
+  RILL_LOG(kNotice, "DB saved on disk");
+  dirty_at_save_ = shard.stats().dirty;
+  info_.last_save_s = shard.clock().NowMs() / 1000;
+  info_.saves++;
+  return Status::Ok();
+}
+
+shard::PersistenceInfo Snapshotter::info(shard::Shard& shard) const {
+  shard::PersistenceInfo i = info_;
+  const int64_t now = shard.clock().NowMs();
+  const bool rewriting = job_ != nullptr && job_->kind == Kind::kRewrite;
+  const bool saving = job_ != nullptr && job_->kind == Kind::kBgSave;
+  i.rewrite_in_progress = rewriting || (rewrite_requested_ && job_ == nullptr);
+  i.rewrite_scheduled = rewrite_requested_ && job_ != nullptr;
+  i.bgsave_in_progress = saving || (bgsave_requested_ && job_ == nullptr);
+  i.current_rewrite_time_s = rewriting ? (now - job_->start_ms) / 1000 : -1;
+  i.current_save_time_s = saving ? (now - job_->start_ms) / 1000 : -1;
+  i.changes_since_save = shard.stats().dirty - dirty_at_save_;
+  i.kept_entries = kept_total_ + (job_ != nullptr && job_->view ? job_->view->kept() : 0);
+  return i;
+}
+
+void Snapshotter::Cron(shard::Shard& shard) {
+  if (job_ != nullptr || rewrite_requested_ || bgsave_requested_) {
+    return;
+  }
+  const config::Config& cfg = shard.config();
+  const int64_t now = shard.clock().NowMs();
+  const uint64_t changes = shard.stats().dirty - dirty_at_save_;
+  for (const config::Config::SavePoint& p : cfg.save) {
+    if (changes >= static_cast<uint64_t>(p.changes) &&
+        now - info_.last_save_s * 1000 >= p.seconds * 1000 &&
+        (info_.last_bgsave_ok || now - last_bgsave_try_ms_ >= kBgsaveRetryMs)) {
+      RILL_LOG(kNotice, "%lld changes in %lld seconds. Saving...",
+               static_cast<long long>(p.changes), static_cast<long long>(p.seconds));
+      bgsave_requested_ = true;
+      shard.WakeBackground();
+      return;
+    }
+  }
+  if (aof_ == nullptr || cfg.auto_aof_rewrite_percentage <= 0) {
+    return;
+  }
+  const uint64_t size = aof_->stats().current_size;
+  const uint64_t base = std::max<uint64_t>(aof_->base_size(), 1);
+  if (size < static_cast<uint64_t>(cfg.auto_aof_rewrite_min_size) || size <= base) {
+    return;
+  }
+  const uint64_t growth = (size - base) * 100 / base;
+  if (growth >= static_cast<uint64_t>(cfg.auto_aof_rewrite_percentage)) {
+    RILL_LOG(kNotice, "Starting automatic rewriting of AOF on %llu%% growth",
+             static_cast<unsigned long long>(growth));
+    rewrite_requested_ = true;
+    shard.WakeBackground();
+  }
+}
+
+// --- The job, on the shard's loop ---
+
+bool Snapshotter::Step() {
+  if (job_ == nullptr) {
+    if (rewrite_requested_) {
+      rewrite_requested_ = false;
+      Begin(Kind::kRewrite);
+    } else if (bgsave_requested_) {
+      bgsave_requested_ = false;
+      Begin(Kind::kBgSave);
+    } else {
+      return false;
+    }
+  }
+  if (job_->encoded) {
+    return false;  // the writer posts Finished()
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (queued_bytes_ > kMaxQueuedBytes) {
+      waiting_for_writer_ = true;  // the writer wakes the loop when it caught up
+      return false;
+    }
+  }
+  return !Encode(MonotonicUs() + kSliceUs);
+}
+
+void Snapshotter::Begin(Kind kind) {
+  auto job = std::make_unique<Job>();
+  job->kind = kind;
+  job->start_ms = shard_->clock().NowMs();
+  job->dirty_at_start = shard_->stats().dirty;
+  if (kind == Kind::kRewrite) {
+    // The consistent point: the loop handed every earlier effect to the journal just
+    // before this step, and no command runs until the view exists.
+    job->base = aof_->NextBase();
+    job->path = aof_->PathOf(job->base);
+    job->first_incr_seq = aof_->Rotate();
+    aof_->set_rewriting(true);
+    RILL_LOG(kNotice, "Background append only file rewriting started");
+  } else {
+    job->path = "temp-" + std::to_string(getpid()) + ".rill";
+    job->final_path = shard_->config().dbfilename;
+    RILL_LOG(kNotice, "Background saving started");
+  }
+  job->view = std::make_unique<shard::SnapshotView>(shard_->keyspace());
+  job->enc = std::make_unique<SnapshotEncoder>(job->start_ms);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    writer_error_ = Status::Ok();
+  }
+  job_id_++;
+  Enqueue(
+      [this, out = job->out.get(), path = job->path]() -> Status {
+        Result<std::unique_ptr<WritableFile>> f = fs_->OpenAppend(path);
+        if (!f.ok()) {
+          return f.status();
+        }
+        out->file = std::move(*f);
+        return out->file->size() > 0 ? out->file->Truncate(0) : Status::Ok();
+      },
+      0);
+  job_ = std::move(job);
+}
+
+bool Snapshotter::Encode(int64_t deadline_us) {
+  Job& job = *job_;
+  const auto flush = [&](std::string bytes) {
+    const uint64_t n = bytes.size();
+    Enqueue([out = job.out.get(), b = std::move(bytes)]() { return out->file->Append(b); }, n);
+  };
+  const bool done = job.view->Next(deadline_us, [&](const shard::SnapshotView::Item& it) {
+    job.enc->Add(it.db, it.key, it.value, it.expire_at_ms);
+    if (job.enc->buffered() >= kChunkBytes) {
+      flush(job.enc->Take());
+    }
+  });
+  if (!done) {
+    return false;
+  }
+  flush(job.enc->Finish());
+  kept_total_ += job.view->kept();
+  job.view.reset();  // the point's data is all encoded: writes stop paying for copies
+  job.encoded = true;
+  if (job.kind == Kind::kRewrite) {
+    Enqueue(
+        [this, out = job.out.get(), base = job.base, seq = job.first_incr_seq]() -> Status {
+          if (Status s = out->file->Sync(); !s.ok()) {
+            return s;
+          }
+          out->file.reset();
+          return aof_->InstallBase(base, seq);
+        },
+        0);
+  } else {
+    Enqueue(
+        [this, out = job.out.get(), from = job.path, to = job.final_path]() -> Status {
+          if (Status s = out->file->Sync(); !s.ok()) {
+            return s;
+          }
+          out->file.reset();
+          return fs_->Rename(from, to);
+        },
+        0);
+  }
+  Enqueue(nullptr, job_id_);  // the end of the job: the writer posts Finished()
+  return true;
+}
+
+void Snapshotter::Finished(uint64_t job_id, Status s) {
+  if (job_ == nullptr || job_id != job_id_) {
+    return;  // abandoned
+  }
+  Job& job = *job_;
+  const int64_t now = shard_->clock().NowMs();
+  const int64_t took_s = (now - job.start_ms) / 1000;
+  if (job.kind == Kind::kRewrite) {
+    aof_->set_rewriting(false);
+    info_.last_rewrite_ok = s.ok();
+    info_.last_rewrite_time_s = took_s;
+    if (s.ok()) {
+      info_.rewrites++;
+      info_.aof_base_size = aof_->base_size();
+      RILL_LOG(kNotice, "Background AOF rewrite finished successfully");
+    } else {
+      (void)fs_->Remove(job.path);
+      RILL_LOG(kWarning,
+               "Background AOF rewrite failed: %s. The journal goes on in the new increment; "
+               "run BGREWRITEAOF again once the cause is fixed.",
+               s.message().c_str());
+    }
+  } else {
+    info_.last_bgsave_ok = s.ok();
+    info_.last_bgsave_time_s = took_s;
+    if (s.ok()) {
+      info_.saves++;
+      info_.last_save_s = now / 1000;
+      dirty_at_save_ = job.dirty_at_start;
+      RILL_LOG(kNotice, "Background saving terminated with success");
+    } else {
+      last_bgsave_try_ms_ = now;
+      (void)fs_->Remove(job.path);
+      RILL_LOG(kWarning, "Background saving error: %s", s.message().c_str());
+    }
+  }
+  job_.reset();
+  if (rewrite_requested_ || bgsave_requested_) {
+    shard_->WakeBackground();
+  }
+}
+
+// --- The writer thread ---
+
+void Snapshotter::Enqueue(std::function<Status()> task, uint64_t bytes) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (task != nullptr) {
+      queued_bytes_ += bytes;
+    }
+    tasks_.emplace_back(std::move(task), bytes);
+  }
+  cv_.notify_one();
+}
+
+void Snapshotter::Run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [&] { return stop_ || !tasks_.empty(); });
+    if (stop_) {
+      idle_cv_.notify_all();
+      return;
+    }
+    auto [task, bytes] = std::move(tasks_.front());
+    tasks_.pop_front();
+    if (task == nullptr) {
+      // The end of a job (bytes carries its id): report how it went.
+      shard_->Post([this, id = bytes, result = writer_error_] { Finished(id, result); });
+      idle_cv_.notify_all();
+      continue;
+    }
+    const bool skip = !writer_error_.ok();
+    busy_ = true;
+    lock.unlock();
+    Status s = skip ? Status::Ok() : task();
+    lock.lock();
+    busy_ = false;
+    if (!s.ok() && writer_error_.ok()) {
+      writer_error_ = s;
+    }
+    queued_bytes_ -= bytes;
+    if (waiting_for_writer_ && queued_bytes_ <= kMaxQueuedBytes / 4) {
+      waiting_for_writer_ = false;
+      shard_->Post([this] { shard_->WakeBackground(); });
+    }
+    idle_cv_.notify_all();
+  }
+}
+
+}  // namespace rill::persist

@@ -1,0 +1,114 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+//
+// persist/snapshotter.h: BGREWRITEAOF, BGSAVE, SAVE and their schedules, without fork().
+//
+// A job reads a SnapshotView (shard/snapshot_view.h) of the shard's keyspace a slice at a
+// time from the shard's loop (Shard::SetBackgroundStep), encodes it (persist/snapshot.h),
+// and hands the bytes to a writer thread, which appends, fdatasyncs and finally installs
+// the file:
+//
+//   shard loop:  begin (P) ─ slice ─ slice ─ ... ─ last slice ──────────────── done ─► reply
+//                   │          │ 1 MiB chunks        │ END + CRC                  ▲      state
+//   writer:         open ─── append ─── append ─── append, fdatasync, install ───┘ (Post)
+//
+//   BGREWRITEAOF: at P the journal is rotated (Aof::Rotate), so the new increment holds
+//   exactly the effects after P; install = Aof::InstallBase (manifest switched atomically).
+//   BGSAVE:       the file is written as temp-<pid>.rill and renamed over dbfilename.
+//
+// No slice takes more than kSliceUs of the loop; if the writer falls more than
+// kMaxQueuedBytes behind, the loop stops encoding until it catches up (the writer wakes
+// it), so memory stays bounded whatever the disk's speed. SAVE runs the same job to the end
+// inside the command, as Redis's SAVE blocks.
+//
+// One job at a time: BGREWRITEAOF during BGSAVE is scheduled (Redis's reply), BGSAVE during
+// a rewrite is refused unless SCHEDULE is given. The cron starts scheduled jobs, the `save`
+// points, and auto-aof-rewrite-percentage rewrites.
+// Threading: everything but the writer thread runs on the shard's thread.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "persist/aof.h"
+#include "persist/snapshot.h"
+#include "shard/persistence.h"
+#include "shard/snapshot_view.h"
+
+namespace rill::shard {
+class Shard;
+}
+
+namespace rill::persist {
+
+class Snapshotter final : public shard::Persistence {
+ public:
+  static constexpr int64_t kSliceUs = 2000;              // loop time per slice
+  static constexpr size_t kChunkBytes = 1 << 20;         // handed to the writer at a time
+  static constexpr uint64_t kMaxQueuedBytes = 64 << 20;  // writer backlog that pauses encoding
+  static constexpr int64_t kBgsaveRetryMs = 5000;        // after a failed BGSAVE (Redis's)
+
+  // aof is null with appendonly no. now_ms is the start time (LASTSAVE's first value).
+  Snapshotter(FileSystem* fs, Aof* aof, int64_t now_ms);
+  ~Snapshotter() override;
+  // Connects to the shard whose keyspace is saved. Shard thread (or before it starts).
+  void Attach(shard::Shard& shard);
+  // Stops the writer thread; a job still running is abandoned (its file is never installed).
+  void Stop();
+
+  // shard::Persistence
+  Result<std::string> StartRewrite(shard::Shard& shard) override;
+  Result<std::string> StartBgSave(shard::Shard& shard, bool schedule) override;
+  Status Save(shard::Shard& shard) override;
+  Status SaveForShutdown(shard::Shard& shard, bool force) override;
+  shard::PersistenceInfo info(shard::Shard& shard) const override;
+  void Cron(shard::Shard& shard) override;
+
+ private:
+  enum class Kind { kRewrite, kBgSave };
+  struct Job;
+
+  // The background step: begins a requested job, or encodes one slice of the running one.
+  bool Step();
+  void Begin(Kind kind);
+  // Encodes until deadline_us; true when the view was read to its end.
+  bool Encode(int64_t deadline_us);
+  void Finished(uint64_t job_id, Status s);  // shard thread, posted by the writer
+  // Drops the running job: the writer skips what is queued for it; waits until it did.
+  void Abandon();
+  // Writer thread.
+  void Run();
+  // Queues a task that writes bytes; a null task ends the job whose id `bytes` carries.
+  void Enqueue(std::function<Status()> task, uint64_t bytes);
+
+  FileSystem* fs_;
+  Aof* aof_;
+  shard::Shard* shard_ = nullptr;
+  std::unique_ptr<Job> job_;
+  uint64_t job_id_ = 0;  // of the running job; a Finished() for another one is stale
+  bool rewrite_requested_ = false;
+  bool bgsave_requested_ = false;
+
+  shard::PersistenceInfo info_;
+  uint64_t dirty_at_save_ = 0;  // shard dirty counter covered by the last save
+  int64_t last_bgsave_try_ms_ = 0;
+  uint64_t kept_total_ = 0;
+
+  // Writer thread state.
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::pair<std::function<Status()>, uint64_t>> tasks_;  // task, bytes it writes
+  uint64_t queued_bytes_ = 0;
+  bool waiting_for_writer_ = false;  // the loop paused encoding (backlog)
+  bool stop_ = false;
+  bool busy_ = false;  // the writer is running a task
+  std::condition_variable idle_cv_;
+  Status writer_error_;  // the job's first failure; later tasks are skipped
+};
+
+}  // namespace rill::persist

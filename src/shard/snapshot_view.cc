@@ -1,0 +1,60 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+#include "shard/snapshot_view.h"
+
+#include "core/clock.h"
+
+namespace rill::shard {
+
+SnapshotView::SnapshotView(Keyspace& ks) : ks_(ks) {
+  for (int i = 0; i < ks.databases(); i++) {
+    Database* db = &ks.db(i);
+    auto f = std::make_unique<FrozenDb>();
+    f->db = i;
+    f->end = db->high_water_;
+    db->Freeze(f.get());
+    dbs_.emplace_back(db, std::move(f));
+  }
+  ks_.set_frozen(true);
+}
+
+SnapshotView::~SnapshotView() {
+  for (auto& [db, f] : dbs_) {
+    db->Freeze(nullptr);
+  }
+  ks_.set_frozen(false);
+}
+
+bool SnapshotView::Next(int64_t deadline_us, const std::function<void(const Item&)>& fn,
+                        size_t max_slots) {
+  size_t n = 0;
+  for (; current_ < dbs_.size(); current_++) {
+    Database& db = *dbs_[current_].first;
+    FrozenDb& f = *dbs_[current_].second;
+    for (; f.cursor < f.end; n++) {
+      if (n == max_slots || ((n & 63) == 63 && MonotonicUs() >= deadline_us)) {
+        return false;
+      }
+      const uint32_t s = f.cursor;
+      if (auto it = f.kept.find(s); it != f.kept.end()) {
+        fn(Item{f.db, it->second.key, it->second.value, it->second.expire_at_ms});
+        f.kept.erase(it);
+      } else if (!f.born.contains(s) && s < db.high_water_ && db.slot(s).live) {
+        const Entry& e = db.slot(s);
+        fn(Item{f.db, e.key, e.value, e.expire_at_ms});
+      }
+      f.born.erase(s);
+      f.cursor = s + 1;
+    }
+  }
+  return true;
+}
+
+uint64_t SnapshotView::kept() const {
+  uint64_t n = 0;
+  for (const auto& [db, f] : dbs_) {
+    n += f->kept_total;
+  }
+  return n;
+}
+
+}  // namespace rill::shard

@@ -1,0 +1,64 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+//
+// shard/snapshot_view.h: the keyspace as it was at one moment, read a slice at a time while
+// the shard goes on serving writes. This is how Rill snapshots without fork().
+//
+// A view begins between two commands (the consistent point P). It reads each database's
+// slots in order (slot numbers are stable, see keyspace.h), so "read" is just "below the
+// cursor". Everything that could change an unread entry keeps it as it was first:
+//
+//   write command  ──► Keyspace::BeforeWrite(key) ──► Database::Keep (a copy)  ┐
+//   expiry, eviction, DEL, overwrite ──► Database::Erase (the value is moved)  ├─► kept[slot]
+//   FLUSHDB/FLUSHALL ──► Database::Clear (every unread entry is moved)          ┘
+//   a key created after P ──► Database::Insert marks its slot born: skipped
+//
+// SWAPDB swaps Database objects, and each carries its own FrozenDb, so the view still
+// reads every database under the number it had at P. The cost of a write during a view is
+// one copy of each value it is the first to change; entries already read cost nothing.
+//
+// Invariant: Next() visits every key that was live at P exactly once, with its value and
+// expiry time at P, and nothing created after P.
+// Threading: shard-confined, like the keyspace. Ownership: the view must be destroyed
+// before its Keyspace; destroying it early (an aborted save) leaves the keyspace as it was.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "shard/keyspace.h"
+
+namespace rill::shard {
+
+class SnapshotView {
+ public:
+  struct Item {
+    int db;
+    const std::string& key;
+    const Value& value;
+    int64_t expire_at_ms;
+  };
+
+  explicit SnapshotView(Keyspace& ks);
+  ~SnapshotView();
+  SnapshotView(const SnapshotView&) = delete;
+  SnapshotView& operator=(const SnapshotView&) = delete;
+
+  // Calls fn for the view's entries, in database order, until deadline_us (MonotonicUs)
+  // passes or max_slots slots were looked at; returns true once every entry was visited.
+  // fn must not change the keyspace.
+  bool Next(int64_t deadline_us, const std::function<void(const Item&)>& fn,
+            size_t max_slots = SIZE_MAX);
+  // Entries copied or moved aside because they changed while the view was read.
+  uint64_t kept() const;
+
+ private:
+  Keyspace& ks_;
+  std::vector<std::pair<Database*, std::unique_ptr<FrozenDb>>> dbs_;
+  size_t current_ = 0;  // index in dbs_ being read
+};
+
+}  // namespace rill::shard
