@@ -312,13 +312,15 @@ class SnapshotParser {
   }
 
   Status Header(Reader& r) {
-    if (buf_.size() - pos_ < kSnapshotHeaderSize) {
+    const char* h = buf_.data() + pos_;
+    const size_t have = buf_.size() - pos_;
+    if (std::string_view(h, std::min(have, kSnapshotMagic.size())) !=
+        kSnapshotMagic.substr(0, std::min(have, kSnapshotMagic.size()))) {
+      return Status::Err("not a Rill snapshot (bad magic)");
+    }
+    if (have < kSnapshotHeaderSize) {
       r.Short();
       return Status::Ok();
-    }
-    const char* h = buf_.data() + pos_;
-    if (std::string_view(h, kSnapshotMagic.size()) != kSnapshotMagic) {
-      return Status::Err("not a Rill snapshot (bad magic)");
     }
     const uint32_t version = GetU32(h + 8);
     if (version != kSnapshotVersion) {

@@ -7,8 +7,10 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -172,7 +174,9 @@ bool IdLess(const std::string& a, const std::string& b) {
 // test cannot cause. The short
 // version runs in `make test`; `make crash-test` sets RILL_CRASH_CYCLES and
 // RILL_CRASH_CLIENTS for the long one.
-void CrashCycles(const std::string& policy) {
+// With rewrites, BGREWRITEAOF is asked for again and again during the load, so kills land
+// before, during and after rotations and base switches.
+void CrashCycles(const std::string& policy, bool rewrites = false) {
   const int cycles = EnvInt("RILL_CRASH_CYCLES", 3);
   const int clients = EnvInt("RILL_CRASH_CLIENTS", 9);
   const int consumers = std::max(1, clients / 3);
@@ -241,6 +245,17 @@ void CrashCycles(const std::string& policy) {
         }
       });
     }
+    if (rewrites) {
+      threads.emplace_back([&] {
+        RedisConn c = server.Connect();
+        while (!stop) {
+          if (Command(c.get(), {"BGREWRITEAOF"}) == nullptr) {
+            return;
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+      });
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(300 + 100 * (cycle % 5)));
     server.Stop(SIGKILL);
     stop = true;
@@ -285,15 +300,19 @@ void CrashCycles(const std::string& policy) {
   }
   EXPECT_GT(added.size(), 100u) << "the load was too small to mean anything";
   printf(
-      "crash test (appendfsync %s): cycles=%d clients=%d acknowledged_xadds=%zu "
+      "crash test (appendfsync %s%s): cycles=%d clients=%d acknowledged_xadds=%zu "
       "acknowledged_xacks=%zu lost=%llu\n",
-      policy.c_str(), cycles, producers + consumers, added.size() + lost_total, acked.size(),
-      static_cast<unsigned long long>(lost_total));
+      policy.c_str(), rewrites ? ", rewrites" : "", cycles, producers + consumers,
+      added.size() + lost_total, acked.size(), static_cast<unsigned long long>(lost_total));
 }
 
 TEST(PersistenceTest, KillNineUnderAlwaysLosesNoAcknowledgedWrite) { CrashCycles("always"); }
 
 TEST(PersistenceTest, KillNineUnderEverysecLosesNoAcknowledgedWrite) { CrashCycles("everysec"); }
+
+TEST(PersistenceTest, KillNineDuringRewritesLosesNoAcknowledgedWrite) {
+  CrashCycles("always", /*rewrites=*/true);
+}
 
 // appendfsync changes at runtime, with a pipeline of writes in flight at each switch: no
 // reply is lost or stuck, and everything is in the journal after a restart.
@@ -430,6 +449,255 @@ TEST(PersistenceTest, CorruptionInTheMiddleStopsTheStartWithFileAndOffset) {
   RedisConn c = server.Connect();
   EXPECT_EQ(Str(Command(c.get(), {"GET", "a"})), "1");
   EXPECT_EQ(Str(Command(c.get(), {"EXISTS", "b"})), "0");
+}
+
+}  // namespace
+}  // namespace rill::test
+
+namespace rill::test {
+namespace {
+
+// --- Rewrites and snapshots (persist/snapshotter.h) ---
+
+std::string Info(redisContext* c) { return Str(Command(c, {"INFO", "persistence"})); }
+
+// Waits until INFO persistence has the line (a background job finished).
+bool WaitForInfo(redisContext* c, const std::string& line, int timeout_ms = 20000) {
+  for (int waited = 0; waited < timeout_ms; waited += 10) {
+    if (Info(c).find(line + "\r\n") != std::string::npos) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+std::vector<std::string> AofFiles(const ServerProcess& s) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(s.dir() + "/appendonlydir")) {
+    names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Producers, consumers and a string writer run while BGREWRITEAOF runs again and again:
+// after a kill -9 and a restart, the data is exactly what the clients were last told, and
+// the journal is one base plus one increment.
+TEST(PersistenceTest, RewritesUnderLoadLoseNothingAndLeaveOneBase) {
+  ServerProcess server({"--appendonly", "yes", "--appendfsync", "always"});
+  ASSERT_TRUE(server.started()) << server.Log();
+  RedisConn c = server.Connect();
+  ASSERT_EQ(Str(Command(c.get(), {"XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"})), "OK");
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  for (int p = 0; p < 2; p++) {
+    threads.emplace_back([&, p] {
+      RedisConn pc = server.Connect();
+      for (int n = 0; !stop; n++) {
+        Command(pc.get(), {"XADD", "s", "*", "v", std::to_string(p) + "/" + std::to_string(n)});
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    RedisConn cc = server.Connect();
+    while (!stop) {
+      RedisReplyPtr r = Command(cc.get(), {"XREADGROUP", "GROUP", "g", "c", "COUNT", "10", "BLOCK",
+                                           "50", "STREAMS", "s", ">"});
+      if (r != nullptr && r->type == REDIS_REPLY_ARRAY && r->element[0]->element[1]->elements > 1) {
+        Command(cc.get(),
+                {"XACK", "s", "g", r->element[0]->element[1]->element[0]->element[0]->str});
+      }
+    }
+  });
+  threads.emplace_back([&] {
+    RedisConn sc = server.Connect();
+    for (int n = 0; !stop; n++) {
+      Command(sc.get(), {"INCR", "counter"});
+      Command(sc.get(), {"SET", "key:" + std::to_string(n % 500), std::to_string(n), "EX", "1000"});
+      if (n % 7 == 0) {
+        Command(sc.get(), {"DEL", "key:" + std::to_string((n * 3) % 500)});
+      }
+    }
+  });
+  for (int round = 0; round < 4; round++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    const std::string reply = Str(Command(c.get(), {"BGREWRITEAOF"}));
+    EXPECT_EQ(reply, "Background append only file rewriting started");
+    ASSERT_TRUE(WaitForInfo(c.get(), "aof_rewrites:" + std::to_string(round + 1))) << Info(c.get());
+  }
+  stop = true;
+  for (std::thread& t : threads) {
+    t.join();
+  }
+  const std::string before = Snapshot(c.get());
+  const std::string keys = Str(Command(c.get(), {"DBSIZE"}));
+  EXPECT_NE(Info(c.get()).find("aof_last_bgrewrite_status:ok"), std::string::npos);
+  EXPECT_EQ(AofFiles(server),
+            (std::vector<std::string>{"appendonly.aof.4.base.rill", "appendonly.aof.5.incr.aof",
+                                      "appendonly.aof.manifest"}));
+  c.reset();
+  ASSERT_EQ(server.Stop(SIGKILL), 9);
+  ASSERT_TRUE(server.Restart()) << server.Log();
+  RedisConn after = server.Connect();
+  EXPECT_EQ(Snapshot(after.get()), before);
+  EXPECT_EQ(Str(Command(after.get(), {"DBSIZE"})), keys);
+}
+
+TEST(PersistenceTest, RewriteShrinksAJournalOfOverwrites) {
+  ServerProcess server({"--appendonly", "yes", "--auto-aof-rewrite-percentage", "0"});
+  ASSERT_TRUE(server.started()) << server.Log();
+  RedisConn c = server.Connect();
+  for (int i = 0; i < 3000; i++) {
+    redisAppendCommand(c.get(), "SET k %d", i);
+  }
+  for (int i = 0; i < 3000; i++) {
+    void* r = nullptr;
+    ASSERT_EQ(redisGetReply(c.get(), &r), REDIS_OK);
+    freeReplyObject(r);
+  }
+  EXPECT_EQ(Str(Command(c.get(), {"BGREWRITEAOF"})),
+            "Background append only file rewriting started");
+  ASSERT_TRUE(WaitForInfo(c.get(), "aof_rewrites:1"));
+  const std::string info = Info(c.get());
+  const size_t at = info.find("aof_current_size:") + 17;
+  EXPECT_LT(std::stoull(info.substr(at)), 200u) << info;  // one key left, not 3000 SETs
+}
+
+TEST(PersistenceTest, AutomaticRewriteRunsOnGrowth) {
+  ServerProcess server({"--appendonly", "yes", "--auto-aof-rewrite-min-size", "20kb"});
+  ASSERT_TRUE(server.started()) << server.Log();
+  RedisConn c = server.Connect();
+  for (int i = 0; i < 400; i++) {
+    Command(c.get(), {"SET", "k" + std::to_string(i % 10), std::string(100, 'x')});
+  }
+  EXPECT_TRUE(WaitForInfo(c.get(), "aof_rewrites:1")) << Info(c.get());
+  EXPECT_NE(server.Log().find("Starting automatic rewriting of AOF on"), std::string::npos);
+}
+
+// With appendonly no, BGSAVE's snapshot is what the next start loads: the data of the
+// moment it began, not the writes after it.
+TEST(PersistenceTest, BgsaveSnapshotIsLoadedAtStart) {
+  ServerProcess server({"--save", ""});
+  ASSERT_TRUE(server.started()) << server.Log();
+  RedisConn c = server.Connect();
+  for (int i = 0; i < 50; i++) {
+    Command(c.get(), {"XADD", "s", "*", "n", std::to_string(i)});
+  }
+  Command(c.get(), {"XGROUP", "CREATE", "s", "g", "0"});
+  Command(c.get(), {"XREADGROUP", "GROUP", "g", "a", "COUNT", "7", "STREAMS", "s", ">"});
+  Command(c.get(), {"XGROUP", "CREATECONSUMER", "s", "g", "idle"});
+  Command(c.get(), {"INCRBY", "counter", "42"});
+  Command(c.get(), {"SET", "ttl", "v", "EX", "1000"});
+  const std::string before = Snapshot(c.get());
+  EXPECT_NE(Info(c.get()).find("rdb_changes_since_last_save:"), std::string::npos);
+  EXPECT_EQ(Str(Command(c.get(), {"BGSAVE"})), "Background saving started");
+  ASSERT_TRUE(WaitForInfo(c.get(), "rdb_saves:1"));
+  const std::string info = Info(c.get());
+  EXPECT_NE(info.find("rdb_last_bgsave_status:ok"), std::string::npos) << info;
+  EXPECT_NE(info.find("rdb_changes_since_last_save:0"), std::string::npos) << info;
+  EXPECT_NE(info.find("rdb_bgsave_in_progress:0"), std::string::npos) << info;
+  Command(c.get(), {"SET", "later", "x"});
+  c.reset();
+  ASSERT_EQ(server.Stop(SIGKILL), 9);
+  ASSERT_TRUE(server.Restart()) << server.Log();
+  EXPECT_NE(server.Log().find("DB loaded from disk"), std::string::npos);
+  RedisConn after = server.Connect();
+  EXPECT_EQ(Snapshot(after.get()), before);
+  EXPECT_EQ(Str(Command(after.get(), {"GET", "later"})), "(nil)");
+}
+
+TEST(PersistenceTest, ShutdownSavesUnlessToldNotTo) {
+  ServerProcess server;  // Redis's default save points
+  ASSERT_TRUE(server.started()) << server.Log();
+  {
+    RedisConn c = server.Connect();
+    Command(c.get(), {"SET", "a", "1"});
+    EXPECT_EQ(Command(c.get(), {"SHUTDOWN"}), nullptr);  // no reply: the connection closes
+  }
+  ASSERT_EQ(server.Stop(0), 0);
+  ASSERT_TRUE(server.Restart()) << server.Log();
+  {
+    RedisConn c = server.Connect();
+    EXPECT_EQ(Str(Command(c.get(), {"GET", "a"})), "1");
+    Command(c.get(), {"SET", "b", "2"});
+    Command(c.get(), {"SHUTDOWN", "NOSAVE"});
+  }
+  ASSERT_EQ(server.Stop(0), 0);
+  ASSERT_TRUE(server.Restart()) << server.Log();
+  RedisConn c = server.Connect();
+  EXPECT_EQ(Str(Command(c.get(), {"GET", "a"})), "1");
+  EXPECT_EQ(Str(Command(c.get(), {"GET", "b"})), "(nil)");
+  const int64_t before = Command(c.get(), {"LASTSAVE"})->integer;
+  Command(c.get(), {"SET", "c", "3"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(Str(Command(c.get(), {"SAVE"})), "OK");
+  EXPECT_GT(Command(c.get(), {"LASTSAVE"})->integer, before);
+  c.reset();
+  ASSERT_EQ(server.Stop(SIGKILL), 9);
+  ASSERT_TRUE(server.Restart()) << server.Log();
+  EXPECT_EQ(Str(Command(server.Connect().get(), {"GET", "c"})), "3");
+}
+
+TEST(PersistenceTest, SavePointsTakeSnapshots) {
+  ServerProcess server({"--save", "1 1"});
+  ASSERT_TRUE(server.started()) << server.Log();
+  RedisConn c = server.Connect();
+  Command(c.get(), {"SET", "a", "1"});
+  EXPECT_TRUE(WaitForInfo(c.get(), "rdb_saves:1", 5000)) << Info(c.get());
+  EXPECT_NE(server.Log().find("1 changes in 1 seconds. Saving..."), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(server.dir() + "/dump.rdb"));
+}
+
+TEST(PersistenceTest, CorruptSnapshotStopsTheStartWithFileAndOffset) {
+  ServerProcess server({"--save", ""});
+  ASSERT_TRUE(server.started()) << server.Log();
+  {
+    RedisConn c = server.Connect();
+    Command(c.get(), {"SET", "a", std::string(100, 'v')});
+    ASSERT_EQ(Str(Command(c.get(), {"SAVE"})), "OK");
+  }
+  ASSERT_EQ(server.Stop(SIGKILL), 9);
+  const std::string path = server.dir() + "/dump.rdb";
+  std::string bytes = ReadFile(path);
+  bytes[40] ^= 1;
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  EXPECT_FALSE(server.Restart());
+  EXPECT_NE(server.Log().find("Bad snapshot file dump.rdb at offset"), std::string::npos)
+      << server.Log();
+}
+
+// Several requests in one read run in the same loop turn, before any job begins.
+TEST(PersistenceTest, RewriteAndSaveRepliesAreRedis) {
+  {
+    ServerProcess server({"--save", ""});
+    ASSERT_TRUE(server.started()) << server.Log();
+    RedisConn c = server.Connect();
+    EXPECT_NE(Str(Command(c.get(), {"BGREWRITEAOF"})).find("appendonly no"), std::string::npos);
+    EXPECT_EQ(Str(Command(c.get(), {"BGSAVE", "NOW"})), "ERR syntax error");
+  }
+  ServerProcess server({"--appendonly", "yes", "--save", ""});
+  ASSERT_TRUE(server.started()) << server.Log();
+  RedisConn c = server.Connect();
+  for (const char* cmd : {"BGREWRITEAOF", "BGREWRITEAOF", "BGSAVE", "BGSAVE SCHEDULE", "SAVE"}) {
+    redisAppendCommand(c.get(), cmd);
+  }
+  std::vector<std::string> replies;
+  for (int i = 0; i < 5; i++) {
+    void* r = nullptr;
+    ASSERT_EQ(redisGetReply(c.get(), &r), REDIS_OK);
+    replies.push_back(Str(RedisReplyPtr(static_cast<redisReply*>(r))));
+  }
+  EXPECT_EQ(replies, (std::vector<std::string>{
+                         "Background append only file rewriting started",
+                         "ERR Background append only file rewriting already in progress",
+                         "ERR An AOF log rewriting in progress: can't BGSAVE right now. Use BGSAVE "
+                         "SCHEDULE in order to schedule a BGSAVE whenever possible.",
+                         "Background saving scheduled",
+                         "ERR Background save already in progress",
+                     }));
+  EXPECT_TRUE(WaitForInfo(c.get(), "rdb_saves:1"));
+  EXPECT_NE(Info(c.get()).find("aof_rewrites:1"), std::string::npos);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 
 #include "persist/aof_loader.h"
 #include "persist/manifest.h"
+#include "persist/snapshot.h"
 #include "tests/support/faulty_file_system.h"
 
 namespace rill::persist {
@@ -59,8 +60,9 @@ class AofTest : public ::testing::Test {
   // Loads the journal; returns the commands applied, one line each.
   Result<std::string> Load(Aof& aof, bool truncate) {
     std::string applied;
-    Result<LoadStats> st =
-        LoadAof(aof, truncate, [&](std::span<const std::string_view> args) -> Status {
+    Result<LoadStats> st = LoadAof(
+        aof, truncate,
+        [&](std::span<const std::string_view> args) -> Status {
           if (args[0] == "GETX") {
             return Status::Err("unknown command 'GETX'");
           }
@@ -236,6 +238,104 @@ TEST_F(AofTest, LoaderRejectsDamageBeforeTheTailWithFileAndOffset) {
         << loaded.status().message();
     EXPECT_NE(loaded.status().message().find("rill-check-aof --fix"), std::string::npos);
   }
+}
+
+}  // namespace
+}  // namespace rill::persist
+
+namespace rill::persist {
+namespace {
+
+// BGREWRITEAOF's two steps: the rotation at the consistent point, then the base.
+TEST_F(AofTest, RotationPutsEverythingAfterThePointInANewIncrement) {
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kEverySec);
+  const std::string a = Resp({"SET", "a", "1"});
+  const std::string b = Resp({"SET", "b", "2"});
+  aof->Append(Batch(a, 0));
+  EXPECT_EQ(aof->Rotate(), 2u);
+  const uint64_t end = aof->Append(Batch(b, 0));
+  aof->Start(nullptr);
+  EXPECT_TRUE(aof->WaitDurable(end, 5000));
+  ASSERT_TRUE(aof->Stop().ok());
+  EXPECT_EQ(Incr(1), Resp({"SELECT", "0"}) + a);
+  EXPECT_EQ(Incr(2), Resp({"SELECT", "0"}) + b) << "the new increment must select its db";
+  EXPECT_EQ(ReadFile(dir_ + "/aofdir/appendonly.aof.manifest"),
+            "file appendonly.aof.1.incr.aof seq 1 type i\n"
+            "file appendonly.aof.2.incr.aof seq 2 type i\n");
+}
+
+TEST_F(AofTest, RotationWaitsForAFailingDiskAndLosesNothing) {
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
+  aof->Start(nullptr);
+  const std::string a = Resp({"SET", "a", std::string(100, 'x')});
+  faulty_.FailAppends(1000000, /*half_written=*/true);
+  aof->Append(Batch(a));
+  aof->Rotate();
+  const uint64_t end = aof->Append(Batch(Resp({"DEL", "a"})));
+  EXPECT_FALSE(aof->WaitDurable(end, 200));
+  faulty_.Heal();
+  EXPECT_TRUE(aof->WaitDurable(end, 5000));
+  ASSERT_TRUE(aof->Stop().ok());
+  EXPECT_EQ(Incr(1), Resp({"SELECT", "0"}) + a);
+  EXPECT_EQ(Incr(2), Resp({"SELECT", "0"}) + Resp({"DEL", "a"}));
+}
+
+TEST_F(AofTest, InstalledBaseReplacesTheOldFilesAndLoadsBeforeTheIncrements) {
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
+  aof->Start(nullptr);
+  aof->Append(Batch(Resp({"SET", "old", "1"})));
+  const AofFile base = aof->NextBase();
+  EXPECT_EQ(base.name, "appendonly.aof.1.base.rill");
+  const uint64_t seq = aof->Rotate();
+  const uint64_t end = aof->Append(Batch(Resp({"SET", "new", "2"})));
+  ASSERT_TRUE(aof->WaitDurable(end, 5000));
+  // The base for the point: what the first increment held, as a snapshot.
+  ManualClock clock(1000);
+  shard::Keyspace ks(16, &clock);
+  ks.Set(0, "old", shard::Value::String("1"));
+  SnapshotEncoder enc(0);
+  enc.Add(0, "old", ks.FindRead(0, "old")->value, shard::kNoExpire);
+  std::ofstream(aof->PathOf(base), std::ios::binary) << enc.Finish();
+  ASSERT_TRUE(aof->InstallBase(base, seq).ok());
+  ASSERT_TRUE(aof->Stop().ok());
+  EXPECT_EQ(ReadFile(dir_ + "/aofdir/appendonly.aof.manifest"),
+            "file appendonly.aof.1.base.rill seq 1 type b\n"
+            "file appendonly.aof.2.incr.aof seq 2 type i\n");
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/aofdir/appendonly.aof.1.incr.aof"));
+
+  std::unique_ptr<Aof> reopened = Open(config::AppendFsync::kAlways);
+  shard::Keyspace loaded(16, &clock);
+  std::string applied;
+  Result<LoadStats> st = LoadAof(
+      *reopened, true,
+      [&](std::span<const std::string_view> args) -> Status {
+        applied += std::string(args[0]) + " " + std::string(args.back()) + "\n";
+        return Status::Ok();
+      },
+      &loaded);
+  ASSERT_TRUE(st.ok()) << st.status().message();
+  ASSERT_NE(loaded.FindRead(0, "old"), nullptr);
+  EXPECT_EQ(applied, "SELECT 0\nSET 2\n");
+  EXPECT_EQ(reopened->stats().current_size,
+            std::filesystem::file_size(reopened->PathOf(base)) + Incr(2).size());
+}
+
+TEST_F(AofTest, ABaseWithoutAKeyspaceToLoadIntoIsAnError) {
+  {
+    std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
+    aof->Start(nullptr);
+    const AofFile base = aof->NextBase();
+    const uint64_t seq = aof->Rotate();
+    ASSERT_TRUE(aof->WaitDurable(aof->Append(Batch(Resp({"SET", "k", "v"}))), 5000));
+    std::ofstream(aof->PathOf(base), std::ios::binary) << SnapshotEncoder(0).Finish();
+    ASSERT_TRUE(aof->InstallBase(base, seq).ok());
+    ASSERT_TRUE(aof->Stop().ok());
+  }
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
+  const Result<LoadStats> st = LoadAof(
+      *aof, true, [](std::span<const std::string_view>) { return Status::Ok(); }, nullptr);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.status().message().find("base"), std::string::npos);
 }
 
 }  // namespace
