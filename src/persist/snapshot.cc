@@ -155,26 +155,33 @@ SnapshotEncoder::SnapshotEncoder(int64_t created_ms) {
   PutU64(&buf_, static_cast<uint64_t>(created_ms));
 }
 
-void SnapshotEncoder::Add(int db, std::string_view key, const shard::Value& value,
-                          int64_t expire_at_ms) {
+void SnapshotEncoder::SelectDb(int db) {
   if (db != db_) {
     buf_.push_back(static_cast<char>(kSelectDb));
     PutVar(&buf_, static_cast<uint64_t>(db));
     db_ = db;
   }
-  keys_++;
+}
+
+void SnapshotEncoder::Add(int db, std::string_view key, const shard::Value& value,
+                          int64_t expire_at_ms) {
   if (value.is_stream()) {
-    AddStream(key, *value.stream, expire_at_ms);
+    stream::StreamId next = stream::StreamId::Min();
+    AddStreamPart(db, key, *value.stream, expire_at_ms, &next, INT64_MAX);
     return;
   }
+  SelectDb(db);
+  keys_++;
   buf_.push_back(static_cast<char>(kString));
   PutStr(&buf_, key);
   PutExpire(&buf_, expire_at_ms);
   PutStr(&buf_, value.str);
 }
 
-void SnapshotEncoder::AddStream(std::string_view key, const stream::Stream& s,
-                                int64_t expire_at_ms) {
+bool SnapshotEncoder::AddStreamPart(int db, std::string_view key, const stream::Stream& s,
+                                    int64_t expire_at_ms, stream::StreamId* next,
+                                    int64_t deadline_us) {
+  SelectDb(db);
   size_t count_pos = 0;
   size_t count = 0;
   size_t record_start = 0;
@@ -187,7 +194,13 @@ void SnapshotEncoder::AddStream(std::string_view key, const stream::Stream& s,
     }
     count = 0;
   };
-  for (const auto& [master, node] : s.index()) {
+  int n = 0;
+  for (auto it = s.index().lower_bound(*next); it != s.index().end(); ++it, n++) {
+    if ((n & 15) == 15 && MonotonicUs() >= deadline_us) {
+      close_nodes();
+      *next = it->first;
+      return false;
+    }
     if (count == 0) {
       record_start = buf_.size();
       buf_.push_back(static_cast<char>(kStreamNodes));
@@ -195,14 +208,21 @@ void SnapshotEncoder::AddStream(std::string_view key, const stream::Stream& s,
       count_pos = buf_.size();
       buf_.push_back(0);
     }
-    PutId(&buf_, master);
-    PutStr(&buf_, node.bytes());
+    PutId(&buf_, it->first);
+    PutStr(&buf_, it->second.bytes());
     count++;
     if (buf_.size() - record_start >= kNodesRecordBytes) {
       close_nodes();
     }
   }
   close_nodes();
+  AddStreamRecord(key, s, expire_at_ms);
+  keys_++;
+  return true;
+}
+
+void SnapshotEncoder::AddStreamRecord(std::string_view key, const stream::Stream& s,
+                                      int64_t expire_at_ms) {
   buf_.push_back(static_cast<char>(kStream));
   PutStr(&buf_, key);
   PutExpire(&buf_, expire_at_ms);

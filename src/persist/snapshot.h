@@ -57,13 +57,21 @@ class SnapshotEncoder {
  public:
   explicit SnapshotEncoder(int64_t created_ms);
   void Add(int db, std::string_view key, const shard::Value& value, int64_t expire_at_ms);
+  // A stream written a part at a time (a big one, across several slices of the loop): its
+  // nodes from *next on until deadline_us (MonotonicUs) passes, and once they are all
+  // written its STREAM record. Returns true when the stream is complete; *next is where
+  // the next call goes on (start with StreamId::Min()). REQUIRES: s does not change between
+  // the calls, and nothing else is added meanwhile.
+  bool AddStreamPart(int db, std::string_view key, const stream::Stream& s, int64_t expire_at_ms,
+                     stream::StreamId* next, int64_t deadline_us);
   size_t buffered() const { return buf_.size(); }
   std::string Take();
   std::string Finish();
   uint64_t keys() const { return keys_; }
 
  private:
-  void AddStream(std::string_view key, const stream::Stream& s, int64_t expire_at_ms);
+  void SelectDb(int db);
+  void AddStreamRecord(std::string_view key, const stream::Stream& s, int64_t expire_at_ms);
 
   std::string buf_;
   uint32_t crc_ = 0;  // of the bytes taken so far

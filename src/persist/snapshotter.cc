@@ -26,6 +26,13 @@ struct Snapshotter::Job {
   uint64_t dirty_at_start = 0;
   int64_t start_ms = 0;
   bool encoded = false;  // every byte is queued; the writer finishes the job
+  // A big stream being encoded across slices, from a clone (it shares the live stream's
+  // nodes: taking it costs a pointer per node, and the live stream goes on changing).
+  std::unique_ptr<stream::Stream> big;
+  std::string big_key;
+  int big_db = 0;
+  int64_t big_expire = 0;
+  stream::StreamId big_next;
 };
 
 Snapshotter::Snapshotter(FileSystem* fs, Aof* aof, int64_t now_ms) : fs_(fs), aof_(aof) {
@@ -133,6 +140,7 @@ Status Snapshotter::Save(shard::Shard& shard) {
       if (s.ok() && enc.buffered() >= kChunkBytes) {
         s = (*f)->Append(enc.Take());
       }
+      return true;
     });
     if (s.ok()) {
       s = (*f)->Append(enc.Finish());
@@ -278,14 +286,40 @@ bool Snapshotter::Encode(int64_t deadline_us) {
     const uint64_t n = bytes.size();
     Enqueue([out = job.out.get(), b = std::move(bytes)]() { return out->file->Append(b); }, n);
   };
-  const bool done = job.view->Next(deadline_us, [&](const shard::SnapshotView::Item& it) {
-    job.enc->Add(it.db, it.key, it.value, it.expire_at_ms);
-    if (job.enc->buffered() >= kChunkBytes) {
-      flush(job.enc->Take());
+  for (;;) {
+    if (job.big != nullptr) {
+      const bool whole = job.enc->AddStreamPart(job.big_db, job.big_key, *job.big, job.big_expire,
+                                                &job.big_next, deadline_us);
+      if (job.enc->buffered() > 0) {
+        flush(job.enc->Take());
+      }
+      if (!whole) {
+        return false;
+      }
+      job.big.reset();
     }
-  });
-  if (!done) {
-    return false;
+    const bool done = job.view->Next(deadline_us, [&](const shard::SnapshotView::Item& it) {
+      if (it.value.is_stream() && it.value.stream->node_count() > kBigStreamNodes) {
+        job.big = it.value.stream->Clone();
+        job.big_key = it.key;
+        job.big_db = it.db;
+        job.big_expire = it.expire_at_ms;
+        job.big_next = stream::StreamId::Min();
+        return false;  // encoded over the next slices
+      }
+      job.enc->Add(it.db, it.key, it.value, it.expire_at_ms);
+      if (job.enc->buffered() >= kChunkBytes) {
+        flush(job.enc->Take());
+      }
+      return true;
+    });
+    if (job.big != nullptr && MonotonicUs() < deadline_us) {
+      continue;
+    }
+    if (!done || job.big != nullptr) {
+      return false;
+    }
+    break;
   }
   flush(job.enc->Finish());
   kept_total_ += job.view->kept();

@@ -15,7 +15,9 @@
 //   exactly the effects after P; install = Aof::InstallBase (manifest switched atomically).
 //   BGSAVE:       the file is written as temp-<pid>.rill and renamed over dbfilename.
 //
-// No slice takes more than kSliceUs of the loop; if the writer falls more than
+// No slice takes much more than kSliceUs of the loop, even for one huge stream: a stream of
+// more than kBigStreamNodes nodes is cloned (copy-on-write nodes: a pointer per node) and
+// encoded a part at a time. If the writer falls more than
 // kMaxQueuedBytes behind, the loop stops encoding until it catches up (the writer wakes
 // it), so memory stays bounded whatever the disk's speed. SAVE runs the same job to the end
 // inside the command, as Redis's SAVE blocks.
@@ -51,6 +53,8 @@ class Snapshotter final : public shard::Persistence {
   static constexpr size_t kChunkBytes = 1 << 20;         // handed to the writer at a time
   static constexpr uint64_t kMaxQueuedBytes = 64 << 20;  // writer backlog that pauses encoding
   static constexpr int64_t kBgsaveRetryMs = 5000;        // after a failed BGSAVE (Redis's)
+  // Streams with more nodes (about 25,000 entries) are encoded across slices, from a clone.
+  static constexpr size_t kBigStreamNodes = 256;
 
   // aof is null with appendonly no. now_ms is the start time (LASTSAVE's first value).
   Snapshotter(FileSystem* fs, Aof* aof, int64_t now_ms);

@@ -24,7 +24,7 @@ SnapshotView::~SnapshotView() {
   ks_.set_frozen(false);
 }
 
-bool SnapshotView::Next(int64_t deadline_us, const std::function<void(const Item&)>& fn,
+bool SnapshotView::Next(int64_t deadline_us, const std::function<bool(const Item&)>& fn,
                         size_t max_slots) {
   size_t n = 0;
   for (; current_ < dbs_.size(); current_++) {
@@ -35,15 +35,19 @@ bool SnapshotView::Next(int64_t deadline_us, const std::function<void(const Item
         return false;
       }
       const uint32_t s = f.cursor;
+      bool go_on = true;
       if (auto it = f.kept.find(s); it != f.kept.end()) {
-        fn(Item{f.db, it->second.key, it->second.value, it->second.expire_at_ms});
+        go_on = fn(Item{f.db, it->second.key, it->second.value, it->second.expire_at_ms});
         f.kept.erase(it);
       } else if (!f.born.contains(s) && s < db.high_water_ && db.slot(s).live) {
         const Entry& e = db.slot(s);
-        fn(Item{f.db, e.key, e.value, e.expire_at_ms});
+        go_on = fn(Item{f.db, e.key, e.value, e.expire_at_ms});
       }
       f.born.erase(s);
       f.cursor = s + 1;
+      if (!go_on) {
+        return false;
+      }
     }
   }
   return true;

@@ -48,9 +48,10 @@ class SnapshotView {
   SnapshotView& operator=(const SnapshotView&) = delete;
 
   // Calls fn for the view's entries, in database order, until deadline_us (MonotonicUs)
-  // passes or max_slots slots were looked at; returns true once every entry was visited.
-  // fn must not change the keyspace.
-  bool Next(int64_t deadline_us, const std::function<void(const Item&)>& fn,
+  // passes, max_slots slots were looked at, or fn returns false (it wants to stop after that
+  // entry); returns true once every entry was visited. The item's references die when fn
+  // returns. fn must not change the keyspace.
+  bool Next(int64_t deadline_us, const std::function<bool(const Item&)>& fn,
             size_t max_slots = SIZE_MAX);
   // Entries copied or moved aside because they changed while the view was read.
   uint64_t kept() const;

@@ -54,6 +54,13 @@ IdCode CodeFor(StreamId prev, StreamId id, bool first, size_t* extra) {
   return kMsDelta;
 }
 
+// A node's bytes live in a block shared by its clones (Stream::Clone, a snapshot's copy):
+// the block starts with a reference count, and a node that is about to change bytes others
+// may see gets a block of its own first (Reserve).
+constexpr size_t kBlockHeader = 8;
+
+uint32_t& Refs(char* buf) { return *reinterpret_cast<uint32_t*>(buf - kBlockHeader); }
+
 }  // namespace
 
 Node::Node(StreamId first_id, std::span<const std::string_view> fv) : master_(first_id) {
@@ -72,13 +79,20 @@ Node::Node(StreamId first_id, std::span<const std::string_view> fv) : master_(fi
   last_ = first_id;
 }
 
-Node::~Node() { free(buf_); }
+Node::~Node() { Release(); }
+
+void Node::Release() {
+  if (buf_ != nullptr && --Refs(buf_) == 0) {
+    free(buf_ - kBlockHeader);
+  }
+  buf_ = nullptr;
+}
 
 Node::Node(Node&& other) noexcept { *this = std::move(other); }
 
 Node& Node::operator=(Node&& other) noexcept {
   if (this != &other) {
-    free(buf_);
+    Release();
     buf_ = std::exchange(other.buf_, nullptr);
     size_ = std::exchange(other.size_, 0);
     cap_ = std::exchange(other.cap_, 0);
@@ -93,8 +107,11 @@ Node& Node::operator=(Node&& other) noexcept {
 
 Node Node::Clone() const {
   Node n;
-  n.Reserve(size_);
-  memcpy(n.buf_, buf_, size_);
+  n.buf_ = buf_;
+  if (buf_ != nullptr) {
+    Refs(buf_)++;
+  }
+  n.cap_ = cap_;
   n.size_ = size_;
   n.count_ = count_;
   n.deleted_ = deleted_;
@@ -104,22 +121,38 @@ Node Node::Clone() const {
   return n;
 }
 
+bool Node::shared() const { return buf_ != nullptr && Refs(buf_) > 1; }
+
 void Node::Reserve(size_t need) {
-  if (need <= cap_) {
+  const bool is_shared = shared();
+  if (need <= cap_ && !is_shared) {
     return;
   }
-  const size_t want = std::max(need, static_cast<size_t>(cap_) * 2);
-  buf_ = static_cast<char*>(realloc(buf_, want));
-  RILL_CHECK(buf_ != nullptr);
+  char* block;
+  if (is_shared) {
+    // Copy on write: the others keep the old block.
+    block = static_cast<char*>(malloc(kBlockHeader + std::max<size_t>(need, size_)));
+    RILL_CHECK(block != nullptr);
+    memcpy(block + kBlockHeader, buf_, size_);
+    Refs(buf_)--;
+  } else {
+    const size_t want = std::max(need, static_cast<size_t>(cap_) * 2);
+    block = static_cast<char*>(
+        realloc(buf_ != nullptr ? buf_ - kBlockHeader : nullptr, kBlockHeader + want));
+    RILL_CHECK(block != nullptr);
+  }
+  buf_ = block + kBlockHeader;
+  Refs(buf_) = 1;
   // The allocator rounds up to a size class; use all of it.
-  cap_ = static_cast<uint32_t>(malloc_usable_size(buf_));
+  cap_ = static_cast<uint32_t>(malloc_usable_size(block) - kBlockHeader);
 }
 
 void Node::ShrinkToFit() {
-  if (buf_ != nullptr && cap_ > size_) {
-    buf_ = static_cast<char*>(realloc(buf_, size_));
-    RILL_CHECK(buf_ != nullptr);
-    cap_ = static_cast<uint32_t>(malloc_usable_size(buf_));
+  if (buf_ != nullptr && cap_ > size_ && !shared()) {
+    char* block = static_cast<char*>(realloc(buf_ - kBlockHeader, kBlockHeader + size_));
+    RILL_CHECK(block != nullptr);
+    buf_ = block + kBlockHeader;
+    cap_ = static_cast<uint32_t>(malloc_usable_size(block) - kBlockHeader);
   }
 }
 
@@ -196,6 +229,7 @@ void Node::Append(StreamId id, std::span<const std::string_view> fv) {
 
 bool Node::MarkDeleted(uint32_t offset) {
   RILL_DCHECK(offset >= master_bytes_ && offset < size_);
+  Reserve(size_);  // a block of its own: a clone must not see the tombstone
   auto& flags = reinterpret_cast<uint8_t&>(buf_[offset]);
   if ((flags & kDeleted) != 0) {
     return false;

@@ -544,6 +544,49 @@ TEST(PersistenceTest, RewritesUnderLoadLoseNothingAndLeaveOneBase) {
   EXPECT_EQ(Str(Command(after.get(), {"DBSIZE"})), keys);
 }
 
+// A stream of thousands of nodes is encoded over many slices from a copy-on-write clone
+// while XADD, XDEL and XTRIM change it: the restart gives back exactly the final stream.
+TEST(PersistenceTest, BigStreamRewrittenWhileItChanges) {
+  ServerProcess server({"--appendonly", "yes", "--auto-aof-rewrite-percentage", "0"});
+  ASSERT_TRUE(server.started()) << server.Log();
+  RedisConn c = server.Connect();
+  for (int batch = 0; batch < 300; batch++) {
+    for (int i = 0; i < 1000; i++) {
+      redisAppendCommand(c.get(), "XADD s %d-1 f %d", batch * 1000 + i + 1, i);
+    }
+    for (int i = 0; i < 1000; i++) {
+      void* r = nullptr;
+      ASSERT_EQ(redisGetReply(c.get(), &r), REDIS_OK);
+      freeReplyObject(r);
+    }
+  }
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    RedisConn w = server.Connect();
+    for (int n = 1; !stop; n++) {
+      Command(w.get(), {"XADD", "s", "*", "late", std::to_string(n)});
+      Command(w.get(), {"XDEL", "s", std::to_string(n * 97 % 300000 + 1) + "-1"});
+      if (n % 50 == 0) {
+        Command(w.get(), {"XTRIM", "s", "MINID", std::to_string(n * 10) + "-0"});
+      }
+    }
+  });
+  EXPECT_EQ(Str(Command(c.get(), {"BGREWRITEAOF"})),
+            "Background append only file rewriting started");
+  EXPECT_TRUE(WaitForInfo(c.get(), "aof_rewrites:1"));
+  stop = true;
+  writer.join();
+  const std::string before = Render(Command(c.get(), {"XRANGE", "s", "-", "+"}).get()) +
+                             Render(Command(c.get(), {"XINFO", "STREAM", "s"}).get());
+  c.reset();
+  ASSERT_EQ(server.Stop(SIGKILL), 9);
+  ASSERT_TRUE(server.Restart()) << server.Log();
+  RedisConn after = server.Connect();
+  EXPECT_EQ(Render(Command(after.get(), {"XRANGE", "s", "-", "+"}).get()) +
+                Render(Command(after.get(), {"XINFO", "STREAM", "s"}).get()),
+            before);
+}
+
 TEST(PersistenceTest, RewriteShrinksAJournalOfOverwrites) {
   ServerProcess server({"--appendonly", "yes", "--auto-aof-rewrite-percentage", "0"});
   ASSERT_TRUE(server.started()) << server.Log();

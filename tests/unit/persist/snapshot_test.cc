@@ -95,6 +95,7 @@ class SnapshotTest : public ::testing::Test {
     EXPECT_TRUE(view.Next(INT64_MAX, [&](const shard::SnapshotView::Item& it) {
       enc.Add(it.db, it.key, it.value, it.expire_at_ms);
       bytes += enc.Take();
+      return true;
     }));
     bytes += enc.Finish();
     WriteFile(bytes);
@@ -177,6 +178,34 @@ TEST_F(SnapshotTest, AStreamLargerThanAReadAndARecordRoundTrips) {
   EXPECT_GT(bytes.size(), 3u << 20);
   ASSERT_TRUE(Load().ok());
   EXPECT_EQ(Describe(back_), Describe(ks_));
+}
+
+// A big stream is written a part at a time (a deadline already passed stops it every 16
+// nodes), from a clone, while the original goes on changing.
+TEST_F(SnapshotTest, AStreamWrittenInPartsFromACloneRoundTrips) {
+  stream::Stream& s = NewStream(4, "parts");
+  for (uint64_t i = 1; i <= 5000; i++) {
+    Add(s, {i, 0}, {"n", std::to_string(i)});
+  }
+  s.CreateGroup("g", {10, 0}, 10);
+  ks_.Set(4, "next", Value::String("after the stream"));
+  const std::string expected = Describe(ks_);
+  const std::unique_ptr<stream::Stream> clone = s.Clone();
+  for (uint64_t i = 5001; i <= 5100; i++) {
+    Add(s, {i, 0}, {"n", "later"});
+  }
+  ASSERT_TRUE(s.Delete({7, 0}));
+  SnapshotEncoder enc(0);
+  StreamId next = StreamId::Min();
+  int parts = 1;
+  while (!enc.AddStreamPart(4, "parts", *clone, shard::kNoExpire, &next, 0)) {
+    parts++;
+  }
+  EXPECT_GT(parts, 2);
+  enc.Add(4, "next", ks_.FindRead(4, "next")->value, shard::kNoExpire);
+  WriteFile(enc.Finish());
+  ASSERT_TRUE(Load().ok());
+  EXPECT_EQ(Describe(back_), expected);
 }
 
 TEST_F(SnapshotTest, EveryDamagedByteAndEveryTruncationIsFound) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -96,6 +97,33 @@ TEST(NodeTest, CloneIsIndependent) {
   EXPECT_TRUE(n.MarkDeleted(DecodeAll(n)[0].offset));
   EXPECT_EQ(c.deleted(), 0u);
   EXPECT_FALSE(DecodeAll(c)[0].deleted);
+}
+
+TEST(NodeTest, ClonesShareBytesUntilEitherChanges) {
+  std::vector<std::string_view> fv = {"f", "v"};
+  auto n = std::make_unique<Node>(StreamId{1, 0}, fv);
+  n->Append({1, 0}, fv);
+  n->Append({1, 1}, fv);
+  Node c = n->Clone();
+  EXPECT_TRUE(n->shared());
+  EXPECT_EQ(c.bytes().data(), n->bytes().data());  // no copy
+  n->Append({1, 2}, fv);                           // copies first
+  EXPECT_FALSE(n->shared());
+  EXPECT_FALSE(c.shared());
+  EXPECT_EQ(c.entries(), 2u);
+  EXPECT_EQ(DecodeAll(c).size(), 2u);
+  EXPECT_EQ(n->entries(), 3u);
+
+  Node d = c.Clone();
+  EXPECT_TRUE(d.MarkDeleted(DecodeAll(d)[1].offset));
+  EXPECT_FALSE(DecodeAll(c)[1].deleted);
+  Node e = c.Clone();
+  n.reset();
+  c = Node(StreamId{9, 0}, fv);  // drops c's reference: e alone holds the block now
+  EXPECT_FALSE(e.shared());
+  EXPECT_EQ(DecodeAll(e).size(), 2u);
+  e.Append({1, 5}, fv);  // sole owner: appends in place
+  EXPECT_EQ(DecodeAll(e).size(), 3u);
 }
 
 }  // namespace

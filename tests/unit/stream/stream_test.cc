@@ -224,6 +224,41 @@ TEST(StreamTest, MatchesReferenceModelUnderRandomOperations) {
   }
 }
 
+// A clone is the stream at the moment it was taken, however the original changes after:
+// appends (into a shared tail node), XDEL tombstones, trimming.
+TEST(StreamTest, CloneStaysAsItWasWhileTheOriginalChanges) {
+  Stream s;
+  for (int i = 0; i < 1000; i++) {
+    AddAuto(s, {"f", std::to_string(i)}, 1);
+  }
+  const auto before = Range(s, StreamId::Min(), StreamId::Max(), false);
+  const std::unique_ptr<Stream> copy = s.Clone();
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 2000; i++) {
+    switch (rng() % 3) {
+      case 0:
+        AddAuto(s, {"f", "new"}, 1);
+        break;
+      case 1: {
+        Stream::Iterator it(s, StreamId::Min(), StreamId::Max(), false);
+        for (uint64_t skip = rng() % 50; it.Next() && skip > 0; skip--) {
+        }
+        s.Delete(it.id());
+        break;
+      }
+      default:
+        if (rng() % 50 == 0) {
+          TrimSpec t;
+          t.strategy = TrimSpec::Strategy::kMaxLen;
+          t.maxlen = s.length() / 2;
+          s.Trim(t);
+        }
+    }
+  }
+  EXPECT_EQ(Range(*copy, StreamId::Min(), StreamId::Max(), false), before);
+  EXPECT_EQ(copy->length(), 1000u);
+}
+
 TEST(StreamTest, LagFollowsRedisArithmetic) {
   Stream s;
   std::vector<StreamId> ids;
