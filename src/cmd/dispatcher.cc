@@ -44,6 +44,7 @@ void CommandContext::Block(std::vector<std::pair<int, std::string>> keys, int64_
   }
   client_.block.keys = std::move(keys);
   client_.block.deadline_ms = deadline_ms;
+  client_.block.rerun_on_timeout = false;
   client_.block.argv = std::move(argv);
   shard_.Block(client_);
 }
@@ -289,6 +290,14 @@ bool Dispatcher::RunBlocked(shard::Shard& shard, shard::Client& client, shard::B
     Execute(shard, client, *spec, args);
     client.block.rerun = false;
     return client.block.still_waiting;
+  }
+  if (why == shard::BlockWake::kTimeout && client.block.rerun_on_timeout) {
+    client.block.rerun = true;
+    client.block.timed_out = true;
+    Execute(shard, client, *spec, args);
+    client.block.rerun = false;
+    client.block.timed_out = false;
+    return false;
   }
   // A timeout (or CLIENT UNBLOCK) completes the command: one call in its statistics.
   shard::CommandStat& cs = shard.command_stats()[spec->index];

@@ -133,6 +133,48 @@ void CmdBgRewriteAof(CommandContext& ctx) {
   ctx.ReplyStatus(*r);
 }
 
+// WAITAOF numlocal numreplicas timeout: blocks until an fsync of the journal covers every
+// write made so far (it waits for other clients' earlier writes too, which Redis does not
+// need to, but they are fsynced by the same fsync anyway). Rill has no replicas yet: the
+// replica count is 0 at once, where Redis would wait for the timeout first.
+void CmdWaitAof(CommandContext& ctx) {
+  const std::optional<int64_t> numlocal = ParseInt64(ctx.arg(1));
+  const std::optional<int64_t> numreplicas = ParseInt64(ctx.arg(2));
+  const std::optional<int64_t> timeout = ParseInt64(ctx.arg(3));
+  if (!numlocal || !numreplicas) {
+    return ctx.ReplyError(ErrorCode::kNotInteger);
+  }
+  if (*numlocal < 0 || *numreplicas < 0) {
+    return ctx.ReplyErrorLine("ERR value is out of range, must be positive");
+  }
+  if (!timeout) {
+    return ctx.ReplyErrorLine("ERR timeout is not an integer or out of range");
+  }
+  if (*timeout < 0) {
+    return ctx.ReplyErrorLine("ERR timeout is negative");
+  }
+  shard::Shard& shard = ctx.shard();
+  shard::Client& c = ctx.client();
+  if (*numlocal > 0 && shard.journal_sink() == nullptr) {
+    return ctx.ReplyErrorLine(
+        "ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.");
+  }
+  if (!ctx.rerun()) {
+    c.sync_target = shard.SyncTarget();
+  }
+  const bool synced = shard.journal_sink() != nullptr && shard.Synced(c.sync_target);
+  if (synced || *numlocal == 0 || !ctx.can_block() || c.block.timed_out) {
+    ctx.reply().ArrayHeader(2);
+    ctx.ReplyInt(synced ? 1 : 0);
+    ctx.ReplyInt(0);
+    return;
+  }
+  shard.WaitForSync(c);
+  ctx.Block({}, *timeout == 0 ? 0 : ctx.NowMs() + *timeout,
+            std::vector<std::string>(ctx.args().begin(), ctx.args().end()));
+  c.block.rerun_on_timeout = true;
+}
+
 void CmdLastSave(CommandContext& ctx) {
   ctx.ReplyInt(ctx.shard().set().persistence()->info(ctx.shard()).last_save_s);
 }
@@ -642,6 +684,20 @@ void RegisterServerFamily(CommandTable& t) {
                 .summary = "Asynchronously rewrites the append-only file to disk.",
                 .complexity = "O(1)",
                 .handler = CmdBgRewriteAof}));
+  CommandSpec waitaof =
+      server({.name = "waitaof",
+              .arity = 4,
+              .flags = kNoScript | kBlocking,
+              .acl = {"slow", "connection"},
+              .since = "7.2.0",
+              .summary = "Blocks until all of the preceding write commands sent by the "
+                         "connection are written to the append-only file of the master and/or "
+                         "replicas.",
+              .complexity = "O(1)",
+              .syntax = "numlocal numreplicas timeout",
+              .handler = CmdWaitAof});
+  waitaof.group = "generic";
+  t.Add(std::move(waitaof));
   t.Add(server({.name = "lastsave",
                 .arity = 1,
                 .flags = kLoading | kStale | kFast,

@@ -195,6 +195,14 @@ void Aof::set_fsync(config::AppendFsync policy) {
   fsync_ = policy;
 }
 
+void Aof::RequestSync(uint64_t offset) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sync_requested_ = std::max(sync_requested_, offset);
+  }
+  cv_.notify_one();
+}
+
 bool Aof::WaitDurable(uint64_t offset, int64_t timeout_ms) {
   std::unique_lock<std::mutex> lock(mu_);
   sync_requested_ = std::max(sync_requested_, offset);
@@ -235,10 +243,10 @@ void Aof::Run() {
       }
       continue;
     }
-    const bool unsynced = fsync_ != config::AppendFsync::kNo && written_ > durable_;
+    const bool unsynced = written_ > durable_;
     const int64_t next_sync_ms = last_sync_ms_ + 1000;
-    // Whether this turn ends with an fdatasync (WriteAndSync ignores it under `no`). A
-    // rotation syncs the old increment before leaving it.
+    // Whether this turn ends with an fdatasync. Under `no` only an explicit request
+    // (WAITAOF), a rotation (the old increment is closed for good) or the stop syncs.
     const bool sync = fsync_ == config::AppendFsync::kAlways || sync_requested_ > durable_ ||
                       stop_ || rotate_at_.has_value() ||
                       (fsync_ == config::AppendFsync::kEverySec && NowMs() >= next_sync_ms &&
@@ -247,7 +255,7 @@ void Aof::Run() {
       if (stop_) {
         return;
       }
-      if (unsynced) {
+      if (unsynced && fsync_ == config::AppendFsync::kEverySec) {
         cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(1, next_sync_ms - NowMs())));
       } else {
         cv_.wait(lock);
@@ -337,7 +345,7 @@ bool Aof::WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync) {
   } else {
     retained_.clear();  // no longer the file's suffix; `no` promises nothing after a crash
   }
-  if (!force_sync || fsync_ == config::AppendFsync::kNo) {
+  if (!force_sync) {
     Succeeded();
     return true;
   }

@@ -87,6 +87,7 @@ class Aof final : public shard::JournalSink {
   // shard::JournalSink
   uint64_t Append(shard::Journal::Batch batch) override;
   bool write_ok() const override { return write_ok_.load(std::memory_order_relaxed); }
+  void RequestSync(uint64_t offset) override;
   std::string last_error() const override;
   void ApplyConfig(const config::Config& cfg) override {
     set_fsync(cfg.appendfsync);

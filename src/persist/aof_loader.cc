@@ -243,7 +243,7 @@ Result<bool> AofLoader::StepBase(const AofFile& f, int64_t budget_us) {
     if (ks_ == nullptr) {
       return Status(ErrorCode::kIoError, path + ": this tool cannot load a base snapshot");
     }
-    base_ = std::make_unique<SnapshotLoader>(aof_.fs(), path, *ks_);
+    base_ = std::make_unique<SnapshotLoader>(aof_.fs(), path, ks_);
     if (Status s = base_->Open(); !s.ok()) {
       return s;
     }

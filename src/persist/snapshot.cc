@@ -280,7 +280,8 @@ namespace internal {
 // Applies whole records from a growing buffer to the keyspace.
 class SnapshotParser {
  public:
-  SnapshotParser(std::string path, shard::Keyspace& ks) : path_(std::move(path)), ks_(ks) {}
+  // ks null: check only.
+  SnapshotParser(std::string path, shard::Keyspace* ks) : path_(std::move(path)), ks_(ks) {}
 
   // Parses the records in buf_; more data is appended by the caller. done() after END and
   // its checksum; at the end of the file (eof) anything unfinished is an error.
@@ -369,9 +370,12 @@ class SnapshotParser {
         if (!r.ok()) {
           return Status::Ok();
         }
-        if (db >= static_cast<uint64_t>(ks_.databases())) {
+        if (ks_ != nullptr && db >= static_cast<uint64_t>(ks_->databases())) {
           return Status::Err("database " + std::to_string(db) +
                              " is out of range (raise `databases`)");
+        }
+        if (db > INT32_MAX) {
+          return Status::Err("bad database number");
         }
         db_ = static_cast<int>(db);
         return Status::Ok();
@@ -529,19 +533,22 @@ class SnapshotParser {
   }
 
   Status Insert(std::string_view key, shard::Value v, int64_t expire) {
-    if (ks_.db(db_).Find(key) != nullptr) {
+    keys_++;
+    if (ks_ == nullptr) {
+      return Status::Ok();
+    }
+    if (ks_->db(db_).Find(key) != nullptr) {
       return Status::Err("duplicate key");
     }
-    shard::Entry* e = ks_.Add(db_, key, std::move(v));
+    shard::Entry* e = ks_->Add(db_, key, std::move(v));
     if (expire != shard::kNoExpire) {
-      ks_.SetExpire(db_, e, expire);
+      ks_->SetExpire(db_, e, expire);
     }
-    keys_++;
     return Status::Ok();
   }
 
   std::string path_;
-  shard::Keyspace& ks_;
+  shard::Keyspace* ks_;
   std::string buf_;
   size_t pos_ = 0;
   uint64_t offset_ = 0;  // file offset of buf_[0]
@@ -558,7 +565,7 @@ class SnapshotParser {
 
 // --- Loader ---
 
-SnapshotLoader::SnapshotLoader(FileSystem* fs, std::string path, shard::Keyspace& ks)
+SnapshotLoader::SnapshotLoader(FileSystem* fs, std::string path, shard::Keyspace* ks)
     : fs_(fs),
       path_(std::move(path)),
       parser_(std::make_unique<internal::SnapshotParser>(path_, ks)) {}
@@ -598,7 +605,24 @@ Result<bool> SnapshotLoader::Step(int64_t deadline_us) {
   return false;
 }
 
-Status LoadSnapshot(FileSystem* fs, const std::string& path, shard::Keyspace& ks) {
+bool IsSnapshotFile(FileSystem* fs, const std::string& path) {
+  Result<std::unique_ptr<SequentialFile>> f = fs->OpenRead(path);
+  if (!f.ok()) {
+    return false;
+  }
+  char magic[8];
+  size_t have = 0;
+  while (have < sizeof(magic)) {
+    Result<size_t> n = (*f)->Read(magic + have, sizeof(magic) - have);
+    if (!n.ok() || *n == 0) {
+      return false;
+    }
+    have += *n;
+  }
+  return std::string_view(magic, sizeof(magic)) == kSnapshotMagic;
+}
+
+Status LoadSnapshot(FileSystem* fs, const std::string& path, shard::Keyspace* ks) {
   SnapshotLoader loader(fs, path, ks);
   if (Status s = loader.Open(); !s.ok()) {
     return s;

@@ -84,10 +84,11 @@ class SnapshotParser;
 }
 
 // Loads a snapshot file into a keyspace a step at a time (between steps the shard answers
-// -LOADING). The keyspace must be loading (no expiry) and should be empty.
+// -LOADING). The keyspace must be loading (no expiry) and should be empty. Without a
+// keyspace (null) the file is only checked.
 class SnapshotLoader {
  public:
-  SnapshotLoader(FileSystem* fs, std::string path, shard::Keyspace& ks);
+  SnapshotLoader(FileSystem* fs, std::string path, shard::Keyspace* ks);
   ~SnapshotLoader();
   Status Open();
   // Loads until deadline_us (MonotonicUs) passes; true once the file was loaded and its
@@ -104,7 +105,10 @@ class SnapshotLoader {
   uint64_t bytes_read_ = 0;
 };
 
-// Loads a whole snapshot file at once (tests, DEBUG RELOAD).
-Status LoadSnapshot(FileSystem* fs, const std::string& path, shard::Keyspace& ks);
+// Loads a whole snapshot file at once (tests, DEBUG RELOAD); with ks null, only checks it
+// (rill-check-aof).
+Status LoadSnapshot(FileSystem* fs, const std::string& path, shard::Keyspace* ks);
+// Whether the file starts like a snapshot (its magic).
+bool IsSnapshotFile(FileSystem* fs, const std::string& path);
 
 }  // namespace rill::persist

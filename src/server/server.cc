@@ -197,7 +197,7 @@ bool LoadDump(const config::Config& cfg, shard::ShardSet& shards,
     return false;
   }
   shard::Shard& shard = shards.shard(0);
-  auto loader = std::make_shared<persist::SnapshotLoader>(fs, cfg.dbfilename, shard.keyspace());
+  auto loader = std::make_shared<persist::SnapshotLoader>(fs, cfg.dbfilename, &shard.keyspace());
   if (Status s = loader->Open(); !s.ok()) {
     RILL_LOG(kWarning, "Can't open the snapshot: %s", s.message().c_str());
     shards.RequestShutdown(1);

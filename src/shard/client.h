@@ -21,9 +21,10 @@ namespace rill::shard {
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkipNext, kSkipThis };
 
-// A client blocked in XREAD/XREADGROUP BLOCK. Like Redis 7, the command runs again when a
-// key it waits on changes; `argv` is the request with "$" already turned into ids, so
-// the re-run asks for exactly what the first run waited for.
+// A client blocked in XREAD/XREADGROUP BLOCK or WAITAOF. Like Redis 7, the command runs
+// again when a key it waits on changes (or, for WAITAOF, when the journal is fsynced far
+// enough); `argv` is the request with "$" already turned into ids, so the re-run asks for
+// exactly what the first run waited for.
 struct BlockState {
   bool active = false;
   std::vector<std::string> argv;
@@ -31,6 +32,10 @@ struct BlockState {
   int64_t deadline_ms = 0;                        // Unix ms; 0 = wait forever
   bool rerun = false;                             // the command is running again
   bool still_waiting = false;                     // the re-run found nothing: keep waiting
+  // At the timeout the command runs once more with timed_out set and replies itself
+  // (WAITAOF's counts), instead of the null reply of XREAD.
+  bool rerun_on_timeout = false;
+  bool timed_out = false;
 };
 
 struct Client {
@@ -64,6 +69,7 @@ struct Client {
   bool paused = false;              // held by CLIENT PAUSE; its request runs again on unpause
   int64_t soft_limit_since_ms = 0;  // when output first exceeded the soft limit; 0 = not over
   BlockState block;
+  uint64_t sync_target = 0;  // WAITAOF: the journal offset its writes end at (Shard::SyncTarget)
 
   size_t subscriptions() const { return channels.size() + patterns.size(); }
 };

@@ -97,6 +97,9 @@ class JournalSink {
   // False while the journal cannot be written: writes are then refused with -MISCONF.
   virtual bool write_ok() const = 0;
   virtual std::string last_error() const = 0;
+  // Asks for an fsync covering the journal up to offset soon, whatever the policy (WAITAOF).
+  // Thread-safe.
+  virtual void RequestSync(uint64_t offset) = 0;
   // A new config snapshot was installed (appendfsync may have changed). Thread-safe.
   virtual void ApplyConfig(const config::Config& cfg) = 0;
   virtual JournalStats stats() const = 0;

@@ -233,10 +233,52 @@ void Shard::HandOverJournal() {
   const uint64_t produced = journal_.produced();
   const uint64_t offset = journal_sink_->Append(journal_.Take());
   in_flight_.emplace_back(produced, offset);
+  handed_offset_ = offset;
+  bool sync_wanted = false;
+  for (const uint64_t id : sync_waiters_) {
+    if (Client* c = FindClient(id); c != nullptr && c->sync_target == kPendingHandOver) {
+      c->sync_target = offset;
+      sync_wanted = true;
+    }
+  }
+  if (sync_wanted) {
+    journal_sink_->RequestSync(offset);
+  }
 }
 
 void Shard::NotifyJournal(uint64_t written, uint64_t durable) {
-  Post([this, written, durable] { ReleaseHeld(hold_until_synced_ ? durable : written); });
+  Post([this, written, durable] {
+    ReleaseHeld(hold_until_synced_ ? durable : written);
+    if (durable > durable_offset_) {
+      durable_offset_ = durable;
+      WakeSyncWaiters();
+    }
+  });
+}
+
+void Shard::WaitForSync(Client& c) {
+  sync_waiters_.push_back(c.id);
+  if (c.sync_target != kPendingHandOver) {
+    journal_sink_->RequestSync(c.sync_target);
+  }
+}
+
+void Shard::WakeSyncWaiters() {
+  std::vector<Client*> ready;
+  std::erase_if(sync_waiters_, [&](uint64_t id) {
+    Client* c = FindClient(id);
+    if (c == nullptr || !c->block.active) {
+      return true;  // gone, or timed out
+    }
+    if (!Synced(c->sync_target)) {
+      return false;
+    }
+    ready.push_back(c);
+    return true;
+  });
+  for (Client* c : ready) {
+    WakeBlocked(*c, BlockWake::kKeyReady);
+  }
 }
 
 void Shard::ReleaseHeld(uint64_t offset) {

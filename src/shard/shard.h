@@ -183,6 +183,15 @@ class Shard final : public net::ConnectionHandler {
   // Thread-safe.
   void NotifyJournal(uint64_t written, uint64_t durable);
 
+  // WAITAOF. SyncTarget() is the journal offset that covers every effect produced so far
+  // (kPendingHandOver while some are not handed over yet: HandOverJournal fills it in);
+  // WaitForSync(c) asks the sink for an fsync up to c.sync_target and wakes c (blocked) when
+  // one covered it.
+  static constexpr uint64_t kPendingHandOver = UINT64_MAX;
+  uint64_t SyncTarget() const { return journal_.empty() ? handed_offset_ : kPendingHandOver; }
+  bool Synced(uint64_t target) const { return durable_offset_ >= target; }
+  void WaitForSync(Client& c);
+
   // Loading the journal (main thread, before Start): each command runs through the handler
   // for a client of its own, with expiry off (Keyspace::set_loading) and the journal off.
   // EndReplay clears the statistics the replay counted, as a fresh start has none.
@@ -240,6 +249,7 @@ class Shard final : public net::ConnectionHandler {
   static void BlockTimerCallback(evutil_socket_t fd, short what, void* arg) noexcept;
   static void ResumeCallback(evutil_socket_t fd, short what, void* arg) noexcept;
   void ReleaseHeld(uint64_t offset);
+  void WakeSyncWaiters();
   void ExpireBlocked();
   void ArmBlockTimer();
   void ResumeUnblocked();
@@ -288,6 +298,9 @@ class Shard final : public net::ConnectionHandler {
   std::deque<std::pair<uint64_t, uint64_t>> in_flight_;
   // Clients with held output: (produced() their hold waits for, client id), in order.
   std::deque<std::pair<uint64_t, uint64_t>> held_replies_;
+  uint64_t handed_offset_ = 0;          // journal offset after the last batch handed over
+  uint64_t durable_offset_ = 0;         // journal offset fsynced
+  std::vector<uint64_t> sync_waiters_;  // ids of clients blocked in WAITAOF
 
   Keyspace keyspace_;
   PubSub pubsub_;

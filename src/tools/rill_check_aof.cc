@@ -4,9 +4,12 @@
 //
 //   rill-check-aof [--fix] <dir>/appendonlydir/appendonly.aof.manifest
 //   rill-check-aof [--fix] <file>.aof
+//   rill-check-aof <dir>/dump.rdb                  (a snapshot: BGSAVE's, or an AOF base)
 //
-// Every command of every file is parsed, as the server would at start-up (nothing is
-// applied). It reports, per file, where the valid part ends and what is wrong after it.
+// Every command of every increment is parsed, as the server would at start-up (nothing is
+// applied); a base snapshot (or a snapshot file given alone) is decoded record by record
+// and its checksum compared. A damaged snapshot cannot be repaired: it is reported. It reports, per
+// file, where the valid part ends and what is wrong after it.
 // --fix truncates the last increment after its last whole record (a command, or a whole
 // MULTI/EXEC), which loses what follows: the tool says how many bytes. Damage in an
 // earlier file cannot be repaired this way, because later files build on it.
@@ -19,6 +22,7 @@
 #include "persist/aof_loader.h"
 #include "persist/file.h"
 #include "persist/manifest.h"
+#include "persist/snapshot.h"
 
 namespace {
 
@@ -69,6 +73,16 @@ int main(int argc, char** argv) {
     files.push_back(target);
   }
   for (size_t i = 0; i < files.size(); i++) {
+    if (rill::persist::IsSnapshotFile(fs, files[i])) {
+      const rill::Status s = rill::persist::LoadSnapshot(fs, files[i], nullptr);
+      if (!s.ok()) {
+        printf("%s\nA snapshot cannot be repaired: restore it from a backup.\n",
+               s.message().c_str());
+        return 1;
+      }
+      printf("Snapshot %s is valid\n", files[i].c_str());
+      continue;
+    }
     const FileCheck c = rill::persist::CheckAofFile(fs, files[i]);
     const bool damaged = !c.error.ok() || c.torn;
     printf("AOF analyzed: filename=%s, size=%llu, ok_up_to=%llu, diff=%llu\n", files[i].c_str(),

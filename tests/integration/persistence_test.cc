@@ -536,6 +536,13 @@ TEST(PersistenceTest, RewritesUnderLoadLoseNothingAndLeaveOneBase) {
   EXPECT_EQ(AofFiles(server),
             (std::vector<std::string>{"appendonly.aof.4.base.rill", "appendonly.aof.5.incr.aof",
                                       "appendonly.aof.manifest"}));
+  auto [status, out] = Shell(std::string(RILL_CHECK_AOF_PATH) + " " + server.dir() +
+                             "/appendonlydir/appendonly.aof.manifest");
+  EXPECT_EQ(WEXITSTATUS(status), 0) << out;
+  EXPECT_NE(
+      out.find("Snapshot " + server.dir() + "/appendonlydir/appendonly.aof.4.base.rill is valid"),
+      std::string::npos)
+      << out;
   c.reset();
   ASSERT_EQ(server.Stop(SIGKILL), 9);
   ASSERT_TRUE(server.Restart()) << server.Log();
@@ -702,12 +709,57 @@ TEST(PersistenceTest, CorruptSnapshotStopsTheStartWithFileAndOffset) {
   }
   ASSERT_EQ(server.Stop(SIGKILL), 9);
   const std::string path = server.dir() + "/dump.rdb";
+  const std::string check = std::string(RILL_CHECK_AOF_PATH) + " " + path;
+  auto [status, out] = Shell(check);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << out;
+  EXPECT_NE(out.find("is valid"), std::string::npos) << out;
   std::string bytes = ReadFile(path);
   bytes[40] ^= 1;
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
   EXPECT_FALSE(server.Restart());
   EXPECT_NE(server.Log().find("Bad snapshot file dump.rdb at offset"), std::string::npos)
       << server.Log();
+  std::tie(status, out) = Shell(check);
+  EXPECT_EQ(WEXITSTATUS(status), 1) << out;
+  EXPECT_NE(out.find("checksum mismatch"), std::string::npos) << out;
+}
+
+TEST(PersistenceTest, WaitaofReturnsOnceAnFsyncCoversTheWrites) {
+  {
+    ServerProcess server({"--save", ""});
+    ASSERT_TRUE(server.started()) << server.Log();
+    RedisConn c = server.Connect();
+    EXPECT_EQ(Str(Command(c.get(), {"WAITAOF", "1", "0", "0"})),
+              "ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.");
+    EXPECT_EQ(Render(Command(c.get(), {"WAITAOF", "0", "0", "0"}).get()), "[0 0]");
+  }
+  for (const char* policy : {"everysec", "no"}) {
+    ServerProcess server({"--appendonly", "yes", "--appendfsync", policy, "--save", ""});
+    ASSERT_TRUE(server.started()) << server.Log();
+    RedisConn c = server.Connect();
+    EXPECT_EQ(Str(Command(c.get(), {"WAITAOF", "-1", "0", "0"})),
+              "ERR value is out of range, must be positive");
+    EXPECT_EQ(Str(Command(c.get(), {"WAITAOF", "1", "0", "-5"})), "ERR timeout is negative");
+    EXPECT_EQ(Str(Command(c.get(), {"WAITAOF", "x", "0", "0"})),
+              "ERR value is not an integer or out of range");
+    // Inside MULTI it does not wait: the SET queued before it is not fsynced yet.
+    Command(c.get(), {"MULTI"});
+    Command(c.get(), {"SET", "in-multi", "1"});
+    Command(c.get(), {"WAITAOF", "1", "0", "0"});
+    EXPECT_EQ(Render(Command(c.get(), {"EXEC"}).get()), "[OK [0 0]]") << policy;
+    // A write, then WAITAOF in the same pipeline: it answers once an fsync covered it,
+    // even under `no`, which otherwise never fsyncs.
+    redisAppendCommand(c.get(), "SET k v");
+    redisAppendCommand(c.get(), "WAITAOF 1 0 0");
+    void* r = nullptr;
+    ASSERT_EQ(redisGetReply(c.get(), &r), REDIS_OK);
+    freeReplyObject(r);
+    ASSERT_EQ(redisGetReply(c.get(), &r), REDIS_OK);
+    EXPECT_EQ(Render(RedisReplyPtr(static_cast<redisReply*>(r)).get()), "[1 0]") << policy;
+    EXPECT_EQ(Render(Command(c.get(), {"WAITAOF", "1", "0", "100"}).get()), "[1 0]") << policy;
+    const std::string info = Info(c.get());
+    EXPECT_EQ(info.find("aof_fsyncs:0\r\n"), std::string::npos) << info;
+  }
 }
 
 // Several requests in one read run in the same loop turn, before any job begins.

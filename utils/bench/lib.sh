@@ -64,12 +64,13 @@ pipe_summary() {
 }
 
 # start_server <rill|redis> <port> <dir>: starts it in the background on 127.0.0.1 with a
-# private dir (Redis without persistence), sets running_pid, waits until it answers PING.
+# private dir (neither with a snapshot schedule; Redis without AOF unless redis_extra says so),
+# sets running_pid, waits until it answers PING.
 start_server() {
   local name=$1 port=$2 dir=$3
   mkdir -p "$dir"
   if [ "$name" = rill ]; then
-    "$server" --port "$port" --bind 127.0.0.1 --dir "$dir" \
+    "$server" --port "$port" --bind 127.0.0.1 --save "" --dir "$dir" \
       ${server_extra[@]+"${server_extra[@]}"} >"$dir/server.log" 2>&1 &
   else
     "$redis" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \

@@ -106,7 +106,7 @@ class SnapshotTest : public ::testing::Test {
   }
   Status Load() {
     back_.FlushAll();
-    return LoadSnapshot(FileSystem::Default(), path_, back_);
+    return LoadSnapshot(FileSystem::Default(), path_, &back_);
   }
 
   ManualClock clock_;
@@ -250,7 +250,7 @@ TEST_F(SnapshotTest, ADatabaseBeyondTheConfiguredCountIsAnError) {
   ks_.Set(15, "k", Value::String("v"));
   Write();
   Keyspace small(4, &clock_);
-  const Status st = LoadSnapshot(FileSystem::Default(), path_, small);
+  const Status st = LoadSnapshot(FileSystem::Default(), path_, &small);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("database 15 is out of range"), std::string::npos) << st.message();
 }

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+#
+# utils/bench/rewrite-pause.sh: how long a client waits while the server rewrites its AOF
+# (BGREWRITEAOF) on a large dataset, Rill (no fork: the loop writes the snapshot in slices)
+# next to Debian's redis-server (fork, then a child writes it).
+#
+# For each server, in turn: start it with `appendonly yes` in a private dir, load --entries
+# entries into --streams streams (one stream by default: the hardest case, a single huge
+# queue), then run a probe that sends PING and XADD to the biggest stream one at a time and
+# times each reply, first for --idle seconds with nothing else going on, then during a
+# BGREWRITEAOF until INFO says it finished. Reported per phase: requests, p50, p99, p99.9
+# and max latency in ms, and how long the rewrite took. A stall of the event loop shows as
+# the max: that is what "no loop paused for more than 10 ms" is about.
+#
+# Usage: utils/bench/rewrite-pause.sh [--server PATH] [--redis PATH] [--entries N]
+#          [--streams N] [--idle SECONDS] [--rounds N]
+# Only 127.0.0.1 is ever contacted; every server started here is stopped on exit.
+set -euo pipefail
+
+server=./build/rill-server
+redis=/usr/bin/redis-server
+entries=10000000
+streams=1
+idle=3
+rounds=1
+readonly kVal=0123456789abcdef
+readonly kTimeoutS=1800
+
+start_timeout_s=$kTimeoutS  # read by lib.sh's start_server
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=utils/bench/lib.sh
+. "$HERE/lib.sh"
+
+usage() {
+  sed -n '/^# Usage:/,/^# Only/p' "$0" | sed 's/^# \{0,1\}//'
+  exit "${1:-2}"
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --server) server=$2; shift 2 ;;
+    --redis) redis=$2; shift 2 ;;
+    --entries) entries=$2; shift 2 ;;
+    --streams) streams=$2; shift 2 ;;
+    --idle) idle=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    -h | --help) usage 0 ;;
+    *) echo "rewrite-pause.sh: unknown option '$1'" >&2; usage ;;
+  esac
+done
+for n in "$entries" "$streams" "$idle" "$rounds"; do
+  case "$n" in
+    '' | *[!0-9]* | 0) echo "rewrite-pause.sh: '$n' is not a positive whole number" >&2; exit 2 ;;
+  esac
+done
+require_bins "$server" "$redis" redis-cli python3
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/rill-rewrite-pause.XXXXXX")
+running_pid=""
+install_cleanup
+
+# Both servers journal with everysec and rewrite only when told to.
+server_extra=(--appendonly yes --appendfsync everysec --auto-aof-rewrite-percentage 0)
+redis_extra=(--appendonly yes --appendfsync everysec --auto-aof-rewrite-percentage 0)
+
+prefill="$work/prefill.resp"
+python3 - "$entries" "$streams" "$kVal" >"$prefill" <<'EOF'
+import sys
+n, k, val = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].encode()
+out = sys.stdout.buffer
+cmds = [b"*5\r\n$4\r\nXADD\r\n$%d\r\n%s\r\n$1\r\n*\r\n$1\r\nf\r\n$%d\r\n%s\r\n"
+        % (len(b"s%d" % i), b"s%d" % i, len(val), val) for i in range(k)]
+for i in range(n):
+    out.write(cmds[i % k])
+EOF
+
+# The probe: PING and XADD s0, one at a time, for a fixed time or until the rewrite is over.
+probe() {  # probe <port> <idle|rewrite>
+  python3 - "$1" "$2" "$idle" <<'EOF'
+import socket, sys, time
+port, phase, idle_s = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+s = socket.create_connection(("127.0.0.1", port))
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+buf = b""
+def call(cmd):
+    global buf
+    parts = [b"*%d\r\n" % len(cmd)] + [b"$%d\r\n%s\r\n" % (len(a), a) for a in cmd]
+    s.sendall(b"".join(parts))
+    while b"\r\n" not in buf:
+        buf += s.recv(65536)
+    line, buf = buf.split(b"\r\n", 1)
+    if line[:1] == b"$":
+        n = int(line[1:])
+        while len(buf) < n + 2:
+            buf += s.recv(65536)
+        line, buf = buf[:n], buf[n + 2:]
+    return line
+def info_field(name):
+    for l in call([b"INFO", b"persistence"]).split(b"\r\n"):
+        if l.startswith(name + b":"):
+            return l.split(b":", 1)[1]
+    return b""
+lat = []
+start = time.perf_counter()
+if phase == "rewrite":
+    before = info_field(b"aof_rewrites")
+    reply = call([b"BGREWRITEAOF"])
+    if reply.startswith(b"-"):
+        sys.exit("BGREWRITEAOF: " + reply.decode())
+i = 0
+while True:
+    cmd = [b"PING"] if i % 2 == 0 else [b"XADD", b"s0", b"*", b"f", b"probe"]
+    t0 = time.perf_counter()
+    call(cmd)
+    lat.append((time.perf_counter() - t0) * 1000)
+    i += 1
+    if phase == "idle" and time.perf_counter() - start >= idle_s:
+        break
+    if phase == "rewrite" and i % 200 == 0:
+        # Rill counts aof_rewrites; Redis 7.0 has no such field: use the in-progress flags.
+        if (info_field(b"aof_rewrite_in_progress") == b"0"
+                and info_field(b"aof_rewrite_scheduled") == b"0"):
+            break
+took = time.perf_counter() - start
+lat.sort()
+q = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))]
+print("%s requests=%d p50=%.3f p99=%.3f p99.9=%.3f max=%.2f seconds=%.2f"
+      % (phase, len(lat), q(0.5), q(0.99), q(0.999), lat[-1], took))
+EOF
+}
+
+measure() {  # measure <rill|redis>
+  local name=$1 dir="$work/$1" port
+  rm -rf "$dir"
+  port=$(free_port)
+  start_server "$name" "$port" "$dir"
+  timeout "$kTimeoutS" redis-cli -h 127.0.0.1 -p "$port" --pipe <"$prefill" >/dev/null
+  local rss
+  rss=$(rss_kb "$running_pid")
+  echo "$name: loaded $entries entries, rss ${rss} kB"
+  echo "$name: $(probe "$port" idle)"
+  echo "$name: $(probe "$port" rewrite)"
+  stop_server
+}
+
+echo "rill:  $server"
+echo "redis: $redis ($("$redis" --version | sed -n 's/.*\(v=[^ ]*\).*/\1/p'))"
+echo "entries=$entries streams=$streams rounds=$rounds cpus=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+for round in $(seq 1 "$rounds"); do
+  if [ $((round % 2)) -eq 1 ]; then order="rill redis"; else order="redis rill"; fi
+  for name in $order; do
+    measure "$name"
+  done
+done
+echo "latencies in ms, per request, measured by one client sending PING and XADD alternately"
