@@ -7,7 +7,8 @@
 #   make fuzz     libFuzzer targets (clang), FUZZ_SECONDS each (default 60)
 #   make bench    rill-server vs redis-server side by side (utils/bench) + micro-benchmarks
 #   make compat   only the real-client compatibility tests (redis-compat/)
-#   make crash-test  the long kill -9 crash test (CRASH_CYCLES, CRASH_CLIENTS; 50 each)
+#   make crash-test  the long kill -9 crash tests (CRASH_CYCLES, CRASH_CLIENTS; 50 each) and a
+#                 restart from a base of RESTART_ENTRIES entries (10,000,000)
 #   make format   clang-format every source file
 
 JOBS ?= 2
@@ -16,6 +17,7 @@ GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 FUZZ_SECONDS ?= 60
 CRASH_CYCLES ?= 50
 CRASH_CLIENTS ?= 50
+RESTART_ENTRIES ?= 10000000
 
 .PHONY: all deps build run test asan fuzz bench compat crash-test format clean
 
@@ -58,7 +60,8 @@ bench: build
 
 crash-test: build
 	RILL_CRASH_CYCLES=$(CRASH_CYCLES) RILL_CRASH_CLIENTS=$(CRASH_CLIENTS) \
-		./$(BUILD)/tests/integration_test --gtest_filter='PersistenceTest.KillNine*'
+		RILL_RESTART_ENTRIES=$(RESTART_ENTRIES) ./$(BUILD)/tests/integration_test \
+		--gtest_filter='PersistenceTest.KillNine*:PersistenceTest.RestartFromBaseAndIncrement*'
 
 compat: build
 	cd $(BUILD) && ctest --output-on-failure -L compat

@@ -73,7 +73,7 @@ void CmdRole(CommandContext& ctx) {
 }
 
 void CmdShutdown(CommandContext& ctx) {
-  bool save = false, nosave = false, abort = false;
+  bool save = false, nosave = false, abort = false, force = false;
   for (size_t i = 1; i < ctx.argc(); i++) {
     const std::string_view o = ctx.arg(i);
     if (EqualsIgnoreCase(o, "ABORT")) {
@@ -82,7 +82,9 @@ void CmdShutdown(CommandContext& ctx) {
       nosave = true;
     } else if (EqualsIgnoreCase(o, "SAVE")) {
       save = true;
-    } else if (!EqualsIgnoreCase(o, "NOW") && !EqualsIgnoreCase(o, "FORCE")) {
+    } else if (EqualsIgnoreCase(o, "FORCE")) {
+      force = true;
+    } else if (!EqualsIgnoreCase(o, "NOW")) {
       return ctx.ReplySyntaxError();
     }
   }
@@ -95,8 +97,11 @@ void CmdShutdown(CommandContext& ctx) {
   RILL_LOG(kWarning, "User requested shutdown...");
   if (!nosave) {
     if (Status st = ctx.shard().set().persistence()->SaveForShutdown(ctx.shard(), save); !st.ok()) {
-      RILL_LOG(kWarning, "Error trying to save the DB, can't exit.");
-      return ctx.ReplyErrorLine("ERR Errors trying to SHUTDOWN. Check logs.");
+      if (!force) {
+        RILL_LOG(kWarning, "Error trying to save the DB, can't exit.");
+        return ctx.ReplyErrorLine("ERR Errors trying to SHUTDOWN. Check logs.");
+      }
+      RILL_LOG(kWarning, "Error trying to save the DB: exiting anyway (SHUTDOWN FORCE).");
     }
   }
   // As in Redis, a successful SHUTDOWN sends no reply: the connection just closes.
@@ -409,6 +414,13 @@ void CmdDebug(CommandContext& ctx) {
              e->value.str.size(), e->access, static_cast<long long>(ctx.ks().IdleSeconds(*e)));
     return ctx.reply().SimpleString(buf);
   }
+  if (sub == "reload" && ctx.argc() == 2) {
+    if (Status st = ctx.shard().set().persistence()->Reload(ctx.shard()); !st.ok()) {
+      return ctx.ReplyError(st);
+    }
+    RILL_LOG(kNotice, "DB reloaded by DEBUG RELOAD");
+    return ctx.ReplyOk();
+  }
   if (sub == "help") {
     static constexpr std::string_view kLines[] = {
         "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -419,6 +431,8 @@ void CmdDebug(CommandContext& ctx) {
         "PROTOCOL <type>",
         "    Reply with a test value of the specified type. <type> can be: string,",
         "    integer, double, bignum, null, array, set, map, push, verbatim, true, false.",
+        "RELOAD",
+        "    Save the snapshot on disk, empty the dataset and load the snapshot again.",
         "SLEEP <seconds>",
         "    Stop the server for <seconds>. Decimals allowed.",
         "HELP",

@@ -264,12 +264,13 @@ void Aof::Run() {
     }
     std::string batch;
     uint64_t batch_end = appended_;
-    if (rotate_at_.has_value() && pending_start < *rotate_at_) {
-      // Only what belongs to the old increment.
-      const size_t n = *rotate_at_ - pending_start;
+    if (rotate_at_.has_value()) {
+      // Only what belongs to the old increment (maybe nothing: then this turn only syncs
+      // it); what follows the point waits for the new one.
+      const size_t n = *rotate_at_ > pending_start ? *rotate_at_ - pending_start : 0;
       batch = pending_.substr(0, n);
       pending_.erase(0, n);
-      batch_end = *rotate_at_;
+      batch_end = pending_start + n;
     } else {
       batch.swap(pending_);
     }

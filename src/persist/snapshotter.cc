@@ -76,6 +76,23 @@ Status Snapshotter::SaveForShutdown(shard::Shard& shard, bool force) {
   return Save(shard);
 }
 
+Status Snapshotter::Reload(shard::Shard& shard) {
+  if (Status s = Save(shard); !s.ok()) {
+    return s;
+  }
+  shard::Keyspace& ks = shard.keyspace();
+  ks.FlushAll();
+  ks.set_loading(true);  // nothing expires halfway
+  Status s = LoadSnapshot(fs_, shard.config().dbfilename, &ks);
+  ks.set_loading(false);
+  if (!s.ok()) {
+    RILL_LOG(kWarning, "DEBUG RELOAD could not load the snapshot it wrote: %s",
+             s.message().c_str());
+    return Status::Err("Error trying to load the RDB dump, check server logs.");
+  }
+  return Status::Ok();
+}
+
 void Snapshotter::Abandon() {
   {
     std::unique_lock<std::mutex> lock(mu_);
@@ -325,27 +342,25 @@ bool Snapshotter::Encode(int64_t deadline_us) {
   kept_total_ += job.view->kept();
   job.view.reset();  // the point's data is all encoded: writes stop paying for copies
   job.encoded = true;
+  // The file is complete: fdatasync it, then make it the base (BGREWRITEAOF) or the dump
+  // file (BGSAVE).
+  std::function<Status()> install;
   if (job.kind == Kind::kRewrite) {
-    Enqueue(
-        [this, out = job.out.get(), base = job.base, seq = job.first_incr_seq]() -> Status {
-          if (Status s = out->file->Sync(); !s.ok()) {
-            return s;
-          }
-          out->file.reset();
-          return aof_->InstallBase(base, seq);
-        },
-        0);
+    install = [this, base = job.base, seq = job.first_incr_seq] {
+      return aof_->InstallBase(base, seq);
+    };
   } else {
-    Enqueue(
-        [this, out = job.out.get(), from = job.path, to = job.final_path]() -> Status {
-          if (Status s = out->file->Sync(); !s.ok()) {
-            return s;
-          }
-          out->file.reset();
-          return fs_->Rename(from, to);
-        },
-        0);
+    install = [this, from = job.path, to = job.final_path] { return fs_->Rename(from, to); };
   }
+  Enqueue(
+      [out = job.out.get(), install = std::move(install)]() -> Status {
+        if (Status s = out->file->Sync(); !s.ok()) {
+          return s;
+        }
+        out->file.reset();
+        return install();
+      },
+      0);
   Enqueue(nullptr, job_id_);  // the end of the job: the writer posts Finished()
   return true;
 }

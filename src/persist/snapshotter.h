@@ -69,6 +69,7 @@ class Snapshotter final : public shard::Persistence {
   Result<std::string> StartBgSave(shard::Shard& shard, bool schedule) override;
   Status Save(shard::Shard& shard) override;
   Status SaveForShutdown(shard::Shard& shard, bool force) override;
+  Status Reload(shard::Shard& shard) override;
   shard::PersistenceInfo info(shard::Shard& shard) const override;
   void Cron(shard::Shard& shard) override;
 

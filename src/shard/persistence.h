@@ -47,6 +47,8 @@ class Persistence {
   // SHUTDOWN and SIGTERM: abandons a running BGSAVE or rewrite (as Redis kills its child),
   // then saves the dump file when `save` points are set, or force.
   virtual Status SaveForShutdown(Shard& shard, bool force) = 0;
+  // DEBUG RELOAD: SAVE, empty the keyspace, load the dump file again.
+  virtual Status Reload(Shard& shard) = 0;
   virtual PersistenceInfo info(Shard& shard) const = 0;
   // Runs from the shard's cron: the `save` schedule and auto-aof-rewrite.
   virtual void Cron(Shard& shard) = 0;

@@ -63,6 +63,20 @@ pipe_summary() {
     printf '...\n%s\n' "$(printf '%s\n' "$1" | tail -n 1)"
 }
 
+# write_prefill <file> <entries> <streams> <value>: RESP for `redis-cli --pipe`, one
+# XADD s<i> * f <value> per entry, spread round-robin over s0..s<streams-1>.
+write_prefill() {
+  python3 - "$2" "$3" "$4" >"$1" <<'EOF'
+import sys
+n, k, val = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].encode()
+out = sys.stdout.buffer
+cmds = [b"*5\r\n$4\r\nXADD\r\n$%d\r\n%s\r\n$1\r\n*\r\n$1\r\nf\r\n$%d\r\n%s\r\n"
+        % (len(b"s%d" % i), b"s%d" % i, len(val), val) for i in range(k)]
+for i in range(n):
+    out.write(cmds[i % k])
+EOF
+}
+
 # start_server <rill|redis> <port> <dir>: starts it in the background on 127.0.0.1 with a
 # private dir (neither with a snapshot schedule; Redis without AOF unless redis_extra says so),
 # sets running_pid, waits until it answers PING.

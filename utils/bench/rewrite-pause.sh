@@ -65,15 +65,7 @@ server_extra=(--appendonly yes --appendfsync everysec --auto-aof-rewrite-percent
 redis_extra=(--appendonly yes --appendfsync everysec --auto-aof-rewrite-percentage 0)
 
 prefill="$work/prefill.resp"
-python3 - "$entries" "$streams" "$kVal" >"$prefill" <<'EOF'
-import sys
-n, k, val = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].encode()
-out = sys.stdout.buffer
-cmds = [b"*5\r\n$4\r\nXADD\r\n$%d\r\n%s\r\n$1\r\n*\r\n$1\r\nf\r\n$%d\r\n%s\r\n"
-        % (len(b"s%d" % i), b"s%d" % i, len(val), val) for i in range(k)]
-for i in range(n):
-    out.write(cmds[i % k])
-EOF
+write_prefill "$prefill" "$entries" "$streams" "$kVal"
 
 # The probe: PING and XADD s0, one at a time, for a fixed time or until the rewrite is over.
 probe() {  # probe <port> <idle|rewrite>

@@ -264,6 +264,29 @@ TEST_F(AofTest, RotationPutsEverythingAfterThePointInANewIncrement) {
             "file appendonly.aof.2.incr.aof seq 2 type i\n");
 }
 
+// Regression: with the old increment written but not yet fsynced (everysec), the writer took
+// everything pending, the bytes after the point too, into the old increment, which the
+// base install then deleted (PersistenceTest.RestartFromBaseAndIncrementGivesBackEveryEntry).
+TEST_F(AofTest, RotationAfterAnUnsyncedWriteKeepsLaterBytesForTheNewIncrement) {
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kEverySec);
+  std::atomic<uint64_t> written{0};
+  aof->Start([&](uint64_t w, uint64_t) { written = w; });
+  const std::string a = Resp({"SET", "a", "1"});
+  const std::string b = Resp({"SET", "b", "2"});
+  const uint64_t end_a = aof->Append(Batch(a, 0));
+  for (int i = 0; i < 5000 && written < end_a; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(written.load(), end_a);
+  EXPECT_LT(aof->stats().durable, end_a) << "the test needs the write not yet fsynced";
+  aof->Rotate();
+  const uint64_t end_b = aof->Append(Batch(b, 0));
+  EXPECT_TRUE(aof->WaitDurable(end_b, 5000));
+  ASSERT_TRUE(aof->Stop().ok());
+  EXPECT_EQ(Incr(1), Resp({"SELECT", "0"}) + a);
+  EXPECT_EQ(Incr(2), Resp({"SELECT", "0"}) + b);
+}
+
 TEST_F(AofTest, RotationWaitsForAFailingDiskAndLosesNothing) {
   std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
   aof->Start(nullptr);
