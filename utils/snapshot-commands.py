@@ -34,7 +34,7 @@ import time
 CLAIMED = """
 ping echo hello auth select quit reset
 client: id info list kill setname getname setinfo pause unpause unblock no-evict reply help
-info dbsize flushdb flushall time role shutdown
+info dbsize flushdb flushall time role shutdown save bgsave bgrewriteaof lastsave
 config: get set resetstat rewrite help
 monitor
 slowlog: get len reset help

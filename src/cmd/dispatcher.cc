@@ -189,8 +189,12 @@ bool Dispatcher::Admit(shard::Shard& shard, shard::Client& client, const Command
   }
   const config::Config& cfg = shard.config();
   if (cfg.maxmemory > 0) {
-    const bool fits = shard.keyspace().EvictUntil(static_cast<uint64_t>(cfg.maxmemory),
-                                                  [] { return memory::UsedMemory(); });
+    // What a snapshot keeps aside is not the dataset's (shard/keyspace.h).
+    shard::Keyspace& ks = shard.keyspace();
+    const bool fits = ks.EvictUntil(static_cast<uint64_t>(cfg.maxmemory), [&ks] {
+      const uint64_t used = memory::UsedMemory();
+      return used - std::min(used, ks.snapshot_bytes());
+    });
     if (!fits && (spec.flags & kDenyOom) != 0) {
       Reject(shard, client, &spec, ErrorText(ErrorCode::kOom));
       return true;

@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 #include "core/logging.h"
+#include "core/memory.h"
 #include "net/reply_builder.h"
 
 namespace rill::persist {
@@ -138,8 +139,11 @@ uint64_t Aof::Rotate() {
   std::lock_guard<std::mutex> ml(manifest_mu_);
   {
     std::lock_guard<std::mutex> lock(mu_);
+    // A rotation still pending (its rewrite failed or was abandoned) just moves: the bytes
+    // in between stay in the old increment, which the new base covers.
     rotate_at_ = appended_;
     current_db_ = -1;  // the new increment starts with a SELECT
+    install_cancelled_ = false;
   }
   cv_.notify_one();
   return manifest_.incrs.back().seq + 1;
@@ -150,18 +154,45 @@ AofFile Aof::NextBase() const {
   return manifest_.NextBase(opts_.prefix);
 }
 
+void Aof::CancelInstall() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    install_cancelled_ = true;
+  }
+  durable_cv_.notify_all();
+}
+
+void Aof::set_rewriting(bool on) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    rewriting_ = on;
+  }
+  cv_.notify_one();  // a sync skipped meanwhile is due now
+}
+
 Status Aof::InstallBase(const AofFile& base, uint64_t first_incr_seq) {
   {
     std::unique_lock<std::mutex> lock(mu_);
-    durable_cv_.wait(lock, [&] { return !rotate_at_.has_value() || stop_; });
+    durable_cv_.wait(lock, [&] { return !rotate_at_.has_value() || stop_ || install_cancelled_; });
     if (rotate_at_.has_value()) {
-      return Status(ErrorCode::kIoError, "the server stopped before the AOF rotation finished");
+      return Status(ErrorCode::kIoError, "the AOF rotation did not finish (stopped or cancelled)");
     }
   }
   std::lock_guard<std::mutex> ml(manifest_mu_);
   const Manifest next = manifest_.WithBase(base, first_incr_seq);
+  bool remove_old = true;
   if (Status s = fs_->WriteAtomically(manifest_path(), next.Encode()); !s.ok()) {
-    return s;
+    // The rename may have happened with only the directory's fsync failing: then the new
+    // manifest is in force (until a crash, maybe). Keep every file either could name.
+    Result<std::string> now = fs_->ReadSmallFile(manifest_path());
+    if (!now.ok() || *now != next.Encode()) {
+      return s;
+    }
+    RILL_LOG(kWarning,
+             "The new AOF manifest is in place but may not be durable (%s); "
+             "keeping the files of the old one",
+             s.message().c_str());
+    remove_old = false;
   }
   std::vector<AofFile> gone;
   for (const AofFile& f : manifest_.Files()) {
@@ -182,7 +213,7 @@ Status Aof::InstallBase(const AofFile& base, uint64_t first_incr_seq) {
     earlier_files_size_ = earlier;
     base_size_ = earlier + file_size_.load();
   }
-  for (const AofFile& f : gone) {
+  for (const AofFile& f : remove_old ? gone : std::vector<AofFile>{}) {
     if (Status s = fs_->Remove(PathOf(f)); !s.ok()) {
       RILL_LOG(kWarning, "Can't remove the old append only file: %s", s.message().c_str());
     }
@@ -229,6 +260,7 @@ shard::JournalStats Aof::stats() const {
 }
 
 void Aof::Run() {
+  memory::RegisterThread();  // it frees the batches the shards allocated
   std::unique_lock<std::mutex> lock(mu_);
   int failures_at_stop = 0;
   for (;;) {
@@ -255,7 +287,8 @@ void Aof::Run() {
       if (stop_) {
         return;
       }
-      if (unsynced && fsync_ == config::AppendFsync::kEverySec) {
+      if (unsynced && fsync_ == config::AppendFsync::kEverySec &&
+          !(rewriting_ && no_fsync_on_rewrite_)) {
         cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(1, next_sync_ms - NowMs())));
       } else {
         cv_.wait(lock);
@@ -288,10 +321,19 @@ void Aof::Run() {
 }
 
 bool Aof::SwitchIncrement() {
-  if (fsync_ == config::AppendFsync::kNo) {
-    (void)file_->Sync();  // `no` promises nothing, but the increment is closed for good
-  }
   std::lock_guard<std::mutex> ml(manifest_mu_);
+  {
+    // Rotate() may have moved the point since Run() looked (it holds manifest_mu_, so not
+    // any more): switch only if everything before the point is still written and synced.
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!rotate_at_.has_value() || appended_ - pending_.size() < *rotate_at_ ||
+        (written_ != durable_ && fsync_ != config::AppendFsync::kNo)) {
+      return true;  // Run() looks again
+    }
+    if (fsync_ == config::AppendFsync::kNo) {
+      (void)file_->Sync();  // `no` promises nothing, but the increment is closed for good
+    }
+  }
   Manifest next = manifest_;
   const AofFile& f = next.AddIncrement(opts_.prefix);
   Result<std::unique_ptr<WritableFile>> file = fs_->OpenAppend(PathOf(f));

@@ -108,12 +108,15 @@ class Aof final : public shard::JournalSink {
   // files no longer named. Blocks: call it off the loops. Fails if the manifest cannot be
   // written (the old one then stays in force).
   Status InstallBase(const AofFile& base, uint64_t first_incr_seq);
+  // Makes an InstallBase that waits for its rotation give up (an abandoned rewrite, a
+  // stop): the disk may be failing, and nothing may wait for it forever. Rotate() clears it.
+  void CancelInstall();
   // Bytes in the files when the last rewrite finished (or at start): the reference for
   // auto-aof-rewrite-percentage.
   uint64_t base_size() const { return base_size_.load(std::memory_order_relaxed); }
   // While a rewrite writes its base, no-appendfsync-on-rewrite skips everysec's fsyncs (as in
   // Redis). It never applies to always, whose replies wait for an fsync.
-  void set_rewriting(bool on) { rewriting_ = on; }
+  void set_rewriting(bool on);
   // Waits until the journal is durable up to offset (a sync is forced), or timeout_ms
   // passes, or the disk fails. Returns whether it is durable.
   bool WaitDurable(uint64_t offset, int64_t timeout_ms);
@@ -143,6 +146,7 @@ class Aof final : public shard::JournalSink {
   std::condition_variable cv_;          // wakes the writer
   std::condition_variable durable_cv_;  // wakes WaitDurable and InstallBase
   std::optional<uint64_t> rotate_at_;   // journal offset where the next increment begins
+  bool install_cancelled_ = false;
   std::string pending_;
   uint64_t appended_ = 0;  // journal offset after pending_
   int current_db_ = -1;    // selected at the end of the journal

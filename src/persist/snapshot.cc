@@ -21,6 +21,7 @@ enum RecordType : uint8_t {
 
 constexpr size_t kNodesRecordBytes = 1 << 20;  // STREAM_NODES records stop growing past this
 constexpr size_t kReadSize = 1 << 20;
+constexpr size_t kMaxReadSize = 256 << 20;
 
 void PutU32(std::string* out, uint32_t v) {
   char b[4];
@@ -323,6 +324,7 @@ class SnapshotParser {
   }
 
   std::string& buffer() { return buf_; }
+  uint64_t consumed() const { return offset_ + pos_; }  // bytes of whole records parsed
   bool done() const { return done_; }
   uint64_t keys() const { return keys_; }
 
@@ -587,17 +589,21 @@ Result<bool> SnapshotLoader::Step(int64_t deadline_us) {
   do {
     std::string& buf = parser_->buffer();
     const size_t old = buf.size();
-    buf.resize(old + kReadSize);
-    Result<size_t> n = file_->Read(buf.data() + old, kReadSize);
+    buf.resize(old + read_size_);
+    Result<size_t> n = file_->Read(buf.data() + old, read_size_);
     if (!n.ok()) {
       buf.resize(old);
       return n.status();
     }
     buf.resize(old + *n);
     bytes_read_ += *n;
+    const uint64_t before = parser_->consumed();
     if (Status s = parser_->Parse(*n == 0); !s.ok()) {
       return s;
     }
+    // A record larger than what was read is parsed again from its start with every read:
+    // reading twice as much each time keeps that linear in its size.
+    read_size_ = parser_->consumed() == before ? std::min(read_size_ * 2, kMaxReadSize) : kReadSize;
     if (*n == 0) {
       return true;
     }

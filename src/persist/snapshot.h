@@ -103,6 +103,7 @@ class SnapshotLoader {
   std::unique_ptr<SequentialFile> file_;
   std::unique_ptr<internal::SnapshotParser> parser_;
   uint64_t bytes_read_ = 0;
+  size_t read_size_ = 1 << 20;  // grows while one record does not fit what was read
 };
 
 // Loads a whole snapshot file at once (tests, DEBUG RELOAD); with ks null, only checks it

@@ -3,8 +3,11 @@
 
 #include <unistd.h>
 
+#include <atomic>
+
 #include "core/clock.h"
 #include "core/logging.h"
+#include "core/memory.h"
 #include "shard/shard.h"
 
 namespace rill::persist {
@@ -12,6 +15,9 @@ namespace rill::persist {
 // The file a job writes; the writer thread alone touches it once the job began.
 struct JobFile {
   std::unique_ptr<WritableFile> file;
+  // The install step may have made the file live (the manifest or dbfilename names it):
+  // from then on nothing removes it. Read by the shard thread once the writer is idle.
+  std::atomic<bool> installing{false};
 };
 
 struct Snapshotter::Job {
@@ -52,6 +58,9 @@ void Snapshotter::Attach(shard::Shard& shard) {
 }
 
 void Snapshotter::Stop() {
+  if (aof_ != nullptr) {
+    aof_->CancelInstall();
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
@@ -94,6 +103,9 @@ Status Snapshotter::Reload(shard::Shard& shard) {
 }
 
 void Snapshotter::Abandon() {
+  if (aof_ != nullptr) {
+    aof_->CancelInstall();  // an install waiting for a rotation on a failing disk gives up
+  }
   {
     std::unique_lock<std::mutex> lock(mu_);
     writer_error_ = Status(ErrorCode::kErr, "abandoned");
@@ -102,7 +114,9 @@ void Snapshotter::Abandon() {
   if (job_->kind == Kind::kRewrite) {
     aof_->set_rewriting(false);
   }
-  (void)fs_->Remove(job_->path);
+  if (!job_->out->installing) {
+    (void)fs_->Remove(job_->path);
+  }
   job_.reset();
 }
 
@@ -215,8 +229,9 @@ void Snapshotter::Cron(shard::Shard& shard) {
       return;
     }
   }
-  if (aof_ == nullptr || cfg.auto_aof_rewrite_percentage <= 0) {
-    return;
+  if (aof_ == nullptr || cfg.auto_aof_rewrite_percentage <= 0 ||
+      (last_rewrite_fail_ms_ > 0 && now - last_rewrite_fail_ms_ < kRewriteRetryMs)) {
+    return;  // after a failure, automatic rewrites wait (Redis's aofRewriteLimited)
   }
   const uint64_t size = aof_->stats().current_size;
   const uint64_t base = std::max<uint64_t>(aof_->base_size(), 1);
@@ -358,7 +373,10 @@ bool Snapshotter::Encode(int64_t deadline_us) {
           return s;
         }
         out->file.reset();
-        return install();
+        out->installing = true;
+        Status s = install();
+        out->installing = s.ok();  // a failed install leaves the old files in force
+        return s;
       },
       0);
   Enqueue(nullptr, job_id_);  // the end of the job: the writer posts Finished()
@@ -381,7 +399,10 @@ void Snapshotter::Finished(uint64_t job_id, Status s) {
       info_.aof_base_size = aof_->base_size();
       RILL_LOG(kNotice, "Background AOF rewrite finished successfully");
     } else {
-      (void)fs_->Remove(job.path);
+      if (!job.out->installing) {
+        (void)fs_->Remove(job.path);
+      }
+      last_rewrite_fail_ms_ = now;
       RILL_LOG(kWarning,
                "Background AOF rewrite failed: %s. The journal goes on in the new increment; "
                "run BGREWRITEAOF again once the cause is fixed.",
@@ -397,7 +418,9 @@ void Snapshotter::Finished(uint64_t job_id, Status s) {
       RILL_LOG(kNotice, "Background saving terminated with success");
     } else {
       last_bgsave_try_ms_ = now;
-      (void)fs_->Remove(job.path);
+      if (!job.out->installing) {
+        (void)fs_->Remove(job.path);
+      }
       RILL_LOG(kWarning, "Background saving error: %s", s.message().c_str());
     }
   }
@@ -421,6 +444,7 @@ void Snapshotter::Enqueue(std::function<Status()> task, uint64_t bytes) {
 }
 
 void Snapshotter::Run() {
+  memory::RegisterThread();  // it frees the chunks the shard encoded
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     cv_.wait(lock, [&] { return stop_ || !tasks_.empty(); });

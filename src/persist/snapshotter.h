@@ -53,6 +53,7 @@ class Snapshotter final : public shard::Persistence {
   static constexpr size_t kChunkBytes = 1 << 20;         // handed to the writer at a time
   static constexpr uint64_t kMaxQueuedBytes = 64 << 20;  // writer backlog that pauses encoding
   static constexpr int64_t kBgsaveRetryMs = 5000;        // after a failed BGSAVE (Redis's)
+  static constexpr int64_t kRewriteRetryMs = 60000;      // after a failed automatic rewrite
   // Streams with more nodes (about 25,000 entries) are encoded across slices, from a clone.
   static constexpr size_t kBigStreamNodes = 256;
 
@@ -101,6 +102,7 @@ class Snapshotter final : public shard::Persistence {
   shard::PersistenceInfo info_;
   uint64_t dirty_at_save_ = 0;  // shard dirty counter covered by the last save
   int64_t last_bgsave_try_ms_ = 0;
+  int64_t last_rewrite_fail_ms_ = 0;  // of the last failed rewrite (0 = none)
   uint64_t kept_total_ = 0;
 
   // Writer thread state.

@@ -110,11 +110,27 @@ Entry* Database::Insert(std::string_view key, Value value) {
   return &e;
 }
 
+namespace {
+
+// About what a value's memory is (snapshots count what they keep aside).
+uint64_t ValueBytes(const Value& v) {
+  return v.is_stream() ? v.stream->MemoryUsage() : v.str.capacity() + sizeof(Value);
+}
+
+}  // namespace
+
+void Database::KeepAside(uint32_t slot, std::string key, Value value, int64_t expire_at_ms,
+                         uint64_t bytes) {
+  *frozen_->kept_bytes += bytes;
+  frozen_->kept.emplace(slot, FrozenEntry{std::move(key), std::move(value), expire_at_ms, bytes});
+  frozen_->kept_total++;
+}
+
 void Database::Erase(Entry* e) {
   RILL_DCHECK(e->live);
   if (Unread(*e)) {
-    frozen_->kept.emplace(e->slot, FrozenEntry{e->key, std::move(e->value), e->expire_at_ms});
-    frozen_->kept_total++;
+    const uint64_t bytes = ValueBytes(e->value);
+    KeepAside(e->slot, e->key, std::move(e->value), e->expire_at_ms, bytes);
   }
   index_.erase(e->slot);
   ClearExpire(e);
@@ -128,8 +144,10 @@ void Database::Erase(Entry* e) {
 
 void Database::Keep(Entry* e) {
   if (Unread(*e)) {
-    frozen_->kept.emplace(e->slot, FrozenEntry{e->key, e->value.Clone(), e->expire_at_ms});
-    frozen_->kept_total++;
+    // A stream's clone shares its nodes (copy on write): it costs its index, not its data.
+    const uint64_t bytes =
+        e->value.is_stream() ? e->value.stream->node_count() * 64 + 256 : ValueBytes(e->value);
+    KeepAside(e->slot, e->key, e->value.Clone(), e->expire_at_ms, bytes);
   }
 }
 
@@ -161,8 +179,8 @@ void Database::Clear() {
     for (uint32_t s = frozen_->cursor; s < std::min(frozen_->end, high_water_); s++) {
       Entry& e = slot(s);
       if (e.live && Unread(e)) {
-        frozen_->kept.emplace(s, FrozenEntry{std::move(e.key), std::move(e.value), e.expire_at_ms});
-        frozen_->kept_total++;
+        const uint64_t bytes = ValueBytes(e.value);
+        KeepAside(s, std::move(e.key), std::move(e.value), e.expire_at_ms, bytes);
       }
     }
   }

@@ -89,6 +89,7 @@ struct FrozenEntry {
   std::string key;
   Value value;
   int64_t expire_at_ms = kNoExpire;
+  uint64_t bytes = 0;  // what keeping it costs (counted in FrozenDb::kept_bytes)
 };
 
 // What a SnapshotView (shard/snapshot_view.h) keeps in each Database it reads. Slots below
@@ -101,6 +102,7 @@ struct FrozenDb {
   absl::flat_hash_map<uint32_t, FrozenEntry> kept;  // unread slots, as they were
   absl::flat_hash_set<uint32_t> born;               // unread slots filled since
   uint64_t kept_total = 0;                          // entries ever kept (INFO, tests)
+  uint64_t* kept_bytes = nullptr;  // the view's running total of FrozenEntry::bytes
 };
 
 class Database {
@@ -166,6 +168,7 @@ class Database {
   std::vector<uint32_t> volatile_;  // slots of entries with a TTL
   absl::flat_hash_set<uint32_t, IndexHash, IndexEq> index_;
   FrozenDb* frozen_ = nullptr;  // the view reading this database, if any
+  void KeepAside(uint32_t slot, std::string key, Value value, int64_t expire_at_ms, uint64_t bytes);
   // Whether the frozen view still has to read e (it is neither read, kept nor born).
   bool Unread(const Entry& e) const {
     return frozen_ != nullptr && e.slot >= frozen_->cursor && e.slot < frozen_->end &&
@@ -224,6 +227,12 @@ class Keyspace {
   }
   void set_frozen(bool on) { frozen_views_ += on ? 1 : -1; }
   bool frozen() const { return frozen_views_ > 0; }
+  // Memory a snapshot holds in values kept aside: not the dataset's, so eviction and the
+  // maxmemory check leave it out (as Redis leaves a fork's copy-on-write pages out);
+  // otherwise evicting an unread key, which only moves its value aside, would go on
+  // evicting. REQUIRES: bytes outlives the view (the SnapshotView owns it).
+  void set_snapshot_bytes(const uint64_t* bytes) { snapshot_bytes_ = bytes; }
+  uint64_t snapshot_bytes() const { return snapshot_bytes_ != nullptr ? *snapshot_bytes_ : 0; }
 
   // Tells WATCH that a value was changed in place.
   void MarkModified(int db, std::string_view key);
@@ -309,6 +318,7 @@ class Keyspace {
   int samples_ = 5;
   int expire_db_ = 0;  // where the next active expiry cycle starts
   int frozen_views_ = 0;
+  const uint64_t* snapshot_bytes_ = nullptr;
 };
 
 }  // namespace rill::shard

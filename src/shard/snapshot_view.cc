@@ -11,10 +11,12 @@ SnapshotView::SnapshotView(Keyspace& ks) : ks_(ks) {
     auto f = std::make_unique<FrozenDb>();
     f->db = i;
     f->end = db->high_water_;
+    f->kept_bytes = &kept_bytes_;
     db->Freeze(f.get());
     dbs_.emplace_back(db, std::move(f));
   }
   ks_.set_frozen(true);
+  ks_.set_snapshot_bytes(&kept_bytes_);
 }
 
 SnapshotView::~SnapshotView() {
@@ -22,6 +24,7 @@ SnapshotView::~SnapshotView() {
     db->Freeze(nullptr);
   }
   ks_.set_frozen(false);
+  ks_.set_snapshot_bytes(nullptr);
 }
 
 bool SnapshotView::Next(int64_t deadline_us, const std::function<bool(const Item&)>& fn,
@@ -38,6 +41,7 @@ bool SnapshotView::Next(int64_t deadline_us, const std::function<bool(const Item
       bool go_on = true;
       if (auto it = f.kept.find(s); it != f.kept.end()) {
         go_on = fn(Item{f.db, it->second.key, it->second.value, it->second.expire_at_ms});
+        kept_bytes_ -= it->second.bytes;
         f.kept.erase(it);
       } else if (!f.born.contains(s) && s < db.high_water_ && db.slot(s).live) {
         const Entry& e = db.slot(s);

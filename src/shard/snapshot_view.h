@@ -59,7 +59,8 @@ class SnapshotView {
  private:
   Keyspace& ks_;
   std::vector<std::pair<Database*, std::unique_ptr<FrozenDb>>> dbs_;
-  size_t current_ = 0;  // index in dbs_ being read
+  uint64_t kept_bytes_ = 0;  // of the values kept aside now (Keyspace::snapshot_bytes)
+  size_t current_ = 0;       // index in dbs_ being read
 };
 
 }  // namespace rill::shard

@@ -171,6 +171,9 @@ uint64_t Stream::Trim(const TrimSpec& spec) {
         deleted++;
       }
     }
+    if (node.live() == 0) {
+      index_.erase(it);  // every entry is a tombstone now (the rest were XDELed)
+    }
     break;
   }
   RefreshFirstId();
@@ -182,7 +185,7 @@ Status Stream::LoadNode(Node node) {
     return Status(ErrorCode::kErr, "stream node out of order");
   }
   if (node.live() == 0) {
-    return Status(ErrorCode::kErr, "stream node without live entries");
+    return Status::Ok();  // nothing to keep (versions before the Trim fix wrote such nodes)
   }
   length_ += node.live();
   last_id_ = std::max(last_id_, node.last_id());

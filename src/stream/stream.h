@@ -85,8 +85,9 @@ class Stream {
   // Whether a live entry has id; fills *fv (borrowing the node) when given.
   bool Lookup(StreamId id, std::vector<std::string_view>* fv = nullptr) const;
 
-  // Loading a snapshot: appends a node read from a file, after the nodes already there.
-  // Fails (a corrupt file) when its ids do not come after theirs or it holds no live entry.
+  // Loading a snapshot: appends a node read from a file, after the nodes already there (a
+  // node of tombstones only is dropped). Fails (a corrupt file) when its ids do not come
+  // after theirs.
   Status LoadNode(Node node);
 
   // XSETID. REQUIRES: the caller checked Redis's preconditions.

@@ -287,6 +287,50 @@ TEST_F(AofTest, RotationAfterAnUnsyncedWriteKeepsLaterBytesForTheNewIncrement) {
   EXPECT_EQ(Incr(2), Resp({"SELECT", "0"}) + b);
 }
 
+// A second Rotate() before the first switch happened (its rewrite was abandoned) moves the
+// point: the new increment starts at the later one, as the later base expects.
+TEST_F(AofTest, ASecondRotationBeforeTheSwitchMovesThePoint) {
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
+  const std::string a = Resp({"SET", "a", "1"});
+  const std::string b = Resp({"SET", "b", "2"});
+  const std::string c = Resp({"SET", "c", "3"});
+  aof->Append(Batch(a));
+  EXPECT_EQ(aof->Rotate(), 2u);
+  aof->Append(Batch(b));
+  EXPECT_EQ(aof->Rotate(), 2u);
+  const uint64_t end = aof->Append(Batch(c));
+  aof->Start(nullptr);
+  ASSERT_TRUE(aof->WaitDurable(end, 5000));
+  ASSERT_TRUE(aof->Stop().ok());
+  EXPECT_EQ(Incr(1), Resp({"SELECT", "0"}) + a + Resp({"SELECT", "0"}) + b);
+  EXPECT_EQ(Incr(2), Resp({"SELECT", "0"}) + c);
+}
+
+TEST_F(AofTest, AnInstallWaitingForARotationOnAFailingDiskCanBeCancelled) {
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
+  aof->Start(nullptr);
+  faulty_.FailAppends(1000000, /*half_written=*/false);
+  aof->Append(Batch(Resp({"SET", "a", "1"})));
+  const AofFile base = aof->NextBase();
+  const uint64_t seq = aof->Rotate();
+  std::atomic<bool> returned{false};
+  Status result;
+  std::thread installer([&] {
+    result = aof->InstallBase(base, seq);
+    returned = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(returned.load()) << "the rotation cannot finish while the disk fails";
+  aof->CancelInstall();
+  installer.join();
+  EXPECT_FALSE(result.ok());
+  faulty_.Heal();
+  ASSERT_TRUE(aof->Stop().ok());
+  EXPECT_EQ(ReadFile(dir_ + "/aofdir/appendonly.aof.manifest"),
+            "file appendonly.aof.1.incr.aof seq 1 type i\n"
+            "file appendonly.aof.2.incr.aof seq 2 type i\n");
+}
+
 TEST_F(AofTest, RotationWaitsForAFailingDiskAndLosesNothing) {
   std::unique_ptr<Aof> aof = Open(config::AppendFsync::kAlways);
   aof->Start(nullptr);

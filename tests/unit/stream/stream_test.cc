@@ -259,6 +259,26 @@ TEST(StreamTest, CloneStaysAsItWasWhileTheOriginalChanges) {
   EXPECT_EQ(copy->length(), 1000u);
 }
 
+// Regression: an exact MINID trim that tombstoned the last live entries of a node whose
+// other entries were XDELed left a node of tombstones only (and its snapshot failed to load).
+TEST(StreamTest, ExactTrimFreesANodeLeftWithTombstonesOnly) {
+  Stream s;
+  const std::vector<std::string_view> fv = {"f", "v"};
+  for (uint64_t seq = 1; seq <= 3; seq++) {
+    s.Append({1, seq}, fv, NodeLimits{});
+  }
+  ASSERT_TRUE(s.Delete({1, 3}));
+  TrimSpec t;
+  t.strategy = TrimSpec::Strategy::kMinId;
+  t.minid = {1, 3};
+  EXPECT_EQ(s.Trim(t), 2u);
+  EXPECT_EQ(s.length(), 0u);
+  EXPECT_EQ(s.node_count(), 0u);
+  for (const auto& [id, node] : s.index()) {
+    EXPECT_GT(node.live(), 0u);
+  }
+}
+
 TEST(StreamTest, LagFollowsRedisArithmetic) {
   Stream s;
   std::vector<StreamId> ids;
