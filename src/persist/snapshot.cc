@@ -149,7 +149,13 @@ class Reader {
 
 // --- Encoder ---
 
-SnapshotEncoder::SnapshotEncoder(int64_t created_ms) {
+std::string SnapshotTrailer(uint32_t crc) {
+  std::string out;
+  PutU32(&out, crc);
+  return out;
+}
+
+SnapshotEncoder::SnapshotEncoder(int64_t created_ms, bool checksum) : checksum_(checksum) {
   buf_.append(kSnapshotMagic);
   PutU32(&buf_, kSnapshotVersion);
   PutU32(&buf_, 0);
@@ -167,8 +173,12 @@ void SnapshotEncoder::SelectDb(int db) {
 void SnapshotEncoder::Add(int db, std::string_view key, const shard::Value& value,
                           int64_t expire_at_ms) {
   if (value.is_stream()) {
-    stream::StreamId next = stream::StreamId::Min();
-    AddStreamPart(db, key, *value.stream, expire_at_ms, &next, INT64_MAX);
+    SelectDb(db);
+    const stream::Stream& s = *value.stream;
+    AddNodes(key, s.index().begin(), s.index().end(), INT64_MAX, SIZE_MAX);
+    AddStreamRecord(key, expire_at_ms, s.last_id(), s.max_deleted_id(), s.entries_added(),
+                    s.groups());
+    keys_++;
     return;
   }
   SelectDb(db);
@@ -179,10 +189,9 @@ void SnapshotEncoder::Add(int db, std::string_view key, const shard::Value& valu
   PutStr(&buf_, value.str);
 }
 
-bool SnapshotEncoder::AddStreamPart(int db, std::string_view key, const stream::Stream& s,
-                                    int64_t expire_at_ms, stream::StreamId* next,
-                                    int64_t deadline_us) {
-  SelectDb(db);
+template <typename It>
+It SnapshotEncoder::AddNodes(std::string_view key, It it, It end, int64_t deadline_us,
+                             size_t max_buffer) {
   size_t count_pos = 0;
   size_t count = 0;
   size_t record_start = 0;
@@ -195,12 +204,9 @@ bool SnapshotEncoder::AddStreamPart(int db, std::string_view key, const stream::
     }
     count = 0;
   };
-  int n = 0;
-  for (auto it = s.index().lower_bound(*next); it != s.index().end(); ++it, n++) {
-    if ((n & 15) == 15 && MonotonicUs() >= deadline_us) {
-      close_nodes();
-      *next = it->first;
-      return false;
+  for (int n = 0; it != end; ++it, n++) {
+    if (buf_.size() >= max_buffer || ((n & 15) == 15 && MonotonicUs() >= deadline_us)) {
+      break;
     }
     if (count == 0) {
       record_start = buf_.size();
@@ -217,21 +223,35 @@ bool SnapshotEncoder::AddStreamPart(int db, std::string_view key, const stream::
     }
   }
   close_nodes();
-  AddStreamRecord(key, s, expire_at_ms);
+  return it;
+}
+
+bool SnapshotEncoder::AddStreamPart(int db, std::string_view key, const stream::FrozenStream& s,
+                                    int64_t expire_at_ms, size_t* next, int64_t deadline_us) {
+  SelectDb(db);
+  const auto it = AddNodes(key, s.nodes.begin() + static_cast<ptrdiff_t>(*next), s.nodes.end(),
+                           deadline_us, kChunkBytes);
+  *next = static_cast<size_t>(it - s.nodes.begin());
+  if (it != s.nodes.end()) {
+    return false;
+  }
+  AddStreamRecord(key, expire_at_ms, s.last_id, s.max_deleted_id, s.entries_added, s.groups);
   keys_++;
   return true;
 }
 
-void SnapshotEncoder::AddStreamRecord(std::string_view key, const stream::Stream& s,
-                                      int64_t expire_at_ms) {
+void SnapshotEncoder::AddStreamRecord(std::string_view key, int64_t expire_at_ms,
+                                      stream::StreamId last_id, stream::StreamId max_deleted_id,
+                                      uint64_t entries_added,
+                                      const stream::Stream::Groups& groups) {
   buf_.push_back(static_cast<char>(kStream));
   PutStr(&buf_, key);
   PutExpire(&buf_, expire_at_ms);
-  PutId(&buf_, s.last_id());
-  PutId(&buf_, s.max_deleted_id());
-  PutVar(&buf_, s.entries_added());
-  PutVar(&buf_, s.groups().size());
-  for (const auto& [name, g] : s.groups()) {
+  PutId(&buf_, last_id);
+  PutId(&buf_, max_deleted_id);
+  PutVar(&buf_, entries_added);
+  PutVar(&buf_, groups.size());
+  for (const auto& [name, g] : groups) {
     PutStr(&buf_, name);
     PutId(&buf_, g->last_id());
     PutVar(&buf_, static_cast<uint64_t>(g->entries_read() + 1));
@@ -259,7 +279,9 @@ void SnapshotEncoder::AddStreamRecord(std::string_view key, const stream::Stream
 }
 
 std::string SnapshotEncoder::Take() {
-  crc_ = crc32c::Extend(crc_, buf_);
+  if (checksum_) {
+    crc_ = crc32c::Extend(crc_, buf_);
+  }
   std::string out;
   out.swap(buf_);
   return out;
@@ -267,8 +289,10 @@ std::string SnapshotEncoder::Take() {
 
 std::string SnapshotEncoder::Finish() {
   buf_.push_back(static_cast<char>(kEnd));
-  crc_ = crc32c::Extend(crc_, buf_);
-  PutU32(&buf_, crc_);
+  if (checksum_) {
+    crc_ = crc32c::Extend(crc_, buf_);
+    PutU32(&buf_, crc_);
+  }
   std::string out;
   out.swap(buf_);
   return out;

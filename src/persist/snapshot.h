@@ -55,15 +55,20 @@ constexpr size_t kSnapshotHeaderSize = 24;
 // thread appends it to the file), Finish() the rest with the END record and checksum.
 class SnapshotEncoder {
  public:
-  explicit SnapshotEncoder(int64_t created_ms);
+  // With checksum false the bytes handed out carry no checksum: Finish() ends with the
+  // END record, and whoever writes the file appends SnapshotTrailer() of the CRC-32C of
+  // everything it wrote (the snapshotter's writer thread does, so the loop never spends
+  // its time on the checksum).
+  explicit SnapshotEncoder(int64_t created_ms, bool checksum = true);
   void Add(int db, std::string_view key, const shard::Value& value, int64_t expire_at_ms);
-  // A stream written a part at a time (a big one, across several slices of the loop): its
-  // nodes from *next on until deadline_us (MonotonicUs) passes, and once they are all
-  // written its STREAM record. Returns true when the stream is complete; *next is where
-  // the next call goes on (start with StreamId::Min()). REQUIRES: s does not change between
-  // the calls, and nothing else is added meanwhile.
-  bool AddStreamPart(int db, std::string_view key, const stream::Stream& s, int64_t expire_at_ms,
-                     stream::StreamId* next, int64_t deadline_us);
+  // A frozen stream written a part at a time (a big one, across several slices of the
+  // loop): its nodes from the *next-th on until deadline_us (MonotonicUs) passes or about
+  // kChunkBytes are buffered (the caller hands them over), and once they are all written
+  // its STREAM record. Returns true when the stream is complete; *next counts the nodes
+  // written (start with 0). REQUIRES: nothing else is added meanwhile.
+  bool AddStreamPart(int db, std::string_view key, const stream::FrozenStream& s,
+                     int64_t expire_at_ms, size_t* next, int64_t deadline_us);
+  static constexpr size_t kChunkBytes = 1 << 20;
   size_t buffered() const { return buf_.size(); }
   std::string Take();
   std::string Finish();
@@ -71,10 +76,17 @@ class SnapshotEncoder {
 
  private:
   void SelectDb(int db);
-  void AddStreamRecord(std::string_view key, const stream::Stream& s, int64_t expire_at_ms);
+  // STREAM_NODES records for the nodes in [it, end), until max_buffer bytes are buffered
+  // or deadline_us passes; returns where it stopped.
+  template <typename It>
+  It AddNodes(std::string_view key, It it, It end, int64_t deadline_us, size_t max_buffer);
+  void AddStreamRecord(std::string_view key, int64_t expire_at_ms, stream::StreamId last_id,
+                       stream::StreamId max_deleted_id, uint64_t entries_added,
+                       const stream::Stream::Groups& groups);
 
   std::string buf_;
-  uint32_t crc_ = 0;  // of the bytes taken so far
+  bool checksum_;
+  uint32_t crc_ = 0;  // of the bytes taken so far (when checksum_)
   int db_ = 0;
   uint64_t keys_ = 0;
 };
@@ -105,6 +117,9 @@ class SnapshotLoader {
   uint64_t bytes_read_ = 0;
   size_t read_size_ = 1 << 20;  // grows while one record does not fit what was read
 };
+
+// The 4 bytes that close a snapshot file: crc, the CRC-32C of every byte before them.
+std::string SnapshotTrailer(uint32_t crc);
 
 // Loads a whole snapshot file at once (tests, DEBUG RELOAD); with ks null, only checks it
 // (rill-check-aof).

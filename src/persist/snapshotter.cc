@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "core/clock.h"
+#include "core/crc32c.h"
 #include "core/logging.h"
 #include "core/memory.h"
 #include "shard/shard.h"
@@ -15,6 +16,7 @@ namespace rill::persist {
 // The file a job writes; the writer thread alone touches it once the job began.
 struct JobFile {
   std::unique_ptr<WritableFile> file;
+  uint32_t crc = 0;  // CRC-32C of what was appended (the snapshot's checksum)
   // The install step may have made the file live (the manifest or dbfilename names it):
   // from then on nothing removes it. Read by the shard thread once the writer is idle.
   std::atomic<bool> installing{false};
@@ -32,13 +34,13 @@ struct Snapshotter::Job {
   uint64_t dirty_at_start = 0;
   int64_t start_ms = 0;
   bool encoded = false;  // every byte is queued; the writer finishes the job
-  // A big stream being encoded across slices, from a clone (it shares the live stream's
-  // nodes: taking it costs a pointer per node, and the live stream goes on changing).
-  std::unique_ptr<stream::Stream> big;
+  // A big stream being encoded across slices, frozen (it shares the live stream's nodes:
+  // taking it costs a pointer per node, and the live stream goes on changing).
+  std::unique_ptr<stream::FrozenStream> big;
   std::string big_key;
   int big_db = 0;
   int64_t big_expire = 0;
-  stream::StreamId big_next;
+  size_t big_next = 0;  // nodes written
 };
 
 Snapshotter::Snapshotter(FileSystem* fs, Aof* aof, int64_t now_ms) : fs_(fs), aof_(aof) {
@@ -293,7 +295,7 @@ void Snapshotter::Begin(Kind kind) {
     RILL_LOG(kNotice, "Background saving started");
   }
   job->view = std::make_unique<shard::SnapshotView>(shard_->keyspace());
-  job->enc = std::make_unique<SnapshotEncoder>(job->start_ms);
+  job->enc = std::make_unique<SnapshotEncoder>(job->start_ms, /*checksum=*/false);
   {
     std::lock_guard<std::mutex> lock(mu_);
     writer_error_ = Status::Ok();
@@ -316,15 +318,23 @@ bool Snapshotter::Encode(int64_t deadline_us) {
   Job& job = *job_;
   const auto flush = [&](std::string bytes) {
     const uint64_t n = bytes.size();
-    Enqueue([out = job.out.get(), b = std::move(bytes)]() { return out->file->Append(b); }, n);
+    Enqueue(
+        [out = job.out.get(), b = std::move(bytes)]() {
+          out->crc = crc32c::Extend(out->crc, b);
+          return out->file->Append(b);
+        },
+        n);
   };
   for (;;) {
     if (job.big != nullptr) {
-      const bool whole = job.enc->AddStreamPart(job.big_db, job.big_key, *job.big, job.big_expire,
-                                                &job.big_next, deadline_us);
-      if (job.enc->buffered() > 0) {
-        flush(job.enc->Take());
-      }
+      bool whole = false;
+      do {
+        whole = job.enc->AddStreamPart(job.big_db, job.big_key, *job.big, job.big_expire,
+                                       &job.big_next, deadline_us);
+        if (job.enc->buffered() > 0) {
+          flush(job.enc->Take());
+        }
+      } while (!whole && MonotonicUs() < deadline_us);
       if (!whole) {
         return false;
       }
@@ -332,11 +342,11 @@ bool Snapshotter::Encode(int64_t deadline_us) {
     }
     const bool done = job.view->Next(deadline_us, [&](const shard::SnapshotView::Item& it) {
       if (it.value.is_stream() && it.value.stream->node_count() > kBigStreamNodes) {
-        job.big = it.value.stream->Clone();
+        job.big = std::make_unique<stream::FrozenStream>(it.value.stream->Freeze());
         job.big_key = it.key;
         job.big_db = it.db;
         job.big_expire = it.expire_at_ms;
-        job.big_next = stream::StreamId::Min();
+        job.big_next = 0;
         return false;  // encoded over the next slices
       }
       job.enc->Add(it.db, it.key, it.value, it.expire_at_ms);
@@ -369,6 +379,9 @@ bool Snapshotter::Encode(int64_t deadline_us) {
   }
   Enqueue(
       [out = job.out.get(), install = std::move(install)]() -> Status {
+        if (Status s = out->file->Append(SnapshotTrailer(out->crc)); !s.ok()) {
+          return s;
+        }
         if (Status s = out->file->Sync(); !s.ok()) {
           return s;
         }

@@ -16,7 +16,7 @@
 //   BGSAVE:       the file is written as temp-<pid>.rill and renamed over dbfilename.
 //
 // No slice takes much more than kSliceUs of the loop, even for one huge stream: a stream of
-// more than kBigStreamNodes nodes is cloned (copy-on-write nodes: a pointer per node) and
+// more than kBigStreamNodes nodes is frozen (copy-on-write nodes: a pointer per node) and
 // encoded a part at a time. If the writer falls more than
 // kMaxQueuedBytes behind, the loop stops encoding until it catches up (the writer wakes
 // it), so memory stays bounded whatever the disk's speed. SAVE runs the same job to the end
@@ -49,12 +49,12 @@ namespace rill::persist {
 
 class Snapshotter final : public shard::Persistence {
  public:
-  static constexpr int64_t kSliceUs = 2000;              // loop time per slice
-  static constexpr size_t kChunkBytes = 1 << 20;         // handed to the writer at a time
+  static constexpr int64_t kSliceUs = 2000;                            // loop time per slice
+  static constexpr size_t kChunkBytes = SnapshotEncoder::kChunkBytes;  // handed over at a time
   static constexpr uint64_t kMaxQueuedBytes = 64 << 20;  // writer backlog that pauses encoding
   static constexpr int64_t kBgsaveRetryMs = 5000;        // after a failed BGSAVE (Redis's)
   static constexpr int64_t kRewriteRetryMs = 60000;      // after a failed automatic rewrite
-  // Streams with more nodes (about 25,000 entries) are encoded across slices, from a clone.
+  // Streams with more nodes (about 25,000 entries) are encoded across slices, frozen.
   static constexpr size_t kBigStreamNodes = 256;
 
   // aof is null with appendonly no. now_ms is the start time (LASTSAVE's first value).

@@ -54,6 +54,8 @@ struct TrimSpec {
   int64_t limit = 0;    // most entries to remove; 0 = no limit
 };
 
+struct FrozenStream;
+
 class Stream {
  public:
   using Index = absl::btree_map<StreamId, Node>;
@@ -63,6 +65,9 @@ class Stream {
   Stream(const Stream&) = delete;
   Stream& operator=(const Stream&) = delete;
   std::unique_ptr<Stream> Clone() const;
+  // The stream as it is now, to be written out while it goes on changing: no index is
+  // built, so it costs a pointer and a reference count per node (see FrozenStream).
+  FrozenStream Freeze() const;
 
   uint64_t length() const { return length_; }
   StreamId last_id() const { return last_id_; }
@@ -140,6 +145,10 @@ class Stream {
  private:
   void RefreshFirstId();
   Index::iterator NodeFor(StreamId id);
+  // Calls add(id, clone) for every node in order (clones share the nodes' bytes).
+  template <typename F>
+  void CloneNodes(F add) const;
+  Groups CloneGroups() const;
 
   Index index_;
   uint64_t length_ = 0;
@@ -148,6 +157,17 @@ class Stream {
   StreamId max_deleted_id_;
   uint64_t entries_added_ = 0;
   Groups groups_;
+};
+
+// A stream frozen at one moment (Stream::Freeze) for a snapshot: its nodes in order,
+// sharing their bytes with the live stream's (copy on write: a later XADD, XDEL or trim of
+// the stream copies the node it changes first), its counters, and copies of its groups.
+struct FrozenStream {
+  std::vector<std::pair<StreamId, Node>> nodes;
+  StreamId last_id;
+  StreamId max_deleted_id;
+  uint64_t entries_added = 0;
+  Stream::Groups groups;
 };
 
 }  // namespace rill::stream

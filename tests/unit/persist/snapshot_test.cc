@@ -181,8 +181,8 @@ TEST_F(SnapshotTest, AStreamLargerThanAReadAndARecordRoundTrips) {
 }
 
 // A big stream is written a part at a time (a deadline already passed stops it every 16
-// nodes), from a clone, while the original goes on changing.
-TEST_F(SnapshotTest, AStreamWrittenInPartsFromACloneRoundTrips) {
+// nodes), frozen, while the original goes on changing.
+TEST_F(SnapshotTest, AStreamWrittenInPartsFromAFrozenCopyRoundTrips) {
   stream::Stream& s = NewStream(4, "parts");
   for (uint64_t i = 1; i <= 5000; i++) {
     Add(s, {i, 0}, {"n", std::to_string(i)});
@@ -190,15 +190,15 @@ TEST_F(SnapshotTest, AStreamWrittenInPartsFromACloneRoundTrips) {
   s.CreateGroup("g", {10, 0}, 10);
   ks_.Set(4, "next", Value::String("after the stream"));
   const std::string expected = Describe(ks_);
-  const std::unique_ptr<stream::Stream> clone = s.Clone();
+  const stream::FrozenStream frozen = s.Freeze();
   for (uint64_t i = 5001; i <= 5100; i++) {
     Add(s, {i, 0}, {"n", "later"});
   }
   ASSERT_TRUE(s.Delete({7, 0}));
   SnapshotEncoder enc(0);
-  StreamId next = StreamId::Min();
+  size_t next = 0;
   int parts = 1;
-  while (!enc.AddStreamPart(4, "parts", *clone, shard::kNoExpire, &next, 0)) {
+  while (!enc.AddStreamPart(4, "parts", frozen, shard::kNoExpire, &next, 0)) {
     parts++;
   }
   EXPECT_GT(parts, 2);

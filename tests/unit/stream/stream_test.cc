@@ -259,6 +259,32 @@ TEST(StreamTest, CloneStaysAsItWasWhileTheOriginalChanges) {
   EXPECT_EQ(copy->length(), 1000u);
 }
 
+// A frozen stream keeps its nodes' bytes as they were too, and its counters.
+TEST(StreamTest, FreezeKeepsTheNodesAsTheyWere) {
+  Stream s;
+  for (int i = 0; i < 300; i++) {
+    AddAuto(s, {"f", std::to_string(i)}, 1, NodeLimits{0, 10});
+  }
+  s.CreateGroup("g", StreamId::Min(), 0);
+  const FrozenStream f = s.Freeze();
+  std::vector<std::string> bytes_before;
+  for (const auto& [id, node] : f.nodes) {
+    bytes_before.emplace_back(node.bytes());
+  }
+  AddAuto(s, {"f", "later"}, 1, NodeLimits{0, 10});
+  Stream::Iterator it(s, StreamId::Min(), StreamId::Max(), false);
+  for (int i = 0; i < 25 && it.Next(); i++) {
+    s.Delete(it.id());
+  }
+  s.DestroyGroup("g");
+  ASSERT_EQ(f.nodes.size(), 30u);
+  for (size_t i = 0; i < f.nodes.size(); i++) {
+    EXPECT_EQ(f.nodes[i].second.bytes(), bytes_before[i]);
+  }
+  EXPECT_EQ(f.entries_added, 300u);
+  EXPECT_EQ(f.groups.size(), 1u);
+}
+
 // Regression: an exact MINID trim that tombstoned the last live entries of a node whose
 // other entries were XDELed left a node of tombstones only (and its snapshot failed to load).
 TEST(StreamTest, ExactTrimFreesANodeLeftWithTombstonesOnly) {
