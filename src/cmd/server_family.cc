@@ -414,6 +414,13 @@ void CmdDebug(CommandContext& ctx) {
              e->value.str.size(), e->access, static_cast<long long>(ctx.ks().IdleSeconds(*e)));
     return ctx.reply().SimpleString(buf);
   }
+  if (sub == "loadaof" && ctx.argc() == 2) {
+    if (Status st = ctx.shard().set().persistence()->ReloadAof(ctx.shard()); !st.ok()) {
+      return ctx.ReplyError(st);
+    }
+    RILL_LOG(kNotice, "Append Only File loaded by DEBUG LOADAOF");
+    return ctx.ReplyOk();
+  }
   if (sub == "reload" && ctx.argc() == 2) {
     if (Status st = ctx.shard().set().persistence()->Reload(ctx.shard()); !st.ok()) {
       return ctx.ReplyError(st);
@@ -424,6 +431,8 @@ void CmdDebug(CommandContext& ctx) {
   if (sub == "help") {
     static constexpr std::string_view kLines[] = {
         "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "LOADAOF",
+        "    Flush the AOF buffers on disk and reload the AOF in memory.",
         "LOG <message>",
         "    Write <message> to the server log.",
         "OBJECT <key>",

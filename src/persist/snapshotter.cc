@@ -9,6 +9,7 @@
 #include "core/crc32c.h"
 #include "core/logging.h"
 #include "core/memory.h"
+#include "persist/aof_loader.h"
 #include "shard/shard.h"
 
 namespace rill::persist {
@@ -100,6 +101,39 @@ Status Snapshotter::Reload(shard::Shard& shard) {
     RILL_LOG(kWarning, "DEBUG RELOAD could not load the snapshot it wrote: %s",
              s.message().c_str());
     return Status::Err("Error trying to load the RDB dump, check server logs.");
+  }
+  return Status::Ok();
+}
+
+Status Snapshotter::ReloadAof(shard::Shard& shard) {
+  if (aof_ == nullptr) {
+    return Status::Err("the append only file is off (appendonly no)");
+  }
+  if (job_ != nullptr || rewrite_requested_ || bgsave_requested_) {
+    return Status::Err("Background save already in progress");
+  }
+  shard.HandOverJournal();  // this turn's earlier effects, not handed over yet
+  if (!aof_->WaitDurable(aof_->stats().appended, 60000)) {
+    return Status::Err("the append only file could not be fsynced: " + aof_->last_error());
+  }
+  shard::Keyspace& ks = shard.keyspace();
+  ks.FlushAll();
+  shard.BeginReplay();
+  shard.journal().set_enabled(false);  // what is replayed is in the journal already
+  Result<LoadStats> st = LoadAof(
+      *aof_, /*truncate_torn_tail=*/false,
+      [&shard](std::span<const std::string_view> args) -> Status {
+        if (shard.Replay(args) == shard::ReplayResult::kUnknownCommand) {
+          return Status::Err("unknown command '" + std::string(args[0].substr(0, 128)) + "'");
+        }
+        return Status::Ok();
+      },
+      &ks);
+  shard.journal().set_enabled(true);
+  shard.EndReplay(/*reset_stats=*/false);
+  if (!st.ok()) {
+    RILL_LOG(kWarning, "DEBUG LOADAOF: %s", st.status().message().c_str());
+    return Status::Err("Error trying to load the AOF files, check server logs.");
   }
   return Status::Ok();
 }

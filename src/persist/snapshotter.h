@@ -71,6 +71,7 @@ class Snapshotter final : public shard::Persistence {
   Status Save(shard::Shard& shard) override;
   Status SaveForShutdown(shard::Shard& shard, bool force) override;
   Status Reload(shard::Shard& shard) override;
+  Status ReloadAof(shard::Shard& shard) override;
   shard::PersistenceInfo info(shard::Shard& shard) const override;
   void Cron(shard::Shard& shard) override;
 

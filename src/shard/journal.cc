@@ -54,11 +54,12 @@ void Journal::EndScope() {
 }
 
 Journal::Batch Journal::Take() {
-  RILL_CHECK(depth_ == 0);
+  RILL_CHECK(depth_ == 0 || (scope_effects_ == 0 && scope_start_ == buf_.size()));
   Batch b{std::move(buf_), first_db_, db_};
   handed_over_ += b.bytes.size();
   buf_.clear();
   first_db_ = db_ = -1;
+  scope_start_ = 0;  // an open scope that had emitted nothing starts at the new buffer's start
   return b;
 }
 

@@ -60,7 +60,8 @@ class Journal {
   // Bytes ever appended (handed over or not).
   uint64_t produced() const { return handed_over_ + buf_.size(); }
   bool empty() const { return buf_.empty(); }
-  // Takes what was appended since the last call. REQUIRES: no open scope.
+  // Takes what was appended since the last call. REQUIRES: no open scope, or only one that
+  // has emitted nothing yet (DEBUG LOADAOF hands the journal over from inside its command).
   Batch Take();
 
  private:

@@ -49,6 +49,8 @@ class Persistence {
   virtual Status SaveForShutdown(Shard& shard, bool force) = 0;
   // DEBUG RELOAD: SAVE, empty the keyspace, load the dump file again.
   virtual Status Reload(Shard& shard) = 0;
+  // DEBUG LOADAOF: fsync the journal, empty the keyspace, load the journal again.
+  virtual Status ReloadAof(Shard& shard) = 0;
   virtual PersistenceInfo info(Shard& shard) const = 0;
   // Runs from the shard's cron: the `save` schedule and auto-aof-rewrite.
   virtual void Cron(Shard& shard) = 0;

@@ -316,9 +316,12 @@ void Shard::StartLoading(std::function<bool()> step) {
   load_step_ = std::move(step);
 }
 
-void Shard::EndReplay() {
+void Shard::EndReplay(bool reset_stats) {
   replay_client_.reset();
   keyspace_.set_loading(false);
+  if (!reset_stats) {
+    return;
+  }
   for (CommandStat& cs : command_stats_) {
     cs = CommandStat();
   }

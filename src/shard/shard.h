@@ -197,7 +197,8 @@ class Shard final : public net::ConnectionHandler {
   // EndReplay clears the statistics the replay counted, as a fresh start has none.
   void BeginReplay();
   ReplayResult Replay(std::span<const std::string_view> args);
-  void EndReplay();
+  // reset_stats: clear what the replay counted, as after a start (DEBUG LOADAOF keeps them).
+  void EndReplay(bool reset_stats = true);
   // Loading while serving: the loop runs step (a slice of loading) between its turns until
   // it returns true; meanwhile loading() is true and commands get -LOADING. BeginReplay()
   // must have been called.
