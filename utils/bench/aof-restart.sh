@@ -35,11 +35,6 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=utils/bench/lib.sh
 . "$HERE/lib.sh"
 
-usage() {
-  sed -n '/^# Usage:/,/^# Only/p' "$0" | sed 's/^# \{0,1\}//'
-  exit "${1:-2}"
-}
-
 while [ $# -gt 0 ]; do
   case "$1" in
     --server) server=$2; shift 2 ;;
@@ -52,11 +47,7 @@ while [ $# -gt 0 ]; do
     *) echo "aof-restart.sh: unknown option '$1'" >&2; usage ;;
   esac
 done
-for n in "$entries" "$streams" "$rounds"; do
-  case "$n" in
-    '' | *[!0-9]* | 0) echo "aof-restart.sh: '$n' is not a positive whole number" >&2; exit 2 ;;
-  esac
-done
+require_positive "$entries" "$streams" "$rounds"
 require_bins "$server" "$redis" redis-cli python3
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/rill-aof-restart.XXXXXX")

@@ -34,11 +34,6 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=utils/bench/lib.sh
 . "$HERE/lib.sh"
 
-usage() {
-  sed -n '/^# Usage:/,/^# See/p' "$0" | sed 's/^# \{0,1\}//'
-  exit "${1:-2}"
-}
-
 while [ $# -gt 0 ]; do
   case "$1" in
     --server) server=$2; shift 2 ;;

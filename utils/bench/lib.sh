@@ -63,6 +63,23 @@ pipe_summary() {
     printf '...\n%s\n' "$(printf '%s\n' "$1" | tail -n 1)"
 }
 
+# usage [status]: prints the calling script's "# Usage:" comment block (up to its "# See"
+# or "# Only" line) and exits with status (2 by default).
+usage() {
+  sed -n '/^# Usage:/,/^# \(See\|Only\)/p' "$0" | sed 's/^# \{0,1\}//'
+  exit "${1:-2}"
+}
+
+# require_positive VALUE...: exits with status 2 unless every VALUE is a positive whole number.
+require_positive() {
+  local n
+  for n in "$@"; do
+    case "$n" in
+      '' | *[!0-9]* | 0) echo "${0##*/}: '$n' is not a positive whole number" >&2; exit 2 ;;
+    esac
+  done
+}
+
 # write_prefill <file> <entries> <streams> <value>: RESP for `redis-cli --pipe`, one
 # XADD s<i> * f <value> per entry, spread round-robin over s0..s<streams-1>.
 write_prefill() {

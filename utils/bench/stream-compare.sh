@@ -44,11 +44,6 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=utils/bench/lib.sh
 . "$HERE/lib.sh"
 
-usage() {
-  sed -n '/^# Usage:/,/^# See/p' "$0" | sed 's/^# \{0,1\}//'
-  exit "${1:-2}"
-}
-
 while [ $# -gt 0 ]; do
   case "$1" in
     --server) server=$2; shift 2 ;;
@@ -66,12 +61,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-for n in "$rounds" "$clients" ${requests:+"$requests"} ${xack_pending:+"$xack_pending"}; do
-  case "$n" in
-    '' | *[!0-9]* | 0) echo "stream-compare.sh: '$n' is not a positive whole number" >&2
-      exit 2 ;;
-  esac
-done
+require_positive "$rounds" "$clients" ${requests:+"$requests"} ${xack_pending:+"$xack_pending"}
 for w in ${workloads//,/ }; do
   case "$w" in
     xadd_keys:[1-9]* | xadd_one:[1-9]* | xadd_maxlen:[1-9]* | xrange:[1-9]* | \

@@ -26,11 +26,6 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=utils/bench/lib.sh
 . "$HERE/lib.sh"
 
-usage() {
-  sed -n '/^# Usage:/,/^# See/p' "$0" | sed 's/^# \{0,1\}//'
-  exit "${1:-2}"
-}
-
 while [ $# -gt 0 ]; do
   case "$1" in
     --server) server=$2; shift 2 ;;
@@ -42,10 +37,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-case "$entries" in
-  '' | *[!0-9]* | 0) echo "stream-memory.sh: '$entries' is not a positive whole number" >&2
-    exit 2 ;;
-esac
+require_positive "$entries"
 require_bins "$server" "$redis" redis-cli python3
 resp_gen="$HERE/stream-resp.py"
 [ -f "$resp_gen" ] || { echo "stream-memory.sh: $resp_gen is missing" >&2; exit 2; }
