@@ -277,10 +277,11 @@ void Aof::Run() {
     }
     const bool unsynced = written_ > durable_;
     const int64_t next_sync_ms = last_sync_ms_ + 1000;
-    // Whether this turn ends with an fdatasync. Under `no` only an explicit request
-    // (WAITAOF), a rotation (the old increment is closed for good) or the stop syncs.
+    // Whether this turn ends with an fdatasync. A rotation syncs the old increment before
+    // leaving it, except under `no` (see SwitchIncrement); under `no` only an explicit
+    // request (WAITAOF) or the stop syncs.
     const bool sync = fsync_ == config::AppendFsync::kAlways || sync_requested_ > durable_ ||
-                      stop_ || rotate_at_.has_value() ||
+                      stop_ || (rotate_at_.has_value() && fsync_ != config::AppendFsync::kNo) ||
                       (fsync_ == config::AppendFsync::kEverySec && NowMs() >= next_sync_ms &&
                        !(rewriting_ && no_fsync_on_rewrite_));
     if (pending_.empty() && !(unsynced && sync)) {
@@ -330,9 +331,10 @@ bool Aof::SwitchIncrement() {
         (written_ != durable_ && fsync_ != config::AppendFsync::kNo)) {
       return true;  // Run() looks again
     }
-    if (fsync_ == config::AppendFsync::kNo) {
-      (void)file_->Sync();  // `no` promises nothing, but the increment is closed for good
-    }
+    // Under `no` the old increment is not fsynced here: that could take seconds (the OS may
+    // hold much of it unwritten), with every write waiting behind it; `no` promises nothing
+    // after a crash of the machine, and the base that replaces it is fsynced before the
+    // manifest names it.
   }
   Manifest next = manifest_;
   const AofFile& f = next.AddIncrement(opts_.prefix);

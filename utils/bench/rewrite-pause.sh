@@ -14,7 +14,7 @@
 # the max: that is what "no loop paused for more than 10 ms" is about.
 #
 # Usage: utils/bench/rewrite-pause.sh [--server PATH] [--redis PATH] [--entries N]
-#          [--streams N] [--idle SECONDS] [--rounds N]
+#          [--streams N] [--idle SECONDS] [--rounds N] [--appendfsync always|everysec|no]
 # Only 127.0.0.1 is ever contacted; every server started here is stopped on exit.
 set -euo pipefail
 
@@ -24,6 +24,7 @@ entries=10000000
 streams=1
 idle=3
 rounds=1
+appendfsync=everysec
 readonly kVal=0123456789abcdef
 readonly kTimeoutS=1800
 
@@ -40,6 +41,7 @@ while [ $# -gt 0 ]; do
     --streams) streams=$2; shift 2 ;;
     --idle) idle=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
+    --appendfsync) appendfsync=$2; shift 2 ;;
     -h | --help) usage 0 ;;
     *) echo "rewrite-pause.sh: unknown option '$1'" >&2; usage ;;
   esac
@@ -51,9 +53,13 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/rill-rewrite-pause.XXXXXX")
 running_pid=""
 install_cleanup
 
-# Both servers journal with everysec and rewrite only when told to.
-server_extra=(--appendonly yes --appendfsync everysec --auto-aof-rewrite-percentage 0)
-redis_extra=(--appendonly yes --appendfsync everysec --auto-aof-rewrite-percentage 0)
+# Both servers journal with the same policy and rewrite only when told to.
+case "$appendfsync" in
+  always | everysec | no) ;;
+  *) echo "rewrite-pause.sh: --appendfsync takes always, everysec or no" >&2; exit 2 ;;
+esac
+server_extra=(--appendonly yes --appendfsync "$appendfsync" --auto-aof-rewrite-percentage 0)
+redis_extra=(--appendonly yes --appendfsync "$appendfsync" --auto-aof-rewrite-percentage 0)
 
 prefill="$work/prefill.resp"
 write_prefill "$prefill" "$entries" "$streams" "$kVal"
@@ -129,7 +135,7 @@ measure() {  # measure <rill|redis>
 
 echo "rill:  $server"
 echo "redis: $redis ($("$redis" --version | sed -n 's/.*\(v=[^ ]*\).*/\1/p'))"
-echo "entries=$entries streams=$streams rounds=$rounds cpus=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "entries=$entries streams=$streams rounds=$rounds appendfsync=$appendfsync cpus=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then order="rill redis"; else order="redis rill"; fi
   for name in $order; do
