@@ -9,9 +9,11 @@
 # entries into --streams streams (one stream by default: the hardest case, a single huge
 # queue), then run a probe that sends PING and XADD to the biggest stream one at a time and
 # times each reply, first for --idle seconds with nothing else going on, then during a
-# BGREWRITEAOF until INFO says it finished. Reported per phase: requests, p50, p99, p99.9
-# and max latency in ms, and how long the rewrite took. A stall of the event loop shows as
-# the max: that is what "no loop paused for more than 10 ms" is about.
+# BGREWRITEAOF until INFO says it finished. Reported per phase and per command: requests,
+# p50, p99, p99.9 and max latency in ms, and how long the phase took. PING is answered by
+# the event loop alone, so its max is the longest the loop stalled ("no loop paused for
+# more than 10 ms"); an XADD's reply also waits until the journal has it (written, or
+# fsynced under always), so its max adds the journal's stalls.
 #
 # Usage: utils/bench/rewrite-pause.sh [--server PATH] [--redis PATH] [--entries N]
 #          [--streams N] [--idle SECONDS] [--rounds N] [--appendfsync always|everysec|no]
@@ -90,7 +92,7 @@ def info_field(name):
         if l.startswith(name + b":"):
             return l.split(b":", 1)[1]
     return b""
-lat = []
+lat = {b"PING": [], b"XADD": []}
 start = time.perf_counter()
 if phase == "rewrite":
     before = info_field(b"aof_rewrites")
@@ -102,7 +104,7 @@ while True:
     cmd = [b"PING"] if i % 2 == 0 else [b"XADD", b"s0", b"*", b"f", b"probe"]
     t0 = time.perf_counter()
     call(cmd)
-    lat.append((time.perf_counter() - t0) * 1000)
+    lat[cmd[0]].append((time.perf_counter() - t0) * 1000)
     i += 1
     if phase == "idle" and time.perf_counter() - start >= idle_s:
         break
@@ -112,10 +114,13 @@ while True:
                 and info_field(b"aof_rewrite_scheduled") == b"0"):
             break
 took = time.perf_counter() - start
-lat.sort()
-q = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))]
-print("%s requests=%d p50=%.3f p99=%.3f p99.9=%.3f max=%.2f seconds=%.2f"
-      % (phase, len(lat), q(0.5), q(0.99), q(0.999), lat[-1], took))
+line = "%s seconds=%.2f" % (phase, took)
+for name, xs in lat.items():
+    xs.sort()
+    q = lambda p: xs[min(len(xs) - 1, int(p * len(xs)))]
+    line += "  %s: n=%d p50=%.3f p99=%.3f p99.9=%.3f max=%.2f" % (
+        name.decode(), len(xs), q(0.5), q(0.99), q(0.999), xs[-1])
+print(line)
 EOF
 }
 
