@@ -67,9 +67,10 @@ struct Config {
   // MEMORY
   int64_t maxmemory = 0;  // bytes; 0 = no limit
   EvictionPolicy maxmemory_policy = EvictionPolicy::kNoEviction;
-  int64_t maxmemory_samples = 0;  // keys sampled per eviction
-  int64_t lfu_log_factor = 0;     // LFU counter logarithm factor
-  int64_t lfu_decay_time = 0;     // minutes per LFU counter decay step
+  int64_t maxmemory_samples = 0;   // keys sampled per eviction
+  int64_t lfu_log_factor = 0;      // LFU counter logarithm factor
+  int64_t lfu_decay_time = 0;      // minutes per LFU counter decay step
+  bool jemalloc_bg_thread = true;  // purge freed memory on jemalloc's own threads
   // LIMITS
   int64_t proto_max_bulk_len = 0;         // bytes, largest bulk string a client may send
   int64_t client_query_buffer_limit = 0;  // bytes, largest unparsed input per client

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "core/logging.h"
+#include "core/memory.h"
 #include "core/strings.h"
 
 namespace rill::config {
@@ -328,6 +329,11 @@ Status ApplyLogLevel(const Config& c) {
   return Status::Ok();
 }
 
+Status ApplyJemallocBgThread(const Config& c) {
+  memory::SetBackgroundPurge(c.jemalloc_bg_thread);  // without jemalloc there is nothing to set
+  return Status::Ok();
+}
+
 Status ApplyDir(const Config& c) {
   if (chdir(c.dir.c_str()) != 0) {
     return Invalid("No such file or directory");
@@ -395,6 +401,9 @@ std::vector<ConfigDef> BuildTable() {
                   "How slowly the LFU access counter grows."));
   t.push_back(Int("lfu-decay-time", &Config::lfu_decay_time, 1, 0, kIntMax, kMutable,
                   "Minutes of idleness per one-step decay of the LFU counter."));
+  t.push_back(WithApply(Bool("jemalloc-bg-thread", &Config::jemalloc_bg_thread, true, kMutable,
+                             "Purge freed memory on jemalloc's threads, not inline."),
+                        ApplyJemallocBgThread));
   // LIMITS
   t.push_back(Memory("proto-max-bulk-len", &Config::proto_max_bulk_len, "512mb", 1024 * 1024,
                      kLongMax, kMutable, "Largest bulk string a client may send, in bytes."));

@@ -131,6 +131,15 @@ uint64_t ProcessRss() {
   return n == 2 ? static_cast<uint64_t>(resident) * sysconf(_SC_PAGESIZE) : 0;
 }
 
+bool SetBackgroundPurge(bool on) {
+#ifdef RILL_USE_JEMALLOC
+  return mallctl("background_thread", nullptr, nullptr, &on, sizeof(on)) == 0;
+#else
+  (void)on;
+  return false;
+#endif
+}
+
 std::string AllocatorName() {
 #ifdef RILL_USE_JEMALLOC
   const char* version = nullptr;

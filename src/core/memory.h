@@ -26,6 +26,10 @@ struct AllocatorStats {
 
 // Call once on each thread that allocates, before it allocates much.
 void RegisterThread();
+// jemalloc's background threads return freed memory to the OS; without them the purge runs
+// inline, in whatever thread frees, and can stall a shard for milliseconds (Redis's
+// jemalloc-bg-thread). Returns false where the allocator has none (libc, sanitizers).
+bool SetBackgroundPurge(bool on);
 // Bytes currently allocated by the whole process, cheap.
 uint64_t UsedMemory();
 // Full allocator statistics; refreshes jemalloc's epoch (tens of microseconds).
