@@ -272,9 +272,13 @@ TEST(StreamTest, FreezeKeepsTheNodesAsTheyWere) {
     bytes_before.emplace_back(node.bytes());
   }
   AddAuto(s, {"f", "later"}, 1, NodeLimits{0, 10});
+  std::vector<StreamId> first;
   Stream::Iterator it(s, StreamId::Min(), StreamId::Max(), false);
   for (int i = 0; i < 25 && it.Next(); i++) {
-    s.Delete(it.id());
+    first.push_back(it.id());  // collected first: an iterator dies with any change
+  }
+  for (StreamId id : first) {
+    EXPECT_TRUE(s.Delete(id));
   }
   s.DestroyGroup("g");
   ASSERT_EQ(f.nodes.size(), 30u);
