@@ -288,20 +288,17 @@ bool Dispatcher::RunBlocked(shard::Shard& shard, shard::Client& client, shard::B
   std::string ignored;
   const CommandSpec* spec = Resolve(args, &ignored);
   RILL_CHECK(spec != nullptr);  // it resolved when it blocked
-  if (why == shard::BlockWake::kKeyReady) {
+  // The command runs again when its key changed, or at its timeout if it answers that itself
+  // (WAITAOF); at a timeout it must not block again.
+  const bool timed_out = why == shard::BlockWake::kTimeout;
+  if (why == shard::BlockWake::kKeyReady || (timed_out && client.block.rerun_on_timeout)) {
     client.block.rerun = true;
+    client.block.timed_out = timed_out;
     client.block.still_waiting = false;
     Execute(shard, client, *spec, args);
     client.block.rerun = false;
-    return client.block.still_waiting;
-  }
-  if (why == shard::BlockWake::kTimeout && client.block.rerun_on_timeout) {
-    client.block.rerun = true;
-    client.block.timed_out = true;
-    Execute(shard, client, *spec, args);
-    client.block.rerun = false;
     client.block.timed_out = false;
-    return false;
+    return client.block.still_waiting;
   }
   // A timeout (or CLIENT UNBLOCK) completes the command: one call in its statistics.
   shard::CommandStat& cs = shard.command_stats()[spec->index];

@@ -265,8 +265,7 @@ void Aof::Run() {
   int failures_at_stop = 0;
   for (;;) {
     const uint64_t pending_start = appended_ - pending_.size();  // journal offset of pending_[0]
-    if (rotate_at_.has_value() && pending_start >= *rotate_at_ &&
-        (written_ == durable_ || fsync_ == config::AppendFsync::kNo)) {
+    if (RotationDue()) {
       lock.unlock();
       const bool ok = SwitchIncrement();
       lock.lock();
@@ -277,19 +276,19 @@ void Aof::Run() {
     }
     const bool unsynced = written_ > durable_;
     const int64_t next_sync_ms = last_sync_ms_ + 1000;
+    const bool everysec = fsync_ == config::AppendFsync::kEverySec &&
+                          !(rewriting_ && no_fsync_on_rewrite_);  // no-appendfsync-on-rewrite
     // Whether this turn ends with an fdatasync. A rotation syncs the old increment before
     // leaving it, except under `no` (see SwitchIncrement); under `no` only an explicit
     // request (WAITAOF) or the stop syncs.
     const bool sync = fsync_ == config::AppendFsync::kAlways || sync_requested_ > durable_ ||
                       stop_ || (rotate_at_.has_value() && fsync_ != config::AppendFsync::kNo) ||
-                      (fsync_ == config::AppendFsync::kEverySec && NowMs() >= next_sync_ms &&
-                       !(rewriting_ && no_fsync_on_rewrite_));
+                      (everysec && NowMs() >= next_sync_ms);
     if (pending_.empty() && !(unsynced && sync)) {
       if (stop_) {
         return;
       }
-      if (unsynced && fsync_ == config::AppendFsync::kEverySec &&
-          !(rewriting_ && no_fsync_on_rewrite_)) {
+      if (unsynced && everysec) {
         cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(1, next_sync_ms - NowMs())));
       } else {
         cv_.wait(lock);
@@ -321,14 +320,18 @@ void Aof::Run() {
   }
 }
 
+bool Aof::RotationDue() const {
+  return rotate_at_.has_value() && appended_ - pending_.size() >= *rotate_at_ &&
+         (written_ == durable_ || fsync_ == config::AppendFsync::kNo);
+}
+
 bool Aof::SwitchIncrement() {
   std::lock_guard<std::mutex> ml(manifest_mu_);
   {
     // Rotate() may have moved the point since Run() looked (it holds manifest_mu_, so not
     // any more): switch only if everything before the point is still written and synced.
     std::lock_guard<std::mutex> lock(mu_);
-    if (!rotate_at_.has_value() || appended_ - pending_.size() < *rotate_at_ ||
-        (written_ != durable_ && fsync_ != config::AppendFsync::kNo)) {
+    if (!RotationDue()) {
       return true;  // Run() looks again
     }
     // Under `no` the old increment is not fsynced here: that could take seconds (the OS may
@@ -338,11 +341,9 @@ bool Aof::SwitchIncrement() {
   }
   Manifest next = manifest_;
   const AofFile& f = next.AddIncrement(opts_.prefix);
-  Result<std::unique_ptr<WritableFile>> file = fs_->OpenAppend(PathOf(f));
+  // Empty: a file of that name may be left by a rewrite that crashed before its switch.
+  Result<std::unique_ptr<WritableFile>> file = OpenEmpty(fs_, PathOf(f));
   Status s = file.ok() ? Status::Ok() : file.status();
-  if (s.ok() && (*file)->size() > 0) {
-    s = (*file)->Truncate(0);  // left by a rewrite that crashed before its manifest switch
-  }
   if (s.ok()) {
     s = fs_->WriteAtomically(manifest_path(), next.Encode());
   }

@@ -132,6 +132,9 @@ class Aof final : public shard::JournalSink {
   void Fail(const Status& s);
   // Writer thread: closes the current increment and opens the next one (Rotate()).
   bool SwitchIncrement();
+  // Whether everything before the rotation point is written (and synced, unless the policy
+  // is `no`), so the increments can be switched. REQUIRES: mu_ held.
+  bool RotationDue() const;
 
   FileSystem* fs_;
   Options opts_;

@@ -201,4 +201,14 @@ FileSystem* FileSystem::Default() {
   return &fs;
 }
 
+Result<std::unique_ptr<WritableFile>> OpenEmpty(FileSystem* fs, const std::string& path) {
+  Result<std::unique_ptr<WritableFile>> f = fs->OpenAppend(path);
+  if (f.ok() && (*f)->size() > 0) {
+    if (Status s = (*f)->Truncate(0); !s.ok()) {
+      return s;
+    }
+  }
+  return f;
+}
+
 }  // namespace rill::persist

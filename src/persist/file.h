@@ -63,4 +63,8 @@ class FileSystem {
   static FileSystem* Default();
 };
 
+// Opens path for writing from its start: created if absent, emptied if not (a file left by
+// a job that crashed halfway).
+Result<std::unique_ptr<WritableFile>> OpenEmpty(FileSystem* fs, const std::string& path);
+
 }  // namespace rill::persist

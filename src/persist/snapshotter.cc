@@ -14,6 +14,13 @@
 
 namespace rill::persist {
 
+namespace {
+
+// Where SAVE and BGSAVE write before renaming over dbfilename (Redis's temp-<pid>.rdb).
+std::string TempDumpName() { return "temp-" + std::to_string(getpid()) + ".rill"; }
+
+}  // namespace
+
 // The file a job writes; the writer thread alone touches it once the job began.
 struct JobFile {
   std::unique_ptr<WritableFile> file;
@@ -195,10 +202,10 @@ Status Snapshotter::Save(shard::Shard& shard) {
   if (job_ != nullptr || bgsave_requested_ || rewrite_requested_) {
     return Status::Err("Background save already in progress");
   }
-  const std::string tmp = "temp-" + std::to_string(getpid()) + ".rill";
+  const std::string tmp = TempDumpName();
   const std::string& path = shard.config().dbfilename;
-  Result<std::unique_ptr<WritableFile>> f = fs_->OpenAppend(tmp);
-  Status s = f.ok() ? (*f)->Truncate(0) : f.status();
+  Result<std::unique_ptr<WritableFile>> f = OpenEmpty(fs_, tmp);
+  Status s = f.ok() ? Status::Ok() : f.status();
   {
     shard::SnapshotView view(shard.keyspace());
     SnapshotEncoder enc(shard.clock().NowMs());
@@ -324,7 +331,7 @@ void Snapshotter::Begin(Kind kind) {
     aof_->set_rewriting(true);
     RILL_LOG(kNotice, "Background append only file rewriting started");
   } else {
-    job->path = "temp-" + std::to_string(getpid()) + ".rill";
+    job->path = TempDumpName();
     job->final_path = shard_->config().dbfilename;
     RILL_LOG(kNotice, "Background saving started");
   }
@@ -337,12 +344,12 @@ void Snapshotter::Begin(Kind kind) {
   job_id_++;
   Enqueue(
       [this, out = job->out.get(), path = job->path]() -> Status {
-        Result<std::unique_ptr<WritableFile>> f = fs_->OpenAppend(path);
+        Result<std::unique_ptr<WritableFile>> f = OpenEmpty(fs_, path);
         if (!f.ok()) {
           return f.status();
         }
         out->file = std::move(*f);
-        return out->file->size() > 0 ? out->file->Truncate(0) : Status::Ok();
+        return Status::Ok();
       },
       0);
   job_ = std::move(job);
@@ -437,6 +444,9 @@ void Snapshotter::Finished(uint64_t job_id, Status s) {
   Job& job = *job_;
   const int64_t now = shard_->clock().NowMs();
   const int64_t took_s = (now - job.start_ms) / 1000;
+  if (!s.ok() && !job.out->installing) {
+    (void)fs_->Remove(job.path);  // never named by the manifest or dbfilename
+  }
   if (job.kind == Kind::kRewrite) {
     aof_->set_rewriting(false);
     info_.last_rewrite_ok = s.ok();
@@ -446,9 +456,6 @@ void Snapshotter::Finished(uint64_t job_id, Status s) {
       info_.aof_base_size = aof_->base_size();
       RILL_LOG(kNotice, "Background AOF rewrite finished successfully");
     } else {
-      if (!job.out->installing) {
-        (void)fs_->Remove(job.path);
-      }
       last_rewrite_fail_ms_ = now;
       RILL_LOG(kWarning,
                "Background AOF rewrite failed: %s. The journal goes on in the new increment; "
@@ -465,9 +472,6 @@ void Snapshotter::Finished(uint64_t job_id, Status s) {
       RILL_LOG(kNotice, "Background saving terminated with success");
     } else {
       last_bgsave_try_ms_ = now;
-      if (!job.out->installing) {
-        (void)fs_->Remove(job.path);
-      }
       RILL_LOG(kWarning, "Background saving error: %s", s.message().c_str());
     }
   }
