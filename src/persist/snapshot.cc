@@ -175,7 +175,10 @@ void SnapshotEncoder::Add(int db, std::string_view key, const shard::Value& valu
   if (value.is_stream()) {
     SelectDb(db);
     const stream::Stream& s = *value.stream;
-    AddNodes(key, s.index().begin(), s.index().end(), INT64_MAX, SIZE_MAX);
+    for (const auto& [id, node] : s.index()) {
+      AddNode(key, node);
+    }
+    CloseNodes();
     AddStreamRecord(key, expire_at_ms, s.last_id(), s.max_deleted_id(), s.entries_added(),
                     s.groups());
     keys_++;
@@ -189,53 +192,46 @@ void SnapshotEncoder::Add(int db, std::string_view key, const shard::Value& valu
   PutStr(&buf_, value.str);
 }
 
-template <typename It>
-It SnapshotEncoder::AddNodes(std::string_view key, It it, It end, int64_t deadline_us,
-                             size_t max_buffer) {
-  size_t count_pos = 0;
-  size_t count = 0;
-  size_t record_start = 0;
-  const auto close_nodes = [&] {
-    if (count > 0) {
-      // The node count was left as a one-byte placeholder; write the real varint there.
-      std::string n;
-      PutVar(&n, count);
-      buf_.replace(count_pos, 1, n);
-    }
-    count = 0;
-  };
-  for (int n = 0; it != end; ++it, n++) {
-    if (buf_.size() >= max_buffer || ((n & 15) == 15 && MonotonicUs() >= deadline_us)) {
-      break;
-    }
-    if (count == 0) {
-      record_start = buf_.size();
-      buf_.push_back(static_cast<char>(kStreamNodes));
-      PutStr(&buf_, key);
-      count_pos = buf_.size();
-      buf_.push_back(0);
-    }
-    PutId(&buf_, it->first);
-    PutStr(&buf_, it->second.bytes());
-    count++;
-    if (buf_.size() - record_start >= kNodesRecordBytes) {
-      close_nodes();
-    }
+void SnapshotEncoder::AddNode(std::string_view key, const stream::Node& node) {
+  if (nodes_count_ == 0) {
+    nodes_start_ = buf_.size();
+    buf_.push_back(static_cast<char>(kStreamNodes));
+    PutStr(&buf_, key);
+    nodes_count_pos_ = buf_.size();
+    buf_.push_back(0);
   }
-  close_nodes();
-  return it;
+  PutId(&buf_, node.master_id());
+  PutStr(&buf_, node.bytes());
+  nodes_count_++;
+  if (buf_.size() - nodes_start_ >= kNodesRecordBytes) {
+    CloseNodes();
+  }
 }
 
-bool SnapshotEncoder::AddStreamPart(int db, std::string_view key, const stream::FrozenStream& s,
-                                    int64_t expire_at_ms, size_t* next, int64_t deadline_us) {
+void SnapshotEncoder::CloseNodes() {
+  if (nodes_count_ > 0) {
+    // The node count was left as a one-byte placeholder; write the real varint there.
+    std::string n;
+    PutVar(&n, nodes_count_);
+    buf_.replace(nodes_count_pos_, 1, n);
+  }
+  nodes_count_ = 0;
+}
+
+bool SnapshotEncoder::AddStreamPart(int db, std::string_view key, stream::FrozenStream& s,
+                                    int64_t expire_at_ms, int64_t deadline_us) {
   SelectDb(db);
-  const auto it = AddNodes(key, s.nodes.begin() + static_cast<ptrdiff_t>(*next), s.nodes.end(),
-                           deadline_us, kChunkBytes);
-  *next = static_cast<size_t>(it - s.nodes.begin());
-  if (it != s.nodes.end()) {
+  int n = 0;
+  const bool all = s.Read([&](const stream::Node& node) {
+    AddNode(key, node);
+    return buf_.size() < kChunkBytes && ((++n & 15) != 0 || MonotonicUs() < deadline_us);
+  });
+  CloseNodes();
+  if (!all) {
     return false;
   }
-  AddStreamRecord(key, expire_at_ms, s.last_id, s.max_deleted_id, s.entries_added, s.groups);
+  AddStreamRecord(key, expire_at_ms, s.last_id(), s.max_deleted_id(), s.entries_added(),
+                  s.groups());
   keys_++;
   return true;
 }

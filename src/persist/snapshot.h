@@ -62,12 +62,12 @@ class SnapshotEncoder {
   explicit SnapshotEncoder(int64_t created_ms, bool checksum = true);
   void Add(int db, std::string_view key, const shard::Value& value, int64_t expire_at_ms);
   // A frozen stream written a part at a time (a big one, across several slices of the
-  // loop): its nodes from the *next-th on until deadline_us (MonotonicUs) passes or about
+  // loop): its nodes not read yet until deadline_us (MonotonicUs) passes or about
   // kChunkBytes are buffered (the caller hands them over), and once they are all written
-  // its STREAM record. Returns true when the stream is complete; *next counts the nodes
-  // written (start with 0). REQUIRES: nothing else is added meanwhile.
-  bool AddStreamPart(int db, std::string_view key, const stream::FrozenStream& s,
-                     int64_t expire_at_ms, size_t* next, int64_t deadline_us);
+  // its STREAM record. Returns true when the stream is complete.
+  // REQUIRES: nothing else is added meanwhile.
+  bool AddStreamPart(int db, std::string_view key, stream::FrozenStream& s, int64_t expire_at_ms,
+                     int64_t deadline_us);
   static constexpr size_t kChunkBytes = 1 << 20;
   size_t buffered() const { return buf_.size(); }
   std::string Take();
@@ -76,10 +76,10 @@ class SnapshotEncoder {
 
  private:
   void SelectDb(int db);
-  // STREAM_NODES records for the nodes in [it, end), until max_buffer bytes are buffered
-  // or deadline_us passes; returns where it stopped.
-  template <typename It>
-  It AddNodes(std::string_view key, It it, It end, int64_t deadline_us, size_t max_buffer);
+  // Adds node to the open STREAM_NODES record of key, opening one if none is; CloseNodes()
+  // ends the record.
+  void AddNode(std::string_view key, const stream::Node& node);
+  void CloseNodes();
   void AddStreamRecord(std::string_view key, int64_t expire_at_ms, stream::StreamId last_id,
                        stream::StreamId max_deleted_id, uint64_t entries_added,
                        const stream::Stream::Groups& groups);
@@ -89,6 +89,10 @@ class SnapshotEncoder {
   uint32_t crc_ = 0;  // of the bytes taken so far (when checksum_)
   int db_ = 0;
   uint64_t keys_ = 0;
+  // The open STREAM_NODES record: where it starts, where its node count goes, and the count.
+  size_t nodes_start_ = 0;
+  size_t nodes_count_pos_ = 0;
+  size_t nodes_count_ = 0;
 };
 
 namespace internal {

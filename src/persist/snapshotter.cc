@@ -5,6 +5,7 @@
 
 #include <atomic>
 
+#include "core/check.h"
 #include "core/clock.h"
 #include "core/crc32c.h"
 #include "core/logging.h"
@@ -42,13 +43,12 @@ struct Snapshotter::Job {
   uint64_t dirty_at_start = 0;
   int64_t start_ms = 0;
   bool encoded = false;  // every byte is queued; the writer finishes the job
-  // A big stream being encoded across slices, frozen (it shares the live stream's nodes:
-  // taking it costs a pointer per node, and the live stream goes on changing).
+  // A big stream (or one that changed since P) being encoded across slices while the live
+  // stream goes on changing (stream::FrozenStream).
   std::unique_ptr<stream::FrozenStream> big;
   std::string big_key;
   int big_db = 0;
   int64_t big_expire = 0;
-  size_t big_next = 0;  // nodes written
 };
 
 Snapshotter::Snapshotter(FileSystem* fs, Aof* aof, int64_t now_ms) : fs_(fs), aof_(aof) {
@@ -210,6 +210,7 @@ Status Snapshotter::Save(shard::Shard& shard) {
     shard::SnapshotView view(shard.keyspace());
     SnapshotEncoder enc(shard.clock().NowMs());
     view.Next(INT64_MAX, [&](const shard::SnapshotView::Item& it) {
+      RILL_DCHECK(it.frozen == nullptr);  // nothing changes while SAVE reads the view
       enc.Add(it.db, it.key, it.value, it.expire_at_ms);
       if (s.ok() && enc.buffered() >= kChunkBytes) {
         s = (*f)->Append(enc.Take());
@@ -370,8 +371,8 @@ bool Snapshotter::Encode(int64_t deadline_us) {
     if (job.big != nullptr) {
       bool whole = false;
       do {
-        whole = job.enc->AddStreamPart(job.big_db, job.big_key, *job.big, job.big_expire,
-                                       &job.big_next, deadline_us);
+        whole =
+            job.enc->AddStreamPart(job.big_db, job.big_key, *job.big, job.big_expire, deadline_us);
         if (job.enc->buffered() > 0) {
           flush(job.enc->Take());
         }
@@ -382,12 +383,12 @@ bool Snapshotter::Encode(int64_t deadline_us) {
       job.big.reset();
     }
     const bool done = job.view->Next(deadline_us, [&](const shard::SnapshotView::Item& it) {
-      if (it.value.is_stream() && it.value.stream->node_count() > kBigStreamNodes) {
-        job.big = std::make_unique<stream::FrozenStream>(it.value.stream->Freeze());
+      if (it.frozen != nullptr ||
+          (it.value.is_stream() && it.value.stream->node_count() > kBigStreamNodes)) {
+        job.big = it.frozen != nullptr ? std::move(it.frozen) : it.value.stream->Freeze();
         job.big_key = it.key;
         job.big_db = it.db;
         job.big_expire = it.expire_at_ms;
-        job.big_next = 0;
         return false;  // encoded over the next slices
       }
       job.enc->Add(it.db, it.key, it.value, it.expire_at_ms);

@@ -119,10 +119,9 @@ uint64_t ValueBytes(const Value& v) {
 
 }  // namespace
 
-void Database::KeepAside(uint32_t slot, std::string key, Value value, int64_t expire_at_ms,
-                         uint64_t bytes) {
-  *frozen_->kept_bytes += bytes;
-  frozen_->kept.emplace(slot, FrozenEntry{std::move(key), std::move(value), expire_at_ms, bytes});
+void Database::KeepAside(uint32_t slot, FrozenEntry kept) {
+  *frozen_->kept_bytes += kept.bytes;
+  frozen_->kept.emplace(slot, std::move(kept));
   frozen_->kept_total++;
 }
 
@@ -130,7 +129,10 @@ void Database::Erase(Entry* e) {
   RILL_DCHECK(e->live);
   if (Unread(*e)) {
     const uint64_t bytes = ValueBytes(e->value);
-    KeepAside(e->slot, e->key, std::move(e->value), e->expire_at_ms, bytes);
+    KeepAside(e->slot, {.key = e->key,
+                        .value = std::move(e->value),
+                        .expire_at_ms = e->expire_at_ms,
+                        .bytes = bytes});
   }
   index_.erase(e->slot);
   ClearExpire(e);
@@ -143,12 +145,19 @@ void Database::Erase(Entry* e) {
 }
 
 void Database::Keep(Entry* e) {
-  if (Unread(*e)) {
-    // A stream's clone shares its nodes (copy on write): it costs its index, not its data.
-    const uint64_t bytes =
-        e->value.is_stream() ? e->value.stream->node_count() * 64 + 256 : ValueBytes(e->value);
-    KeepAside(e->slot, e->key, e->value.Clone(), e->expire_at_ms, bytes);
+  if (!Unread(*e)) {
+    return;
   }
+  FrozenEntry kept{.key = e->key, .expire_at_ms = e->expire_at_ms};
+  if (e->value.is_stream()) {
+    // The nodes it changes are handed over as it changes them (stream::FrozenStream).
+    kept.stream = e->value.stream->Freeze();
+    kept.bytes = 256 * (1 + e->value.stream->groups().size());
+  } else {
+    kept.value = e->value.Clone();
+    kept.bytes = ValueBytes(kept.value);
+  }
+  KeepAside(e->slot, std::move(kept));
 }
 
 void Database::SetExpire(Entry* e, int64_t at_ms) {
@@ -180,7 +189,10 @@ void Database::Clear() {
       Entry& e = slot(s);
       if (e.live && Unread(e)) {
         const uint64_t bytes = ValueBytes(e.value);
-        KeepAside(s, std::move(e.key), std::move(e.value), e.expire_at_ms, bytes);
+        KeepAside(s, {.key = std::move(e.key),
+                      .value = std::move(e.value),
+                      .expire_at_ms = e.expire_at_ms,
+                      .bytes = bytes});
       }
     }
   }

@@ -85,9 +85,12 @@ struct Entry {
 };
 
 // A value as it was when a SnapshotView began, kept because it changed or went since.
+// A stream about to change in place is kept frozen (`stream`, and `value` is empty): that
+// costs its groups, not its nodes.
 struct FrozenEntry {
   std::string key;
   Value value;
+  std::unique_ptr<stream::FrozenStream> stream;
   int64_t expire_at_ms = kNoExpire;
   uint64_t bytes = 0;  // what keeping it costs (counted in FrozenDb::kept_bytes)
 };
@@ -168,7 +171,7 @@ class Database {
   std::vector<uint32_t> volatile_;  // slots of entries with a TTL
   absl::flat_hash_set<uint32_t, IndexHash, IndexEq> index_;
   FrozenDb* frozen_ = nullptr;  // the view reading this database, if any
-  void KeepAside(uint32_t slot, std::string key, Value value, int64_t expire_at_ms, uint64_t bytes);
+  void KeepAside(uint32_t slot, FrozenEntry kept);
   // Whether the frozen view still has to read e (it is neither read, kept nor born).
   bool Unread(const Entry& e) const {
     return frozen_ != nullptr && e.slot >= frozen_->cursor && e.slot < frozen_->end &&

@@ -40,12 +40,13 @@ bool SnapshotView::Next(int64_t deadline_us, const std::function<bool(const Item
       const uint32_t s = f.cursor;
       bool go_on = true;
       if (auto it = f.kept.find(s); it != f.kept.end()) {
-        go_on = fn(Item{f.db, it->second.key, it->second.value, it->second.expire_at_ms});
+        go_on = fn(Item{f.db, it->second.key, it->second.value, it->second.expire_at_ms,
+                        std::move(it->second.stream)});
         kept_bytes_ -= it->second.bytes;
         f.kept.erase(it);
       } else if (!f.born.contains(s) && s < db.high_water_ && db.slot(s).live) {
         const Entry& e = db.slot(s);
-        go_on = fn(Item{f.db, e.key, e.value, e.expire_at_ms});
+        go_on = fn(Item{f.db, e.key, e.value, e.expire_at_ms, nullptr});
       }
       f.born.erase(s);
       f.cursor = s + 1;

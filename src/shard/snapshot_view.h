@@ -38,8 +38,11 @@ class SnapshotView {
   struct Item {
     int db;
     const std::string& key;
-    const Value& value;
+    const Value& value;  // empty when frozen is set
     int64_t expire_at_ms;
+    // A stream that changed since the view began, as it was then (FrozenEntry::stream).
+    // fn may take it (it is read a node at a time); otherwise it dies with the item.
+    mutable std::unique_ptr<stream::FrozenStream> frozen;
   };
 
   explicit SnapshotView(Keyspace& ks);

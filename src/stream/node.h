@@ -29,8 +29,8 @@
 //
 // Clone() is cheap: clones share the byte block (a non-atomic reference count at its
 // start, so nodes and their clones must stay on one shard) until one of them changes it,
-// which first copies it (Append, MarkDeleted). A snapshot copies a 10-million-entry stream
-// in about a pointer per node this way.
+// which first copies it (Append, MarkDeleted). COPY and a snapshot's saved nodes
+// (FrozenStream) use it.
 //
 // Decoding is bounds-checked everywhere (Cursor reports corrupt input instead of reading
 // past the block), because nodes will also come from snapshot files. FromBytes() checks a

@@ -5,21 +5,10 @@
 
 namespace rill::stream {
 
-template <typename F>
-void Stream::CloneNodes(F add) const {
-  // Cloning a node touches its block (the reference count): fetch the blocks a few nodes
-  // ahead, so those cache misses overlap instead of adding up.
-  constexpr int kAhead = 8;
-  auto ahead = index_.begin();
-  for (int i = 0; i < kAhead && ahead != index_.end(); i++, ++ahead) {
-    ahead->second.Prefetch();
-  }
-  for (const auto& [id, node] : index_) {
-    if (ahead != index_.end()) {
-      ahead->second.Prefetch();
-      ++ahead;
-    }
-    add(id, node.Clone());
+Stream::~Stream() {
+  if (frozen_ != nullptr) {
+    frozen_->orphan_ = std::move(index_);
+    frozen_->live_ = nullptr;
   }
 }
 
@@ -33,9 +22,20 @@ Stream::Groups Stream::CloneGroups() const {
 
 std::unique_ptr<Stream> Stream::Clone() const {
   auto s = std::make_unique<Stream>();
-  CloneNodes([&](StreamId id, Node n) {
-    s->index_.emplace_hint(s->index_.end(), id, std::move(n));  // in order: appends
-  });
+  // Cloning a node touches its block (the reference count): fetch the blocks a few nodes
+  // ahead, so those cache misses overlap instead of adding up.
+  constexpr int kAhead = 8;
+  auto ahead = index_.begin();
+  for (int i = 0; i < kAhead && ahead != index_.end(); i++, ++ahead) {
+    ahead->second.Prefetch();
+  }
+  for (const auto& [id, node] : index_) {
+    if (ahead != index_.end()) {
+      ahead->second.Prefetch();
+      ++ahead;
+    }
+    s->index_.emplace_hint(s->index_.end(), id, node.Clone());  // in order: appends
+  }
   s->length_ = length_;
   s->last_id_ = last_id_;
   s->first_id_ = first_id_;
@@ -45,15 +45,66 @@ std::unique_ptr<Stream> Stream::Clone() const {
   return s;
 }
 
-FrozenStream Stream::Freeze() const {
-  FrozenStream f;
-  f.nodes.reserve(index_.size());
-  CloneNodes([&](StreamId id, Node n) { f.nodes.emplace_back(id, std::move(n)); });
-  f.last_id = last_id_;
-  f.max_deleted_id = max_deleted_id_;
-  f.entries_added = entries_added_;
-  f.groups = CloneGroups();
+std::unique_ptr<FrozenStream> Stream::Freeze() {
+  RILL_CHECK(frozen_ == nullptr);
+  auto f = std::unique_ptr<FrozenStream>(new FrozenStream(this));
+  frozen_ = f.get();
   return f;
+}
+
+void Stream::BeforeChange(const Node& n) {
+  if (frozen_ != nullptr && frozen_->Wants(n.master_id())) {
+    frozen_->saved_.emplace(n.master_id(), n.Clone());
+  }
+}
+
+void Stream::BeforeRemove(Node& n) {
+  if (frozen_ != nullptr && frozen_->Wants(n.master_id())) {
+    frozen_->saved_.emplace(n.master_id(), std::move(n));
+  }
+}
+
+// --- FrozenStream ---
+
+FrozenStream::FrozenStream(Stream* live)
+    : live_(live),
+      last_id_(live->last_id_),
+      max_deleted_id_(live->max_deleted_id_),
+      entries_added_(live->entries_added_),
+      groups_(live->CloneGroups()) {}
+
+FrozenStream::~FrozenStream() {
+  if (live_ != nullptr) {
+    live_->frozen_ = nullptr;
+  }
+}
+
+bool FrozenStream::Read(absl::FunctionRef<bool(const Node&)> fn) {
+  const Stream::Index& index = live_ != nullptr ? live_->index_ : orphan_;
+  auto live = read_.has_value() ? index.upper_bound(*read_) : index.begin();
+  auto saved = saved_.begin();  // read ones are erased, so the rest is all unread
+  for (;;) {
+    const bool has_live = live != index.end() && live->first <= last_id_;
+    if (!has_live && saved == saved_.end()) {
+      return true;
+    }
+    bool go_on;
+    if (saved != saved_.end() && (!has_live || saved->first <= live->first)) {
+      if (has_live && live->first == saved->first) {
+        ++live;  // changed since: the saved node is the one as it was
+      }
+      read_ = saved->first;
+      go_on = fn(saved->second);
+      saved = saved_.erase(saved);
+    } else {
+      read_ = live->first;
+      go_on = fn(live->second);
+      ++live;
+    }
+    if (!go_on) {
+      return false;
+    }
+  }
 }
 
 size_t Stream::index_tree_nodes() const {
@@ -117,8 +168,10 @@ void Stream::Append(StreamId id, std::span<const std::string_view> fv, const Nod
         (limits.max_bytes > 0 &&
          tail->size() + tail->EncodedSize(id, fv) > static_cast<uint64_t>(limits.max_bytes));
     if (full) {
-      tail->ShrinkToFit();
+      tail->ShrinkToFit();  // same bytes: nothing for a FrozenStream to keep
       tail = nullptr;
+    } else {
+      BeforeChange(*tail);
     }
   }
   if (tail == nullptr) {
@@ -152,7 +205,11 @@ bool Stream::Delete(StreamId id) {
   Node::Entry e;
   while (c.Next(&e) && e.id < id) {
   }
-  if (e.id != id || e.deleted || !node.MarkDeleted(e.offset)) {
+  if (e.id != id || e.deleted) {
+    return false;
+  }
+  BeforeChange(node);
+  if (!node.MarkDeleted(e.offset)) {
     return false;
   }
   length_--;
@@ -188,6 +245,7 @@ uint64_t Stream::Trim(const TrimSpec& spec) {
     if (whole) {
       length_ -= live;
       deleted += live;
+      BeforeRemove(node);
       it = index_.erase(it);
       continue;
     }
@@ -195,6 +253,7 @@ uint64_t Stream::Trim(const TrimSpec& spec) {
       break;
     }
     // Exact trimming: tombstones inside the first node that stays.
+    BeforeChange(node);
     Node::Cursor c(node);
     Node::Entry e;
     while (c.Next(&e)) {

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <absl/container/btree_map.h>
+#include <absl/functional/function_ref.h>
 
 #include <cstdint>
 #include <map>
@@ -54,7 +55,7 @@ struct TrimSpec {
   int64_t limit = 0;    // most entries to remove; 0 = no limit
 };
 
-struct FrozenStream;
+class FrozenStream;
 
 class Stream {
  public:
@@ -62,12 +63,15 @@ class Stream {
   using Groups = std::map<std::string, std::unique_ptr<ConsumerGroup>, std::less<>>;
 
   Stream() = default;
+  ~Stream();
   Stream(const Stream&) = delete;
   Stream& operator=(const Stream&) = delete;
+  // A copy sharing the nodes' bytes (COPY): it costs the index, a pointer per node.
   std::unique_ptr<Stream> Clone() const;
-  // The stream as it is now, to be written out while it goes on changing: no index is
-  // built, so it costs a pointer and a reference count per node (see FrozenStream).
-  FrozenStream Freeze() const;
+  // The stream as it is now, to be read while it goes on changing (a snapshot). It costs
+  // a copy of the groups and nothing per node (see FrozenStream).
+  // REQUIRES: no other FrozenStream of this stream is alive.
+  std::unique_ptr<FrozenStream> Freeze();
 
   uint64_t length() const { return length_; }
   StreamId last_id() const { return last_id_; }
@@ -143,12 +147,14 @@ class Stream {
   };
 
  private:
+  friend class FrozenStream;
   void RefreshFirstId();
   Index::iterator NodeFor(StreamId id);
-  // Calls add(id, clone) for every node in order (clones share the nodes' bytes).
-  template <typename F>
-  void CloneNodes(F add) const;
   Groups CloneGroups() const;
+  // Before node n changes in place, or is removed from the index: a FrozenStream that has
+  // yet to read it gets its state as it is now (a clone, or the node itself).
+  void BeforeChange(const Node& n);
+  void BeforeRemove(Node& n);
 
   Index index_;
   uint64_t length_ = 0;
@@ -157,17 +163,55 @@ class Stream {
   StreamId max_deleted_id_;
   uint64_t entries_added_ = 0;
   Groups groups_;
+  FrozenStream* frozen_ = nullptr;  // reading this stream as it was, if any
 };
 
-// A stream frozen at one moment (Stream::Freeze) for a snapshot: its nodes in order,
-// sharing their bytes with the live stream's (copy on write: a later XADD, XDEL or trim of
-// the stream copies the node it changes first), its counters, and copies of its groups.
-struct FrozenStream {
-  std::vector<std::pair<StreamId, Node>> nodes;
-  StreamId last_id;
-  StreamId max_deleted_id;
-  uint64_t entries_added = 0;
-  Stream::Groups groups;
+// A stream as it was at one moment (Stream::Freeze), read a node at a time while the live
+// stream goes on changing: how a snapshot writes a 10-million-entry stream without stopping
+// the shard. Freezing does nothing per node. The frozen stream reads the live stream's
+// nodes lazily, in order, and before the live stream first changes or removes a node the
+// frozen one has not read yet, it hands over that node's state (a clone sharing its bytes,
+// or the node itself when it goes):
+//
+//   live index   n1 n2 │ n3 n4 ... nk │ nk+1 ...   nodes above last_id() came later: skipped
+//                read ─┘      ▲
+//   saved               n3' ──┘ n3 as it was: read instead of the live n3
+//
+// A live stream that is destroyed first hands over its whole index.
+// Threading: the live stream's shard only. Ownership: the two are linked until either
+// dies; a FrozenStream stays where it was created (it is not movable).
+class FrozenStream {
+ public:
+  ~FrozenStream();
+  FrozenStream(const FrozenStream&) = delete;
+  FrozenStream& operator=(const FrozenStream&) = delete;
+
+  // Calls fn(node) for the nodes not read yet, in order, until fn returns false (it wants
+  // to stop after that node). Returns true once every node was read. The node dies when fn
+  // returns. fn must not change the stream.
+  bool Read(absl::FunctionRef<bool(const Node&)> fn);
+
+  StreamId last_id() const { return last_id_; }
+  StreamId max_deleted_id() const { return max_deleted_id_; }
+  uint64_t entries_added() const { return entries_added_; }
+  const Stream::Groups& groups() const { return groups_; }
+
+ private:
+  friend class Stream;
+  explicit FrozenStream(Stream* live);
+  // Whether the node whose master id is m is one this stream has yet to read.
+  bool Wants(StreamId m) const {
+    return (!read_.has_value() || m > *read_) && m <= last_id_ && !saved_.contains(m);
+  }
+
+  Stream* live_;
+  Stream::Index orphan_;          // the live stream's index, once it was destroyed
+  Stream::Index saved_;           // nodes not read yet, as they were before they changed
+  std::optional<StreamId> read_;  // the master id of the last node read
+  StreamId last_id_;
+  StreamId max_deleted_id_;
+  uint64_t entries_added_;
+  Stream::Groups groups_;
 };
 
 }  // namespace rill::stream

@@ -181,7 +181,7 @@ TEST_F(SnapshotTest, AStreamLargerThanAReadAndARecordRoundTrips) {
 }
 
 // A big stream is written a part at a time (a deadline already passed stops it every 16
-// nodes), frozen, while the original goes on changing.
+// nodes), frozen, while the original goes on changing between the parts.
 TEST_F(SnapshotTest, AStreamWrittenInPartsFromAFrozenCopyRoundTrips) {
   stream::Stream& s = NewStream(4, "parts");
   for (uint64_t i = 1; i <= 5000; i++) {
@@ -190,16 +190,14 @@ TEST_F(SnapshotTest, AStreamWrittenInPartsFromAFrozenCopyRoundTrips) {
   s.CreateGroup("g", {10, 0}, 10);
   ks_.Set(4, "next", Value::String("after the stream"));
   const std::string expected = Describe(ks_);
-  const stream::FrozenStream frozen = s.Freeze();
-  for (uint64_t i = 5001; i <= 5100; i++) {
-    Add(s, {i, 0}, {"n", "later"});
-  }
-  ASSERT_TRUE(s.Delete({7, 0}));
+  const std::unique_ptr<stream::FrozenStream> frozen = s.Freeze();
   SnapshotEncoder enc(0);
-  size_t next = 0;
   int parts = 1;
-  while (!enc.AddStreamPart(4, "parts", frozen, shard::kNoExpire, &next, 0)) {
+  uint64_t id = 5000;
+  while (!enc.AddStreamPart(4, "parts", *frozen, shard::kNoExpire, 0)) {
     parts++;
+    Add(s, {++id, 0}, {"n", "later"});
+    ASSERT_TRUE(s.Delete({5000 - static_cast<uint64_t>(parts) * 40, 0}));  // not written yet
   }
   EXPECT_GT(parts, 2);
   enc.Add(4, "next", ks_.FindRead(4, "next")->value, shard::kNoExpire);
