@@ -96,6 +96,7 @@ Status Aof::TruncateLast(uint64_t size) {
 void Aof::Start(std::function<void(uint64_t, uint64_t)> on_progress) {
   on_progress_ = std::move(on_progress);
   last_sync_ms_ = NowMs();
+  syncer_ = std::thread([this] { RunSyncer(); });
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -109,7 +110,13 @@ Status Aof::Stop() {
   }
   cv_.notify_one();
   durable_cv_.notify_all();  // an InstallBase waiting for a rotation gives up
-  thread_.join();
+  thread_.join();            // it leaves no background sync running (the last sync is its own)
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    syncer_stop_ = true;
+  }
+  syncer_cv_.notify_one();
+  syncer_.join();
   std::lock_guard<std::mutex> lock(mu_);
   return write_ok() ? Status::Ok() : Status(ErrorCode::kIoError, last_error_);
 }
@@ -264,6 +271,10 @@ void Aof::Run() {
   std::unique_lock<std::mutex> lock(mu_);
   int failures_at_stop = 0;
   for (;;) {
+    if (bg_sync_ == BgSync::kDone) {
+      FinishBackgroundSync(lock);
+      continue;
+    }
     const uint64_t pending_start = appended_ - pending_.size();  // journal offset of pending_[0]
     if (RotationDue()) {
       lock.unlock();
@@ -275,25 +286,38 @@ void Aof::Run() {
       continue;
     }
     const bool unsynced = written_ > durable_;
+    const bool bg_idle = bg_sync_ == BgSync::kIdle;
     const int64_t next_sync_ms = last_sync_ms_ + 1000;
     const bool everysec = fsync_ == config::AppendFsync::kEverySec &&
                           !(rewriting_ && no_fsync_on_rewrite_);  // no-appendfsync-on-rewrite
-    // Whether this turn ends with an fdatasync. A rotation syncs the old increment before
-    // leaving it, except under `no` (see SwitchIncrement); under `no` only an explicit
-    // request (WAITAOF) or the stop syncs.
+    // Whether this turn ends with the writer's own fdatasync. A rotation syncs the old
+    // increment before leaving it, except under `no` (see SwitchIncrement); under `no` only
+    // an explicit request (WAITAOF) or the stop syncs.
     const bool sync = fsync_ == config::AppendFsync::kAlways || sync_requested_ > durable_ ||
-                      stop_ || (rotate_at_.has_value() && fsync_ != config::AppendFsync::kNo) ||
-                      (everysec && NowMs() >= next_sync_ms);
-    if (pending_.empty() && !(unsynced && sync)) {
-      if (stop_) {
-        return;
-      }
-      if (unsynced && everysec) {
-        cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(1, next_sync_ms - NowMs())));
-      } else {
-        cv_.wait(lock);
-      }
+                      stop_ || (rotate_at_.has_value() && fsync_ != config::AppendFsync::kNo);
+    // everysec's sync, on the syncer thread.
+    const bool bg_due = everysec && !sync && bg_idle && NowMs() >= next_sync_ms;
+    if (sync && !bg_idle) {
+      cv_.wait(lock, [&] { return bg_sync_ == BgSync::kDone; });
       continue;
+    }
+    if (pending_.empty()) {
+      if (unsynced && bg_due) {
+        StartBackgroundSync();
+        continue;
+      }
+      if (!(unsynced && sync)) {
+        if (stop_) {
+          return;
+        }
+        if (unsynced && everysec && bg_idle) {
+          cv_.wait_for(lock,
+                       std::chrono::milliseconds(std::max<int64_t>(1, next_sync_ms - NowMs())));
+        } else {
+          cv_.wait(lock);
+        }
+        continue;
+      }
     }
     std::string batch;
     uint64_t batch_end = appended_;
@@ -310,6 +334,9 @@ void Aof::Run() {
     lock.unlock();
     const bool ok = WriteAndSync(std::move(batch), batch_end, sync);
     lock.lock();
+    if (ok && bg_due) {
+      StartBackgroundSync();
+    }
     if (!ok) {
       if (stop_ && ++failures_at_stop >= 10) {
         RILL_LOG(kWarning, "Giving up writing the AOF at shutdown: %s", last_error_.c_str());
@@ -320,9 +347,60 @@ void Aof::Run() {
   }
 }
 
+void Aof::StartBackgroundSync() {
+  bg_sync_ = BgSync::kRequested;
+  bg_offset_ = written_;
+  bg_file_size_ = good_size_;
+  last_sync_ms_ = NowMs();
+  syncer_cv_.notify_one();
+}
+
+void Aof::FinishBackgroundSync(std::unique_lock<std::mutex>& lock) {
+  const Status s = std::move(bg_result_);
+  bg_sync_ = BgSync::kIdle;
+  if (s.ok()) {
+    durable_ = std::max(durable_, bg_offset_);
+  }
+  lock.unlock();
+  if (s.ok()) {
+    // Bytes written since the sync began stay retained.
+    const uint64_t retained_from = good_size_ - retained_.size();
+    if (bg_file_size_ > retained_from) {
+      retained_.erase(0, bg_file_size_ - retained_from);
+    }
+    Succeeded();
+    durable_cv_.notify_all();
+  } else {
+    WriteUnsyncedAgain(s);
+  }
+  lock.lock();
+  if (!s.ok()) {
+    cv_.wait_for(lock, std::chrono::milliseconds(kRetryMs));
+  }
+}
+
+void Aof::RunSyncer() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    syncer_cv_.wait(lock, [&] { return syncer_stop_ || bg_sync_ == BgSync::kRequested; });
+    if (bg_sync_ != BgSync::kRequested) {
+      return;
+    }
+    bg_sync_ = BgSync::kRunning;
+    WritableFile* f = file_.get();  // not replaced while a background sync is not idle
+    lock.unlock();
+    Status s = f->Sync();
+    fsyncs_++;
+    lock.lock();
+    bg_result_ = std::move(s);
+    bg_sync_ = BgSync::kDone;
+    cv_.notify_one();
+  }
+}
+
 bool Aof::RotationDue() const {
   return rotate_at_.has_value() && appended_ - pending_.size() >= *rotate_at_ &&
-         (written_ == durable_ || fsync_ == config::AppendFsync::kNo);
+         bg_sync_ == BgSync::kIdle && (written_ == durable_ || fsync_ == config::AppendFsync::kNo);
 }
 
 bool Aof::SwitchIncrement() {
@@ -399,16 +477,7 @@ bool Aof::WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync) {
   fsyncs_++;
   last_sync_ms_ = NowMs();
   if (!s.ok()) {
-    // The kernel may have dropped the pages it failed to write: write them all again.
-    good_size_ -= retained_.size();
-    (void)file_->Truncate(good_size_);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      pending_.insert(0, retained_);
-      written_ -= retained_.size();
-    }
-    retained_.clear();
-    Fail(s);
+    WriteUnsyncedAgain(s);
     return false;
   }
   retained_.clear();
@@ -419,6 +488,18 @@ bool Aof::WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync) {
   Succeeded();
   durable_cv_.notify_all();  // after on_progress: a waiter sees the shards told
   return true;
+}
+
+void Aof::WriteUnsyncedAgain(const Status& s) {
+  good_size_ -= retained_.size();
+  (void)file_->Truncate(good_size_);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_.insert(0, retained_);
+    written_ -= retained_.size();
+  }
+  retained_.clear();
+  Fail(s);
 }
 
 void Aof::Succeeded() {

@@ -6,8 +6,9 @@
 // the pending buffer and returns their journal offset. One writer thread does all the I/O,
 // so no event loop ever waits for the disk:
 //
-//   shards ──Append──► pending ──writer thread──► write(2) ──► fdatasync
-//                                                   └─ on_progress(written, durable) ─┘
+//   shards ──Append──► pending ──writer thread──► write(2) ──► fdatasync (always)
+//                                       │           └─ on_progress(written, durable) ─┘
+//                                       └─ once a second (everysec) ──► syncer: fdatasync
 //
 // Shards hold each write's reply until on_progress says its effects are far enough
 // (Shard::HoldUntilDurable): with appendfsync always, until an fdatasync covered them; with
@@ -16,7 +17,10 @@
 // within the policy's window (everysec syncs once a second; no leaves it to the OS).
 // Group commit: while the writer writes and syncs one batch, the next one gathers; every
 // client whose effects landed in the batch is released by the one write (and fdatasync)
-// that covered it.
+// that covered it. everysec's fdatasync runs on a second thread (Redis's bio fsync) while
+// the writer goes on writing, so replies held until written never wait behind a slow disk
+// flush; every other sync (always, WAITAOF, a rotation, the stop) is the writer's own, and
+// it first waits for a background sync in flight, so one sync's outcome is settled at a time.
 //
 // Failures: a failed or short write is cut off again (ftruncate back to the last good size)
 // and its bytes stay queued; a failed fdatasync means the kernel may have dropped the
@@ -130,6 +134,15 @@ class Aof final : public shard::JournalSink {
   // After a write (and maybe a sync) that worked: clears the error, reports progress.
   void Succeeded();
   void Fail(const Status& s);
+  // After a failed fdatasync: the kernel may have dropped the unsynced pages, so the file
+  // is cut back to its synced size and the retained bytes are queued to be written again.
+  void WriteUnsyncedAgain(const Status& s);
+  // Writer thread, mu_ held: hands everything written so far to the syncer thread.
+  void StartBackgroundSync();
+  // Writer thread, mu_ held (released meanwhile): takes in a finished background sync.
+  void FinishBackgroundSync(std::unique_lock<std::mutex>& lock);
+  // The syncer thread.
+  void RunSyncer();
   // Writer thread: closes the current increment and opens the next one (Rotate()).
   bool SwitchIncrement();
   // Whether everything before the rotation point is written (and synced, unless the policy
@@ -144,10 +157,12 @@ class Aof final : public shard::JournalSink {
   uint64_t earlier_files_size_ = 0;     // the manifest's other files
   std::function<void(uint64_t, uint64_t)> on_progress_;
   std::thread thread_;
+  std::thread syncer_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;          // wakes the writer
   std::condition_variable durable_cv_;  // wakes WaitDurable and InstallBase
+  std::condition_variable syncer_cv_;   // wakes the syncer
   std::optional<uint64_t> rotate_at_;   // journal offset where the next increment begins
   bool install_cancelled_ = false;
   std::string pending_;
@@ -157,6 +172,14 @@ class Aof final : public shard::JournalSink {
   uint64_t sync_requested_ = 0;  // WaitDurable wants a sync up to here
   config::AppendFsync fsync_;
   bool stop_ = false;
+  bool syncer_stop_ = false;
+  // The background sync: requested by the writer, run by the syncer, then taken in by the
+  // writer. While it is not idle, file_ stays the same file.
+  enum class BgSync : uint8_t { kIdle, kRequested, kRunning, kDone };
+  BgSync bg_sync_ = BgSync::kIdle;
+  uint64_t bg_offset_ = 0;     // journal offset it covers
+  uint64_t bg_file_size_ = 0;  // file size it covers
+  Status bg_result_;
   std::string last_error_;
   std::atomic<bool> write_ok_{true};
   std::atomic<uint64_t> file_size_{0};

@@ -6,7 +6,9 @@
 //
 // Errors are Status{kIoError, "<what> <path>: <strerror>"}; the text is what INFO and the
 // MISCONF reply show, so it names the cause the operator has to fix.
-// Threading: a WritableFile is used by one thread at a time; FileSystem is thread-safe.
+// Threading: a WritableFile is used by one thread at a time, except that Sync() may run on
+// a second thread while the first appends or truncates (the AOF's background fdatasync);
+// FileSystem is thread-safe.
 #pragma once
 
 #include <cstdint>

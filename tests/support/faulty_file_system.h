@@ -3,12 +3,14 @@
 // tests/support/faulty_file_system.h: the real file system with injected failures, for the
 // persist/ file seam (persist/file.h): appends that fail with ENOSPC (optionally after
 // writing half of their bytes: a short write) and fdatasyncs that fail with EIO, for a
-// given number of calls. Heal() ends the failures.
-// Threading: the knobs are atomics; the writer thread and the test may use them at once.
+// given number of calls, and fdatasyncs held back (a slow disk). Heal() ends the failures.
+// Threading: the knobs are thread-safe; the AOF's threads and the test may use them at once.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "persist/file.h"
@@ -29,6 +31,20 @@ class FaultyFileSystem final : public persist::FileSystem {
     failing_syncs_ = 0;
   }
   int syncs() const { return syncs_; }
+  // While held, fdatasyncs wait (before they fail or work) until ReleaseSyncs().
+  void HoldSyncs() {
+    std::lock_guard<std::mutex> lock(hold_mu_);
+    held_ = true;
+  }
+  void ReleaseSyncs() {
+    {
+      std::lock_guard<std::mutex> lock(hold_mu_);
+      held_ = false;
+    }
+    hold_cv_.notify_all();
+  }
+  // fdatasyncs waiting now.
+  int held_syncs() const { return held_syncs_; }
 
   Result<std::unique_ptr<persist::WritableFile>> OpenAppend(const std::string& path) override;
   Result<std::unique_ptr<persist::SequentialFile>> OpenRead(const std::string& path) override {
@@ -59,6 +75,10 @@ class FaultyFileSystem final : public persist::FileSystem {
   std::atomic<bool> half_written_{false};
   std::atomic<int> failing_syncs_{0};
   std::atomic<int> syncs_{0};
+  std::mutex hold_mu_;
+  std::condition_variable hold_cv_;
+  bool held_ = false;
+  std::atomic<int> held_syncs_{0};
 };
 
 class FaultyWritableFile final : public persist::WritableFile {
@@ -77,6 +97,12 @@ class FaultyWritableFile final : public persist::WritableFile {
     return inner_->Append(data);
   }
   Status Sync() override {
+    {
+      std::unique_lock<std::mutex> lock(fs_->hold_mu_);
+      fs_->held_syncs_++;
+      fs_->hold_cv_.wait(lock, [&] { return !fs_->held_; });
+      fs_->held_syncs_--;
+    }
     fs_->syncs_++;
     if (fs_->failing_syncs_.load() > 0) {
       fs_->failing_syncs_--;

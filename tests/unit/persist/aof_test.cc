@@ -4,6 +4,7 @@
 // writes, fdatasync errors), and the loader's handling of torn and corrupt files.
 #include "persist/aof.h"
 
+#include <absl/cleanup/cleanup.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -146,6 +147,67 @@ TEST_F(AofTest, FailedFsyncWritesTheUnsyncedBytesAgain) {
   EXPECT_GE(faulty_.syncs(), 5);
   ASSERT_TRUE(aof->Stop().ok());
   EXPECT_EQ(Incr(), Resp({"SELECT", "0"}) + a + b);  // written again, not twice
+}
+
+// Polls until done() or 5 s pass; returns done().
+template <typename F>
+bool Eventually(F done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return done();
+}
+
+// everysec's fdatasync runs beside the writer: while it is stuck on a slow disk, later
+// writes still reach the file (and their held replies go out), and nothing is reported
+// durable that the sync did not cover.
+TEST_F(AofTest, EverysecWritesGoOnWhileTheFsyncIsSlow) {
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kEverySec);
+  std::atomic<uint64_t> written{0};
+  std::atomic<uint64_t> durable{0};
+  aof->Start([&](uint64_t w, uint64_t d) {
+    written = w;
+    durable = d;
+  });
+  faulty_.HoldSyncs();
+  const absl::Cleanup release = [&] { faulty_.ReleaseSyncs(); };  // before Stop, if it fails
+  const std::string a = Resp({"SET", "a", "1"});
+  const uint64_t end_a = aof->Append(Batch(a));
+  ASSERT_TRUE(Eventually([&] { return faulty_.held_syncs() == 1; }));  // within a second
+  const std::string b = Resp({"SET", "b", "2"});
+  const uint64_t end_b = aof->Append(Batch(b));
+  EXPECT_TRUE(Eventually([&] { return written.load() >= end_b; })) << "waited for the fsync";
+  EXPECT_LT(durable.load(), end_a);
+  faulty_.ReleaseSyncs();
+  EXPECT_TRUE(Eventually([&] { return durable.load() >= end_a; }));
+  ASSERT_TRUE(aof->WaitDurable(end_b, 5000));
+  ASSERT_TRUE(aof->Stop().ok());
+  EXPECT_EQ(Incr(), Resp({"SELECT", "0"}) + a + b);
+}
+
+// A background fdatasync that fails: what it covered and what was written meanwhile is
+// cut off and written again, once.
+TEST_F(AofTest, FailedBackgroundFsyncWritesTheUnsyncedBytesAgain) {
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kEverySec);
+  std::atomic<uint64_t> written{0};
+  aof->Start([&](uint64_t w, uint64_t) { written = w; });
+  faulty_.HoldSyncs();
+  const absl::Cleanup release = [&] { faulty_.ReleaseSyncs(); };
+  faulty_.FailSyncs(1);
+  const std::string a = Resp({"SET", "a", "1"});
+  aof->Append(Batch(a));
+  ASSERT_TRUE(Eventually([&] { return faulty_.held_syncs() == 1; }));
+  const std::string b = Resp({"SET", "b", "2"});
+  const uint64_t end_b = aof->Append(Batch(b));
+  ASSERT_TRUE(Eventually([&] { return written.load() >= end_b; }));
+  faulty_.ReleaseSyncs();
+  ASSERT_TRUE(Eventually([&] { return !aof->write_ok(); })) << "the failure went unnoticed";
+  EXPECT_NE(aof->last_error().find("Input/output error"), std::string::npos);
+  ASSERT_TRUE(aof->WaitDurable(end_b, 5000));
+  EXPECT_TRUE(aof->write_ok());
+  ASSERT_TRUE(aof->Stop().ok());
+  EXPECT_EQ(Incr(), Resp({"SELECT", "0"}) + a + b);
 }
 
 // Switching policy keeps what was written under the old one (a switch from `no` to
