@@ -229,8 +229,11 @@ Status Aof::InstallBase(const AofFile& base, uint64_t first_incr_seq) {
 }
 
 void Aof::set_fsync(config::AppendFsync policy) {
-  std::lock_guard<std::mutex> lock(mu_);
-  fsync_ = policy;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    fsync_ = policy;
+  }
+  cv_.notify_one();  // a sync may be due under the new policy
 }
 
 void Aof::RequestSync(uint64_t offset) {
@@ -290,14 +293,20 @@ void Aof::Run() {
     const int64_t next_sync_ms = last_sync_ms_ + 1000;
     const bool everysec = fsync_ == config::AppendFsync::kEverySec &&
                           !(rewriting_ && no_fsync_on_rewrite_);  // no-appendfsync-on-rewrite
-    // Whether this turn ends with the writer's own fdatasync. A rotation syncs the old
-    // increment before leaving it, except under `no` (see SwitchIncrement); under `no` only
-    // an explicit request (WAITAOF) or the stop syncs.
-    const bool sync = fsync_ == config::AppendFsync::kAlways || sync_requested_ > durable_ ||
-                      stop_ || (rotate_at_.has_value() && fsync_ != config::AppendFsync::kNo);
+    // Whether the writer wants its own fdatasync. A rotation syncs the old increment before
+    // leaving it, except under `no` (see SwitchIncrement); under `no` only an explicit
+    // request (WAITAOF) or the stop syncs.
+    const bool want_sync = fsync_ == config::AppendFsync::kAlways || sync_requested_ > durable_ ||
+                           stop_ || (rotate_at_.has_value() && fsync_ != config::AppendFsync::kNo);
+    // It waits for a background sync in flight, writing meanwhile what it may.
+    const bool sync = want_sync && bg_idle;
     // everysec's sync, on the syncer thread.
-    const bool bg_due = everysec && !sync && bg_idle && NowMs() >= next_sync_ms;
-    if (sync && !bg_idle) {
+    const bool bg_due = everysec && !want_sync && bg_idle && NowMs() >= next_sync_ms;
+    // What may be written now: under a rotation, only what precedes its point.
+    const size_t writable = !rotate_at_.has_value()       ? pending_.size()
+                            : *rotate_at_ > pending_start ? *rotate_at_ - pending_start
+                                                          : 0;
+    if (!bg_idle && writable == 0 && (want_sync || !pending_.empty())) {
       cv_.wait(lock, [&] { return bg_sync_ == BgSync::kDone; });
       continue;
     }
@@ -324,15 +333,17 @@ void Aof::Run() {
     if (rotate_at_.has_value()) {
       // Only what belongs to the old increment (maybe nothing: then this turn only syncs
       // it); what follows the point waits for the new one.
-      const size_t n = *rotate_at_ > pending_start ? *rotate_at_ - pending_start : 0;
-      batch = pending_.substr(0, n);
-      pending_.erase(0, n);
-      batch_end = pending_start + n;
+      batch = pending_.substr(0, writable);
+      pending_.erase(0, writable);
+      batch_end = pending_start + writable;
     } else {
       batch.swap(pending_);
     }
+    // A background sync that fails needs every byte since the last good one, whatever the
+    // policy became meanwhile.
+    const bool retain = fsync_ != config::AppendFsync::kNo || !bg_idle;
     lock.unlock();
-    const bool ok = WriteAndSync(std::move(batch), batch_end, sync);
+    const bool ok = WriteAndSync(std::move(batch), batch_end, sync, retain);
     lock.lock();
     if (ok && bg_due) {
       StartBackgroundSync();
@@ -445,7 +456,7 @@ bool Aof::SwitchIncrement() {
   return true;
 }
 
-bool Aof::WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync) {
+bool Aof::WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync, bool retain) {
   const auto requeue = [&](std::string bytes) {
     std::lock_guard<std::mutex> lock(mu_);
     pending_.insert(0, bytes);
@@ -458,13 +469,15 @@ bool Aof::WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync) {
   if (!s.ok()) {
     (void)file_->Truncate(good_size_);  // checked again before the next append
     requeue(std::move(batch));
+    append_failed_ = true;
     Fail(s);
     return false;
   }
+  append_failed_ = false;
   written_ = batch_end;
   good_size_ += batch.size();
   file_size_ = good_size_;
-  if (fsync_ != config::AppendFsync::kNo) {
+  if (retain) {
     retained_ += batch;
   } else {
     retained_.clear();  // no longer the file's suffix; `no` promises nothing after a crash
@@ -503,7 +516,8 @@ void Aof::WriteUnsyncedAgain(const Status& s) {
 }
 
 void Aof::Succeeded() {
-  if (!write_ok_.exchange(true)) {
+  // A background sync that worked does not end the error of a write still failing.
+  if (!append_failed_ && !write_ok_.exchange(true)) {
     RILL_LOG(kWarning, "AOF write error resolved: the append only file is written again.");
   }
   if (on_progress_) {

@@ -128,9 +128,10 @@ class Aof final : public shard::JournalSink {
  private:
   Aof(FileSystem* fs, Options opts) : fs_(fs), opts_(std::move(opts)) {}
   void Run();
-  // Writes batch and syncs when the policy asks; false when the disk failed (the bytes
-  // to write again are back at the front of pending_).
-  bool WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync);
+  // Writes batch, and fdatasyncs when force_sync; false when the disk failed (the bytes to
+  // write again are back at the front of pending_). With retain, the bytes are kept until
+  // a sync covers them, to be written again if it fails.
+  bool WriteAndSync(std::string batch, uint64_t batch_end, bool force_sync, bool retain);
   // After a write (and maybe a sync) that worked: clears the error, reports progress.
   void Succeeded();
   void Fail(const Status& s);
@@ -153,8 +154,9 @@ class Aof final : public shard::JournalSink {
   Options opts_;
   mutable std::mutex manifest_mu_;  // manifest_ once the writer runs; taken before mu_
   Manifest manifest_;
-  std::unique_ptr<WritableFile> file_;  // the last increment; writer thread only
-  uint64_t earlier_files_size_ = 0;     // the manifest's other files
+  std::unique_ptr<WritableFile>
+      file_;  // the last increment; the writer, and the syncer while a background sync runs
+  uint64_t earlier_files_size_ = 0;  // the manifest's other files
   std::function<void(uint64_t, uint64_t)> on_progress_;
   std::thread thread_;
   std::thread syncer_;
@@ -189,8 +191,9 @@ class Aof final : public shard::JournalSink {
   std::atomic<bool> no_fsync_on_rewrite_{false};
 
   // Writer thread only.
-  uint64_t written_ = 0;    // journal offset written to the file
-  uint64_t good_size_ = 0;  // file size after the last whole append
+  uint64_t written_ = 0;        // journal offset written to the file
+  uint64_t good_size_ = 0;      // file size after the last whole append
+  bool append_failed_ = false;  // the last append failed (its bytes are queued again)
   // The file's unsynced tail, kept to be written again if an fdatasync fails (the kernel
   // may have dropped those pages). Under `no` nothing is kept: that policy promises
   // nothing after a crash of the machine.

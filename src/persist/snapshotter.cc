@@ -45,7 +45,7 @@ struct Snapshotter::Job {
   bool encoded = false;  // every byte is queued; the writer finishes the job
   // A big stream (or one that changed since P) being encoded across slices while the live
   // stream goes on changing (stream::FrozenStream).
-  std::unique_ptr<stream::FrozenStream> big;
+  std::unique_ptr<stream::FrozenStream> big;  // after view: dies first (the view counts it)
   std::string big_key;
   int big_db = 0;
   int64_t big_expire = 0;
@@ -385,7 +385,12 @@ bool Snapshotter::Encode(int64_t deadline_us) {
     const bool done = job.view->Next(deadline_us, [&](const shard::SnapshotView::Item& it) {
       if (it.frozen != nullptr ||
           (it.value.is_stream() && it.value.stream->node_count() > kBigStreamNodes)) {
-        job.big = it.frozen != nullptr ? std::move(it.frozen) : it.value.stream->Freeze();
+        if (it.frozen != nullptr) {
+          job.big = std::move(it.frozen);  // counted by the view already
+        } else {
+          job.big = it.value.stream->Freeze();
+          job.view->Account(*job.big);
+        }
         job.big_key = it.key;
         job.big_db = it.db;
         job.big_expire = it.expire_at_ms;

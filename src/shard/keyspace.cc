@@ -152,6 +152,7 @@ void Database::Keep(Entry* e) {
   if (e->value.is_stream()) {
     // The nodes it changes are handed over as it changes them (stream::FrozenStream).
     kept.stream = e->value.stream->Freeze();
+    kept.stream->set_account(frozen_->kept_bytes);
     kept.bytes = 256 * (1 + e->value.stream->groups().size());
   } else {
     kept.value = e->value.Clone();

@@ -137,8 +137,9 @@ class Database {
   size_t MemoryUsage() const;
 
   // Snapshots: while a FrozenDb is set, an entry the view has not read yet is kept as it
-  // was before it changes: Keep() copies it (call it before changing an entry in place),
-  // Erase and Clear move it; Insert marks the slots it fills as born after the view.
+  // was before it changes: Keep() copies it, or freezes it if it is a stream (call it
+  // before changing an entry in place), Erase and Clear move it; Insert marks the slots it fills as
+  // born after the view.
   void Freeze(FrozenDb* f) { frozen_ = f; }
   FrozenDb* frozen() const { return frozen_; }
   void Keep(Entry* e);

@@ -7,14 +7,16 @@
 // slots in order (slot numbers are stable, see keyspace.h), so "read" is just "below the
 // cursor". Everything that could change an unread entry keeps it as it was first:
 //
-//   write command  ──► Keyspace::BeforeWrite(key) ──► Database::Keep (a copy)  ┐
+//   write command  ──► Keyspace::BeforeWrite(key) ──► Database::Keep (a copy,  ┐
+//                                                      a stream is frozen)       │
 //   expiry, eviction, DEL, overwrite ──► Database::Erase (the value is moved)  ├─► kept[slot]
 //   FLUSHDB/FLUSHALL ──► Database::Clear (every unread entry is moved)          ┘
 //   a key created after P ──► Database::Insert marks its slot born: skipped
 //
 // SWAPDB swaps Database objects, and each carries its own FrozenDb, so the view still
 // reads every database under the number it had at P. The cost of a write during a view is
-// one copy of each value it is the first to change; entries already read cost nothing.
+// one copy of each string it is the first to change (a stream: its groups, then each node it
+// changes); entries already read cost nothing.
 //
 // Invariant: Next() visits every key that was live at P exactly once, with its value and
 // expiry time at P, and nothing created after P.
@@ -58,6 +60,9 @@ class SnapshotView {
             size_t max_slots = SIZE_MAX);
   // Entries copied or moved aside because they changed while the view was read.
   uint64_t kept() const;
+  // Counts what f holds aside (as the view counts its kept values) while f lives.
+  // REQUIRES: f dies before the view.
+  void Account(stream::FrozenStream& f) { f.set_account(&kept_bytes_); }
 
  private:
   Keyspace& ks_;

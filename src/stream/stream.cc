@@ -6,10 +6,44 @@
 namespace rill::stream {
 
 Stream::~Stream() {
-  if (frozen_ != nullptr) {
-    frozen_->orphan_ = std::move(index_);
-    frozen_->live_ = nullptr;
+  if (frozen_ == nullptr) {
+    return;
   }
+  // The frozen stream needs the nodes it has not read and that are older than it: drop
+  // the others here, and hand over the rest without copying.
+  FrozenStream& f = *frozen_;
+  index_.erase(index_.upper_bound(f.last_id_), index_.end());
+  if (f.read_.has_value()) {
+    index_.erase(index_.begin(), index_.upper_bound(*f.read_));
+  }
+  for (const auto& [id, node] : f.saved_) {
+    index_.erase(id);  // changed since: the frozen stream reads its saved node
+  }
+  for (const auto& [id, node] : index_) {
+    f.Hold(node);
+  }
+  f.orphan_ = std::move(index_);
+  f.live_ = nullptr;
+}
+
+void Stream::HandOverAll() {
+  FrozenStream& f = *frozen_;
+  auto it = f.read_.has_value() ? index_.upper_bound(*f.read_) : index_.begin();
+  for (; it != index_.end() && it->first <= f.last_id_; ++it) {
+    if (f.Wants(it->first)) {
+      f.saved_.emplace(it->first, it->second.Clone());  // shared: nothing to count yet
+    }
+  }
+  f.live_ = nullptr;
+  frozen_ = nullptr;
+}
+
+void Stream::SetLastId(StreamId id) {
+  if (frozen_ != nullptr && id < last_id_) {
+    // New nodes could now start at or below the frozen last id, where it looks for old ones.
+    HandOverAll();
+  }
+  last_id_ = id;
 }
 
 Stream::Groups Stream::CloneGroups() const {
@@ -54,12 +88,15 @@ std::unique_ptr<FrozenStream> Stream::Freeze() {
 
 void Stream::BeforeChange(const Node& n) {
   if (frozen_ != nullptr && frozen_->Wants(n.master_id())) {
+    // The live node copies its block at its next change: the old one is the frozen's.
+    frozen_->Hold(n);
     frozen_->saved_.emplace(n.master_id(), n.Clone());
   }
 }
 
 void Stream::BeforeRemove(Node& n) {
   if (frozen_ != nullptr && frozen_->Wants(n.master_id())) {
+    frozen_->Hold(n);
     frozen_->saved_.emplace(n.master_id(), std::move(n));
   }
 }
@@ -77,12 +114,45 @@ FrozenStream::~FrozenStream() {
   if (live_ != nullptr) {
     live_->frozen_ = nullptr;
   }
+  if (account_ != nullptr) {
+    *account_ -= held_;
+  }
+}
+
+void FrozenStream::set_account(uint64_t* account) {
+  account_ = account;
+  *account_ += held_;
+}
+
+void FrozenStream::Hold(const Node& n) {
+  held_ += n.allocated();
+  if (account_ != nullptr) {
+    *account_ += n.allocated();
+  }
+}
+
+void FrozenStream::Release(const Node& n) {
+  held_ -= n.allocated();
+  if (account_ != nullptr) {
+    *account_ -= n.allocated();
+  }
 }
 
 bool FrozenStream::Read(absl::FunctionRef<bool(const Node&)> fn) {
-  const Stream::Index& index = live_ != nullptr ? live_->index_ : orphan_;
-  auto live = read_.has_value() ? index.upper_bound(*read_) : index.begin();
-  auto saved = saved_.begin();  // read ones are erased, so the rest is all unread
+  // Nodes read from saved_ and orphan_ are let go as they are read, so what is left there
+  // is all unread; the live index is read from after read_.
+  const bool own = live_ == nullptr;
+  Stream::Index& index = own ? orphan_ : live_->index_;
+  auto live = own || !read_.has_value() ? index.begin() : index.upper_bound(*read_);
+  auto saved = saved_.begin();
+  const auto next_live = [&] {
+    if (own) {
+      Release(live->second);
+      live = index.erase(live);
+    } else {
+      ++live;
+    }
+  };
   for (;;) {
     const bool has_live = live != index.end() && live->first <= last_id_;
     if (!has_live && saved == saved_.end()) {
@@ -91,15 +161,16 @@ bool FrozenStream::Read(absl::FunctionRef<bool(const Node&)> fn) {
     bool go_on;
     if (saved != saved_.end() && (!has_live || saved->first <= live->first)) {
       if (has_live && live->first == saved->first) {
-        ++live;  // changed since: the saved node is the one as it was
+        next_live();  // changed since: the saved node is the one as it was
       }
       read_ = saved->first;
       go_on = fn(saved->second);
+      Release(saved->second);
       saved = saved_.erase(saved);
     } else {
       read_ = live->first;
       go_on = fn(live->second);
-      ++live;
+      next_live();
     }
     if (!go_on) {
       return false;

@@ -99,8 +99,10 @@ class Stream {
   // after theirs.
   Status LoadNode(Node node);
 
-  // XSETID. REQUIRES: the caller checked Redis's preconditions.
-  void SetLastId(StreamId id) { last_id_ = id; }
+  // XSETID. REQUIRES: the caller checked Redis's preconditions. It may lower last_id()
+  // (below a deleted tail): a FrozenStream, which tells old nodes from new by that id, then
+  // takes its unread nodes at once (a clone of each) and lets go.
+  void SetLastId(StreamId id);
   void set_entries_added(uint64_t n) { entries_added_ = n; }
   void set_max_deleted_id(StreamId id) { max_deleted_id_ = id; }
 
@@ -155,6 +157,8 @@ class Stream {
   // yet to read it gets its state as it is now (a clone, or the node itself).
   void BeforeChange(const Node& n);
   void BeforeRemove(Node& n);
+  // Hands the FrozenStream every node it has yet to read, and unlinks it.
+  void HandOverAll();
 
   Index index_;
   uint64_t length_ = 0;
@@ -177,7 +181,10 @@ class Stream {
 //                read ─┘      ▲
 //   saved               n3' ──┘ n3 as it was: read instead of the live n3
 //
-// A live stream that is destroyed first hands over its whole index.
+// A live stream that is destroyed first hands over its whole index. What the frozen stream
+// holds that the live one no longer does (nodes it was handed, the old blocks of nodes
+// changed since) is added to an account, if one is set: a snapshot leaves it out of the
+// maxmemory check, as it does the values it keeps aside.
 // Threading: the live stream's shard only. Ownership: the two are linked until either
 // dies; a FrozenStream stays where it was created (it is not movable).
 class FrozenStream {
@@ -196,17 +203,27 @@ class FrozenStream {
   uint64_t entries_added() const { return entries_added_; }
   const Stream::Groups& groups() const { return groups_; }
 
+  // Keeps *account up to date with the bytes held() (until this dies). REQUIRES: account
+  // outlives this.
+  void set_account(uint64_t* account);
+  uint64_t held() const { return held_; }
+
  private:
   friend class Stream;
   explicit FrozenStream(Stream* live);
+  // Counts the bytes of a node's block taken (into saved_ or orphan_) or let go.
+  void Hold(const Node& n);
+  void Release(const Node& n);
   // Whether the node whose master id is m is one this stream has yet to read.
   bool Wants(StreamId m) const {
     return (!read_.has_value() || m > *read_) && m <= last_id_ && !saved_.contains(m);
   }
 
   Stream* live_;
-  Stream::Index orphan_;          // the live stream's index, once it was destroyed
-  Stream::Index saved_;           // nodes not read yet, as they were before they changed
+  Stream::Index orphan_;  // the live stream's unread nodes, once it was destroyed
+  Stream::Index saved_;   // nodes not read yet, as they were before they changed
+  uint64_t held_ = 0;     // bytes of the blocks in saved_ and orphan_
+  uint64_t* account_ = nullptr;
   std::optional<StreamId> read_;  // the master id of the last node read
   StreamId last_id_;
   StreamId max_deleted_id_;

@@ -3,7 +3,8 @@
 // tests/support/faulty_file_system.h: the real file system with injected failures, for the
 // persist/ file seam (persist/file.h): appends that fail with ENOSPC (optionally after
 // writing half of their bytes: a short write) and fdatasyncs that fail with EIO, for a
-// given number of calls, and fdatasyncs held back (a slow disk). Heal() ends the failures.
+// given number of calls, and appends or fdatasyncs held back (a slow disk). Heal() ends the
+// failures.
 // Threading: the knobs are thread-safe; the AOF's threads and the test may use them at once.
 #pragma once
 
@@ -31,20 +32,14 @@ class FaultyFileSystem final : public persist::FileSystem {
     failing_syncs_ = 0;
   }
   int syncs() const { return syncs_; }
-  // While held, fdatasyncs wait (before they fail or work) until ReleaseSyncs().
-  void HoldSyncs() {
-    std::lock_guard<std::mutex> lock(hold_mu_);
-    held_ = true;
-  }
-  void ReleaseSyncs() {
-    {
-      std::lock_guard<std::mutex> lock(hold_mu_);
-      held_ = false;
-    }
-    hold_cv_.notify_all();
-  }
-  // fdatasyncs waiting now.
+  // While held, fdatasyncs (appends) wait, before they fail or work, until released.
+  void HoldSyncs() { SetHold(&hold_syncs_, true); }
+  void ReleaseSyncs() { SetHold(&hold_syncs_, false); }
+  void HoldAppends() { SetHold(&hold_appends_, true); }
+  void ReleaseAppends() { SetHold(&hold_appends_, false); }
+  // Calls waiting now.
   int held_syncs() const { return held_syncs_; }
+  int held_appends() const { return held_appends_; }
 
   Result<std::unique_ptr<persist::WritableFile>> OpenAppend(const std::string& path) override;
   Result<std::unique_ptr<persist::SequentialFile>> OpenRead(const std::string& path) override {
@@ -75,10 +70,27 @@ class FaultyFileSystem final : public persist::FileSystem {
   std::atomic<bool> half_written_{false};
   std::atomic<int> failing_syncs_{0};
   std::atomic<int> syncs_{0};
+  void SetHold(bool* flag, bool on) {
+    {
+      std::lock_guard<std::mutex> lock(hold_mu_);
+      *flag = on;
+    }
+    hold_cv_.notify_all();
+  }
+  // Waits while *flag is set, counting itself in *waiting.
+  void WaitWhileHeld(const bool* flag, std::atomic<int>* waiting) {
+    std::unique_lock<std::mutex> lock(hold_mu_);
+    (*waiting)++;
+    hold_cv_.wait(lock, [&] { return !*flag; });
+    (*waiting)--;
+  }
+
   std::mutex hold_mu_;
   std::condition_variable hold_cv_;
-  bool held_ = false;
+  bool hold_syncs_ = false;
+  bool hold_appends_ = false;
   std::atomic<int> held_syncs_{0};
+  std::atomic<int> held_appends_{0};
 };
 
 class FaultyWritableFile final : public persist::WritableFile {
@@ -87,6 +99,7 @@ class FaultyWritableFile final : public persist::WritableFile {
       : fs_(fs), inner_(std::move(inner)) {}
 
   Status Append(std::string_view data) override {
+    fs_->WaitWhileHeld(&fs_->hold_appends_, &fs_->held_appends_);
     if (fs_->failing_appends_.load() > 0) {
       fs_->failing_appends_--;
       if (fs_->half_written_) {
@@ -97,12 +110,7 @@ class FaultyWritableFile final : public persist::WritableFile {
     return inner_->Append(data);
   }
   Status Sync() override {
-    {
-      std::unique_lock<std::mutex> lock(fs_->hold_mu_);
-      fs_->held_syncs_++;
-      fs_->hold_cv_.wait(lock, [&] { return !fs_->held_; });
-      fs_->held_syncs_--;
-    }
+    fs_->WaitWhileHeld(&fs_->hold_syncs_, &fs_->held_syncs_);
     fs_->syncs_++;
     if (fs_->failing_syncs_.load() > 0) {
       fs_->failing_syncs_--;

@@ -210,6 +210,56 @@ TEST_F(AofTest, FailedBackgroundFsyncWritesTheUnsyncedBytesAgain) {
   EXPECT_EQ(Incr(), Resp({"SELECT", "0"}) + a + b);
 }
 
+// A WAITAOF (the writer's own sync) while the background sync is stuck waits for it, but
+// writing goes on meanwhile.
+TEST_F(AofTest, AnOwnSyncWaitingForTheBackgroundOneStillLetsWritesThrough) {
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kEverySec);
+  std::atomic<uint64_t> written{0};
+  std::atomic<uint64_t> durable{0};
+  aof->Start([&](uint64_t w, uint64_t d) {
+    written = w;
+    durable = d;
+  });
+  faulty_.HoldSyncs();
+  const absl::Cleanup release = [&] { faulty_.ReleaseSyncs(); };
+  const uint64_t end_a = aof->Append(Batch(Resp({"SET", "a", "1"})));
+  ASSERT_TRUE(Eventually([&] { return faulty_.held_syncs() == 1; }));
+  aof->RequestSync(end_a);
+  const uint64_t end_b = aof->Append(Batch(Resp({"SET", "b", "2"})));
+  EXPECT_TRUE(Eventually([&] { return written.load() >= end_b; }));
+  faulty_.ReleaseSyncs();
+  EXPECT_TRUE(aof->WaitDurable(end_b, 5000));
+  ASSERT_TRUE(aof->Stop().ok());
+}
+
+// A background sync that works while an append keeps failing (a full disk) does not end
+// the error: writes stay refused until the append itself works.
+TEST_F(AofTest, ABackgroundSyncDoesNotClearAFailingAppend) {
+  std::unique_ptr<Aof> aof = Open(config::AppendFsync::kEverySec);
+  aof->Start(nullptr);
+  faulty_.HoldSyncs();
+  const absl::Cleanup release = [&] { faulty_.ReleaseSyncs(); };
+  const std::string a = Resp({"SET", "a", "1"});
+  aof->Append(Batch(a));
+  ASSERT_TRUE(Eventually([&] { return faulty_.held_syncs() == 1; }));
+  faulty_.FailAppends(1000000, /*half_written=*/false);
+  const std::string b = Resp({"SET", "b", "2"});
+  const uint64_t end_b = aof->Append(Batch(b));
+  ASSERT_TRUE(Eventually([&] { return !aof->write_ok(); }));
+  // The sync ends; the writer's next append attempt is held: the state in between shows.
+  faulty_.HoldAppends();
+  const absl::Cleanup release_appends = [&] { faulty_.ReleaseAppends(); };
+  faulty_.ReleaseSyncs();
+  ASSERT_TRUE(Eventually([&] { return faulty_.held_appends() == 1; }));
+  EXPECT_FALSE(aof->write_ok()) << "reported ok while appends fail";
+  faulty_.Heal();
+  faulty_.ReleaseAppends();
+  EXPECT_TRUE(aof->WaitDurable(end_b, 5000));
+  EXPECT_TRUE(aof->write_ok());
+  ASSERT_TRUE(aof->Stop().ok());
+  EXPECT_EQ(Incr(), Resp({"SELECT", "0"}) + a + b);
+}
+
 // Switching policy keeps what was written under the old one (a switch from `no` to
 // `always` once cut the file back to the last fsync, dropping acknowledged writes).
 TEST_F(AofTest, PolicySwitchesKeepEverythingWritten) {

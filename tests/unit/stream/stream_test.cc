@@ -360,6 +360,63 @@ TEST(StreamTest, FreezingSharesNoNodeUntilOneChanges) {
   EXPECT_NE(again, nullptr);
 }
 
+// XSETID may lower the last id (below a deleted tail); nodes added after that start at or
+// below the frozen last id, and must still not be read as if they were there at the freeze.
+TEST(StreamTest, FrozenStreamSkipsNodesAddedAfterTheLastIdWasLowered) {
+  Stream s;
+  const std::vector<std::string_view> fv = {"f", "v"};
+  for (uint64_t seq = 1; seq <= 30; seq++) {
+    s.Append({5, seq}, fv, NodeLimits{0, 10});
+  }
+  for (uint64_t seq = 21; seq <= 30; seq++) {
+    ASSERT_TRUE(s.Delete({5, seq}));  // the tail node goes
+  }
+  const auto nodes_before = NodeBytes(s);
+  std::unique_ptr<FrozenStream> f = s.Freeze();
+  std::vector<std::pair<StreamId, std::string>> read;
+  ASSERT_FALSE(f->Read([&](const Node& n) {
+    read.emplace_back(n.master_id(), n.bytes());
+    return false;  // one node, then the rest later
+  }));
+  s.SetLastId({5, 20});                      // XSETID down to the last live entry
+  s.Append({5, 21}, fv, NodeLimits{0, 10});  // a new node, below the frozen last id 5-30
+  ASSERT_TRUE(s.Delete({5, 12}));
+  ASSERT_TRUE(f->Read([&](const Node& n) {
+    read.emplace_back(n.master_id(), n.bytes());
+    return true;
+  }));
+  EXPECT_EQ(read, nodes_before);
+  EXPECT_EQ(f->last_id(), (StreamId{5, 30}));
+}
+
+// What a frozen stream holds that the live one let go of is counted in its account, and
+// released as it reads it or dies.
+TEST(StreamTest, FrozenStreamCountsWhatItHoldsAside) {
+  auto s = std::make_unique<Stream>();
+  for (int i = 0; i < 100; i++) {
+    AddAuto(*s, {"f", std::to_string(i)}, 1, NodeLimits{0, 10});
+  }
+  uint64_t account = 0;
+  std::unique_ptr<FrozenStream> f = s->Freeze();
+  f->set_account(&account);
+  EXPECT_EQ(account, 0u);  // nothing changed yet: nothing held
+  ASSERT_TRUE(s->Delete(s->first_id()));
+  const uint64_t one_node = account;
+  EXPECT_GT(one_node, 0u);
+  int n = 0;
+  ASSERT_FALSE(f->Read([&](const Node&) { return ++n < 3; }));
+  EXPECT_EQ(account, 0u);  // the saved first node was read and let go
+  s.reset();               // DEL: the 7 unread nodes are the frozen stream's now
+  EXPECT_GE(account, 7 * one_node / 2);
+  EXPECT_EQ(account, f->held());
+  const uint64_t seven = account;
+  ASSERT_FALSE(f->Read([&](const Node&) { return false; }));
+  EXPECT_LT(account, seven);  // read from the handed-over index: let go
+  EXPECT_EQ(account, f->held());
+  f.reset();
+  EXPECT_EQ(account, 0u);
+}
+
 // Regression: an exact MINID trim that tombstoned the last live entries of a node whose
 // other entries were XDELed left a node of tombstones only (and its snapshot failed to load).
 TEST(StreamTest, ExactTrimFreesANodeLeftWithTombstonesOnly) {
