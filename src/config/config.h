@@ -85,6 +85,7 @@ struct Config {
   bool aof_load_truncated = true;
   int64_t key_load_delay = 0;  // microseconds of sleep per command loaded (tests)
   bool no_appendfsync_on_rewrite = false;
+  bool aof_rewrite_incremental_fsync = true;
   int64_t auto_aof_rewrite_percentage = 0;  // growth over the last rewrite's size; 0 = off
   int64_t auto_aof_rewrite_min_size = 0;    // bytes below which no automatic rewrite runs
   // SNAPSHOTTING
@@ -95,6 +96,7 @@ struct Config {
   };
   std::vector<SavePoint> save;  // BGSAVE after `seconds` if at least `changes` writes
   std::string dbfilename;       // the dump file, under dir
+  bool rdb_save_incremental_fsync = true;
   // STREAMS
   int64_t stream_node_max_bytes = 0;    // bytes per stream node; 0 = no limit
   int64_t stream_node_max_entries = 0;  // entries per stream node; 0 = no limit

@@ -427,6 +427,10 @@ std::vector<ConfigDef> BuildTable() {
                    "start."));
   t.push_back(Bool("no-appendfsync-on-rewrite", &Config::no_appendfsync_on_rewrite, false, kMutable,
                    "Skip everysec fsyncs while a rewrite writes its base (never under always)."));
+  t.push_back(Bool("aof-rewrite-incremental-fsync", &Config::aof_rewrite_incremental_fsync, true,
+                   kMutable,
+                   "Fsync the new base every 4 MB while a rewrite writes it, so the journal's "
+                   "fsyncs never wait behind one huge flush."));
   t.push_back(Int("auto-aof-rewrite-percentage", &Config::auto_aof_rewrite_percentage, 100, 0,
                   kIntMax, kMutable,
                   "Rewrite when the journal grew this many percent over its size after the "
@@ -437,6 +441,8 @@ std::vector<ConfigDef> BuildTable() {
   t.push_back(SavePoints());
   t.push_back(String("dbfilename", &Config::dbfilename, "dump.rdb", kMutable,
                      "Name of the snapshot file (Rill's format, not RDB), under dir."));
+  t.push_back(Bool("rdb-save-incremental-fsync", &Config::rdb_save_incremental_fsync, true,
+                   kMutable, "Fsync the snapshot file every 4 MB while BGSAVE writes it."));
   t.push_back(Int("key-load-delay", &Config::key_load_delay, 0, 0, 1000000, kMutable,
                   "Microseconds to sleep after each command loaded at start (for tests)."));
   // STREAMS

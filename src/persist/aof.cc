@@ -185,7 +185,7 @@ Status Aof::InstallBase(const AofFile& base, uint64_t first_incr_seq) {
       return Status(ErrorCode::kIoError, "the AOF rotation did not finish (stopped or cancelled)");
     }
   }
-  std::lock_guard<std::mutex> ml(manifest_mu_);
+  std::unique_lock<std::mutex> ml(manifest_mu_);
   const Manifest next = manifest_.WithBase(base, first_incr_seq);
   bool remove_old = true;
   if (Status s = fs_->WriteAtomically(manifest_path(), next.Encode()); !s.ok()) {
@@ -220,8 +220,9 @@ Status Aof::InstallBase(const AofFile& base, uint64_t first_incr_seq) {
     earlier_files_size_ = earlier;
     base_size_ = earlier + file_size_.load();
   }
+  ml.unlock();  // the removal takes a while (see RemoveGradually)
   for (const AofFile& f : remove_old ? gone : std::vector<AofFile>{}) {
-    if (Status s = fs_->Remove(PathOf(f)); !s.ok()) {
+    if (Status s = RemoveGradually(fs_, PathOf(f)); !s.ok()) {
       RILL_LOG(kWarning, "Can't remove the old append only file: %s", s.message().c_str());
     }
   }

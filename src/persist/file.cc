@@ -7,6 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <thread>
+
 namespace rill::persist {
 namespace {
 
@@ -209,6 +212,18 @@ Result<std::unique_ptr<WritableFile>> OpenEmpty(FileSystem* fs, const std::strin
     }
   }
   return f;
+}
+
+Status RemoveGradually(FileSystem* fs, const std::string& path) {
+  Result<uint64_t> size = fs->FileSize(path);
+  for (uint64_t left = size.ok() ? *size : 0; left > kRemoveChunkBytes;) {
+    left -= kRemoveChunkBytes;
+    if (Status s = fs->Truncate(path, left); !s.ok()) {
+      break;  // the unlink below may still work
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return fs->Remove(path);
 }
 
 }  // namespace rill::persist

@@ -69,4 +69,12 @@ class FileSystem {
 // a job that crashed halfway).
 Result<std::unique_ptr<WritableFile>> OpenEmpty(FileSystem* fs, const std::string& path);
 
+// Removes path like FileSystem::Remove, but cuts a big file down kRemoveChunkBytes at a time
+// first, pausing between cuts. Unlinking a big file frees all its blocks in one file-system
+// transaction, which every fsync on that disk then waits for: on ext4 an fdatasync of the
+// journal stalled 65-73 ms behind the unlink of a 750 MB file, and at most 5.4 ms with 16 MB
+// cuts 2 ms apart. Blocks for about 2 ms per cut: call it off the loops.
+inline constexpr uint64_t kRemoveChunkBytes = 16 << 20;
+Status RemoveGradually(FileSystem* fs, const std::string& path);
+
 }  // namespace rill::persist

@@ -26,6 +26,11 @@ std::string TempDumpName() { return "temp-" + std::to_string(getpid()) + ".rill"
 struct JobFile {
   std::unique_ptr<WritableFile> file;
   uint32_t crc = 0;  // CRC-32C of what was appended (the snapshot's checksum)
+  // aof-rewrite-incremental-fsync, rdb-save-incremental-fsync: fdatasync every so many
+  // bytes (0 = only at the end), so the kernel never holds much of the file unwritten and
+  // the journal's own fsyncs do not wait behind one huge flush.
+  uint64_t sync_every = 0;
+  uint64_t unsynced = 0;
   // The install step may have made the file live (the manifest or dbfilename names it):
   // from then on nothing removes it. Read by the shard thread once the writer is idle.
   std::atomic<bool> installing{false};
@@ -330,10 +335,12 @@ void Snapshotter::Begin(Kind kind) {
     job->path = aof_->PathOf(job->base);
     job->first_incr_seq = aof_->Rotate();
     aof_->set_rewriting(true);
+    job->out->sync_every = shard_->config().aof_rewrite_incremental_fsync ? kSyncEveryBytes : 0;
     RILL_LOG(kNotice, "Background append only file rewriting started");
   } else {
     job->path = TempDumpName();
     job->final_path = shard_->config().dbfilename;
+    job->out->sync_every = shard_->config().rdb_save_incremental_fsync ? kSyncEveryBytes : 0;
     RILL_LOG(kNotice, "Background saving started");
   }
   job->view = std::make_unique<shard::SnapshotView>(shard_->keyspace());
@@ -363,7 +370,13 @@ bool Snapshotter::Encode(int64_t deadline_us) {
     Enqueue(
         [out = job.out.get(), b = std::move(bytes)]() {
           out->crc = crc32c::Extend(out->crc, b);
-          return out->file->Append(b);
+          Status s = out->file->Append(b);
+          out->unsynced += b.size();
+          if (s.ok() && out->sync_every > 0 && out->unsynced >= out->sync_every) {
+            out->unsynced = 0;
+            s = out->file->Sync();
+          }
+          return s;
         },
         n);
   };

@@ -56,6 +56,7 @@ class Snapshotter final : public shard::Persistence {
   static constexpr int64_t kRewriteRetryMs = 60000;      // after a failed automatic rewrite
   // Streams with more nodes (about 25,000 entries) are encoded across slices, frozen.
   static constexpr size_t kBigStreamNodes = 256;
+  static constexpr uint64_t kSyncEveryBytes = 4 << 20;  // Redis's REDIS_AUTOSYNC_BYTES
 
   // aof is null with appendonly no. now_ms is the start time (LASTSAVE's first value).
   Snapshotter(FileSystem* fs, Aof* aof, int64_t now_ms);

@@ -260,6 +260,19 @@ TEST_F(AofTest, ABackgroundSyncDoesNotClearAFailingAppend) {
   EXPECT_EQ(Incr(), Resp({"SELECT", "0"}) + a + b);
 }
 
+TEST_F(AofTest, RemoveGraduallyRemovesFilesOfAnySize) {
+  FileSystem* fs = FileSystem::Default();
+  for (uint64_t size : {uint64_t{0}, uint64_t{100}, 3 * kRemoveChunkBytes + 5}) {
+    const std::string path = dir_ + "/f" + std::to_string(size);
+    ASSERT_TRUE(OpenEmpty(fs, path).ok());
+    ASSERT_TRUE(fs->Truncate(path, size).ok());  // sparse: no disk needed
+    ASSERT_EQ(*fs->FileSize(path), size);
+    EXPECT_TRUE(RemoveGradually(fs, path).ok());
+    EXPECT_FALSE(fs->Exists(path));
+  }
+  EXPECT_TRUE(RemoveGradually(fs, dir_ + "/missing").ok());
+}
+
 // Switching policy keeps what was written under the old one (a switch from `no` to
 // `always` once cut the file back to the last fsync, dropping acknowledged writes).
 TEST_F(AofTest, PolicySwitchesKeepEverythingWritten) {
