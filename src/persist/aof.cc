@@ -308,7 +308,7 @@ void Aof::Run() {
                             : *rotate_at_ > pending_start ? *rotate_at_ - pending_start
                                                           : 0;
     if (!bg_idle && writable == 0 && (want_sync || !pending_.empty())) {
-      cv_.wait(lock, [&] { return bg_sync_ == BgSync::kDone; });
+      cv_.wait(lock);  // for the background sync, or for more to write
       continue;
     }
     if (pending_.empty()) {

@@ -80,8 +80,18 @@ class AofTest : public ::testing::Test {
     return applied;
   }
 
+  // Starts aof's writer; written_ and durable_ follow its progress.
+  void StartAndTrack(Aof& aof) {
+    aof.Start([this](uint64_t w, uint64_t d) {
+      written_ = w;
+      durable_ = d;
+    });
+  }
+
   std::string dir_;
   test::FaultyFileSystem faulty_;
+  std::atomic<uint64_t> written_{0};
+  std::atomic<uint64_t> durable_{0};
 };
 
 TEST(ManifestTest, EncodesParsesAndRejectsDamage) {
@@ -164,12 +174,7 @@ bool Eventually(F done) {
 // durable that the sync did not cover.
 TEST_F(AofTest, EverysecWritesGoOnWhileTheFsyncIsSlow) {
   std::unique_ptr<Aof> aof = Open(config::AppendFsync::kEverySec);
-  std::atomic<uint64_t> written{0};
-  std::atomic<uint64_t> durable{0};
-  aof->Start([&](uint64_t w, uint64_t d) {
-    written = w;
-    durable = d;
-  });
+  StartAndTrack(*aof);
   faulty_.HoldSyncs();
   const absl::Cleanup release = [&] { faulty_.ReleaseSyncs(); };  // before Stop, if it fails
   const std::string a = Resp({"SET", "a", "1"});
@@ -177,10 +182,10 @@ TEST_F(AofTest, EverysecWritesGoOnWhileTheFsyncIsSlow) {
   ASSERT_TRUE(Eventually([&] { return faulty_.held_syncs() == 1; }));  // within a second
   const std::string b = Resp({"SET", "b", "2"});
   const uint64_t end_b = aof->Append(Batch(b));
-  EXPECT_TRUE(Eventually([&] { return written.load() >= end_b; })) << "waited for the fsync";
-  EXPECT_LT(durable.load(), end_a);
+  EXPECT_TRUE(Eventually([&] { return written_.load() >= end_b; })) << "waited for the fsync";
+  EXPECT_LT(durable_.load(), end_a);
   faulty_.ReleaseSyncs();
-  EXPECT_TRUE(Eventually([&] { return durable.load() >= end_a; }));
+  EXPECT_TRUE(Eventually([&] { return durable_.load() >= end_a; }));
   ASSERT_TRUE(aof->WaitDurable(end_b, 5000));
   ASSERT_TRUE(aof->Stop().ok());
   EXPECT_EQ(Incr(), Resp({"SELECT", "0"}) + a + b);
@@ -190,8 +195,7 @@ TEST_F(AofTest, EverysecWritesGoOnWhileTheFsyncIsSlow) {
 // cut off and written again, once.
 TEST_F(AofTest, FailedBackgroundFsyncWritesTheUnsyncedBytesAgain) {
   std::unique_ptr<Aof> aof = Open(config::AppendFsync::kEverySec);
-  std::atomic<uint64_t> written{0};
-  aof->Start([&](uint64_t w, uint64_t) { written = w; });
+  StartAndTrack(*aof);
   faulty_.HoldSyncs();
   const absl::Cleanup release = [&] { faulty_.ReleaseSyncs(); };
   faulty_.FailSyncs(1);
@@ -200,7 +204,7 @@ TEST_F(AofTest, FailedBackgroundFsyncWritesTheUnsyncedBytesAgain) {
   ASSERT_TRUE(Eventually([&] { return faulty_.held_syncs() == 1; }));
   const std::string b = Resp({"SET", "b", "2"});
   const uint64_t end_b = aof->Append(Batch(b));
-  ASSERT_TRUE(Eventually([&] { return written.load() >= end_b; }));
+  ASSERT_TRUE(Eventually([&] { return written_.load() >= end_b; }));
   faulty_.ReleaseSyncs();
   ASSERT_TRUE(Eventually([&] { return !aof->write_ok(); })) << "the failure went unnoticed";
   EXPECT_NE(aof->last_error().find("Input/output error"), std::string::npos);
@@ -214,19 +218,16 @@ TEST_F(AofTest, FailedBackgroundFsyncWritesTheUnsyncedBytesAgain) {
 // writing goes on meanwhile.
 TEST_F(AofTest, AnOwnSyncWaitingForTheBackgroundOneStillLetsWritesThrough) {
   std::unique_ptr<Aof> aof = Open(config::AppendFsync::kEverySec);
-  std::atomic<uint64_t> written{0};
-  std::atomic<uint64_t> durable{0};
-  aof->Start([&](uint64_t w, uint64_t d) {
-    written = w;
-    durable = d;
-  });
+  StartAndTrack(*aof);
   faulty_.HoldSyncs();
   const absl::Cleanup release = [&] { faulty_.ReleaseSyncs(); };
   const uint64_t end_a = aof->Append(Batch(Resp({"SET", "a", "1"})));
   ASSERT_TRUE(Eventually([&] { return faulty_.held_syncs() == 1; }));
   aof->RequestSync(end_a);
+  // Let the writer wait first: a wait for the background sync alone once kept b out.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
   const uint64_t end_b = aof->Append(Batch(Resp({"SET", "b", "2"})));
-  EXPECT_TRUE(Eventually([&] { return written.load() >= end_b; }));
+  EXPECT_TRUE(Eventually([&] { return written_.load() >= end_b; }));
   faulty_.ReleaseSyncs();
   EXPECT_TRUE(aof->WaitDurable(end_b, 5000));
   ASSERT_TRUE(aof->Stop().ok());
@@ -394,15 +395,14 @@ TEST_F(AofTest, RotationPutsEverythingAfterThePointInANewIncrement) {
 // base install then deleted (PersistenceTest.RestartFromBaseAndIncrementGivesBackEveryEntry).
 TEST_F(AofTest, RotationAfterAnUnsyncedWriteKeepsLaterBytesForTheNewIncrement) {
   std::unique_ptr<Aof> aof = Open(config::AppendFsync::kEverySec);
-  std::atomic<uint64_t> written{0};
-  aof->Start([&](uint64_t w, uint64_t) { written = w; });
+  StartAndTrack(*aof);
   const std::string a = Resp({"SET", "a", "1"});
   const std::string b = Resp({"SET", "b", "2"});
   const uint64_t end_a = aof->Append(Batch(a, 0));
-  for (int i = 0; i < 5000 && written < end_a; i++) {
+  for (int i = 0; i < 5000 && written_ < end_a; i++) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  ASSERT_EQ(written.load(), end_a);
+  ASSERT_EQ(written_.load(), end_a);
   EXPECT_LT(aof->stats().durable, end_a) << "the test needs the write not yet fsynced";
   aof->Rotate();
   const uint64_t end_b = aof->Append(Batch(b, 0));
