@@ -614,7 +614,7 @@ void ReplyHistory(net::ReplyBuilder& rb, ReadTarget& t, stream::Consumer* c, siz
       continue;
     }
     ReplyEntry(b, *it, fv);
-    stream::PendingEntry& pe = t.group->pel().at(*it);
+    stream::PendingEntry& pe = t.group->Touch(t.group->pel().find(*it));
     pe.delivery_time_ms = now_ms;
     pe.delivery_count++;
     delivered->push_back(*it);

@@ -374,11 +374,12 @@ void CmdXPending(CommandContext& ctx) {
 void Claim(ConsumerGroup& g, ConsumerGroup::Pel::iterator it, stream::Consumer* c,
            int64_t delivery_time_ms, int64_t retry_count, bool justid) {
   g.Transfer(it, c);
-  it->second.delivery_time_ms = delivery_time_ms;
+  stream::PendingEntry& pe = g.Touch(it);
+  pe.delivery_time_ms = delivery_time_ms;
   if (retry_count >= 0) {
-    it->second.delivery_count = static_cast<uint64_t>(retry_count);
+    pe.delivery_count = static_cast<uint64_t>(retry_count);
   } else if (!justid) {
-    it->second.delivery_count++;
+    pe.delivery_count++;
   }
 }
 
@@ -490,7 +491,7 @@ void CmdXClaim(CommandContext& ctx) {
       if (!o->force) {
         continue;
       }
-      it = g->pel().try_emplace(id).first;  // FORCE: a new record, owned below
+      it = g->InsertPending(id);  // FORCE: a new record, owned below
     } else if (min_idle > 0 && now - it->second.delivery_time_ms < min_idle) {
       continue;
     }

@@ -179,8 +179,25 @@ void SnapshotEncoder::Add(int db, std::string_view key, const shard::Value& valu
       AddNode(key, node);
     }
     CloseNodes();
-    AddStreamRecord(key, expire_at_ms, s.last_id(), s.max_deleted_id(), s.entries_added(),
-                    s.groups());
+    PutStreamHead(key, expire_at_ms, s.last_id(), s.max_deleted_id(), s.entries_added(),
+                  s.groups().size());
+    for (const auto& [name, g] : s.groups()) {
+      PutGroupHead(name, g->last_id(), g->entries_read(), g->consumers().size());
+      std::vector<const stream::Consumer*> order;
+      for (const auto& [cname, c] : g->consumers()) {
+        PutConsumer(cname, c->seen_time_ms, c->active_time_ms);
+        order.push_back(c.get());
+      }
+      PutVar(&buf_, g->pel().size());
+      for (const auto& [id, pe] : g->pel()) {
+        // Consumers are few: a linear search per pending entry is cheaper than a map.
+        size_t index = 0;
+        while (index < order.size() && order[index] != pe.consumer) {
+          index++;
+        }
+        PutPending(id, index, pe.delivery_time_ms, pe.delivery_count);
+      }
+    }
     keys_++;
     return;
   }
@@ -222,56 +239,80 @@ bool SnapshotEncoder::AddStreamPart(int db, std::string_view key, stream::Frozen
                                     int64_t expire_at_ms, int64_t deadline_us) {
   SelectDb(db);
   int n = 0;
-  const bool all = s.Read([&](const stream::Node& node) {
-    AddNode(key, node);
+  const auto more = [&] {
     return buf_.size() < kChunkBytes && ((++n & 15) != 0 || MonotonicUs() < deadline_us);
-  });
-  CloseNodes();
-  if (!all) {
-    return false;
+  };
+  if (!record_open_) {
+    const bool all = s.Read([&](const stream::Node& node) {
+      AddNode(key, node);
+      return more();
+    });
+    CloseNodes();
+    if (!all) {
+      return false;
+    }
+    PutStreamHead(key, expire_at_ms, s.last_id(), s.max_deleted_id(), s.entries_added(),
+                  s.groups().size());
+    record_open_ = true;
+    group_ = 0;
+    group_open_ = false;
   }
-  AddStreamRecord(key, expire_at_ms, s.last_id(), s.max_deleted_id(), s.entries_added(),
-                  s.groups());
+  for (; group_ < s.groups().size(); group_++) {
+    const auto& [name, g] = s.groups()[group_];
+    if (!group_open_) {
+      PutGroupHead(name, g->last_id(), g->entries_read(), g->consumers().size());
+      for (const auto& c : g->consumers()) {
+        PutConsumer(c.name, c.seen_time_ms, c.active_time_ms);
+      }
+      PutVar(&buf_, g->pel_size());
+      group_open_ = true;
+    }
+    if (!g->ReadPel([&](const stream::FrozenGroup::Pending& p) {
+          PutPending(p.id, p.consumer, p.delivery_time_ms, p.delivery_count);
+          return more();
+        })) {
+      return false;
+    }
+    group_open_ = false;
+  }
+  record_open_ = false;
   keys_++;
   return true;
 }
 
-void SnapshotEncoder::AddStreamRecord(std::string_view key, int64_t expire_at_ms,
-                                      stream::StreamId last_id, stream::StreamId max_deleted_id,
-                                      uint64_t entries_added,
-                                      const stream::Stream::Groups& groups) {
+void SnapshotEncoder::PutStreamHead(std::string_view key, int64_t expire_at_ms,
+                                    stream::StreamId last_id, stream::StreamId max_deleted_id,
+                                    uint64_t entries_added, size_t groups) {
   buf_.push_back(static_cast<char>(kStream));
   PutStr(&buf_, key);
   PutExpire(&buf_, expire_at_ms);
   PutId(&buf_, last_id);
   PutId(&buf_, max_deleted_id);
   PutVar(&buf_, entries_added);
-  PutVar(&buf_, groups.size());
-  for (const auto& [name, g] : groups) {
-    PutStr(&buf_, name);
-    PutId(&buf_, g->last_id());
-    PutVar(&buf_, static_cast<uint64_t>(g->entries_read() + 1));
-    PutVar(&buf_, g->consumers().size());
-    std::vector<const stream::Consumer*> order;
-    for (const auto& [cname, c] : g->consumers()) {
-      PutStr(&buf_, cname);
-      PutZigZag(&buf_, c->seen_time_ms);
-      PutZigZag(&buf_, c->active_time_ms);
-      order.push_back(c.get());
-    }
-    PutVar(&buf_, g->pel().size());
-    for (const auto& [id, pe] : g->pel()) {
-      PutId(&buf_, id);
-      // Consumers are few: a linear search per pending entry is cheaper than a map.
-      size_t index = 0;
-      while (index < order.size() && order[index] != pe.consumer) {
-        index++;
-      }
-      PutVar(&buf_, index);
-      PutZigZag(&buf_, pe.delivery_time_ms);
-      PutVar(&buf_, pe.delivery_count);
-    }
-  }
+  PutVar(&buf_, groups);
+}
+
+void SnapshotEncoder::PutGroupHead(std::string_view name, stream::StreamId last_id,
+                                   int64_t entries_read, size_t consumers) {
+  PutStr(&buf_, name);
+  PutId(&buf_, last_id);
+  PutVar(&buf_, static_cast<uint64_t>(entries_read + 1));
+  PutVar(&buf_, consumers);
+}
+
+void SnapshotEncoder::PutConsumer(std::string_view name, int64_t seen_time_ms,
+                                  int64_t active_time_ms) {
+  PutStr(&buf_, name);
+  PutZigZag(&buf_, seen_time_ms);
+  PutZigZag(&buf_, active_time_ms);
+}
+
+void SnapshotEncoder::PutPending(stream::StreamId id, uint64_t consumer, int64_t delivery_time_ms,
+                                 uint64_t delivery_count) {
+  PutId(&buf_, id);
+  PutVar(&buf_, consumer);
+  PutZigZag(&buf_, delivery_time_ms);
+  PutVar(&buf_, delivery_count);
 }
 
 std::string SnapshotEncoder::Take() {
@@ -548,7 +589,7 @@ class SnapshotParser {
           return Status::Err("pending entry of an unknown consumer");
         }
         group->Deliver(id, order[index], time);
-        group->pel().find(id)->second.delivery_count = count;
+        group->Touch(group->pel().find(id)).delivery_count = count;
       }
     }
     return Status::Ok();

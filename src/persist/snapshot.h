@@ -62,9 +62,9 @@ class SnapshotEncoder {
   explicit SnapshotEncoder(int64_t created_ms, bool checksum = true);
   void Add(int db, std::string_view key, const shard::Value& value, int64_t expire_at_ms);
   // A frozen stream written a part at a time (a big one, across several slices of the
-  // loop): its nodes not read yet until deadline_us (MonotonicUs) passes or about
-  // kChunkBytes are buffered (the caller hands them over), and once they are all written
-  // its STREAM record. Returns true when the stream is complete.
+  // loop): its nodes, then its STREAM record with its groups' pending entries, until
+  // deadline_us (MonotonicUs) passes or about kChunkBytes are buffered (the caller hands
+  // them over). Returns true when the stream is complete.
   // REQUIRES: nothing else is added meanwhile.
   bool AddStreamPart(int db, std::string_view key, stream::FrozenStream& s, int64_t expire_at_ms,
                      int64_t deadline_us);
@@ -80,9 +80,15 @@ class SnapshotEncoder {
   // ends the record.
   void AddNode(std::string_view key, const stream::Node& node);
   void CloseNodes();
-  void AddStreamRecord(std::string_view key, int64_t expire_at_ms, stream::StreamId last_id,
-                       stream::StreamId max_deleted_id, uint64_t entries_added,
-                       const stream::Stream::Groups& groups);
+  // The STREAM record's parts: its head, each group's head (then its consumers and its
+  // PEL's size), each consumer, each pending entry.
+  void PutStreamHead(std::string_view key, int64_t expire_at_ms, stream::StreamId last_id,
+                     stream::StreamId max_deleted_id, uint64_t entries_added, size_t groups);
+  void PutGroupHead(std::string_view name, stream::StreamId last_id, int64_t entries_read,
+                    size_t consumers);
+  void PutConsumer(std::string_view name, int64_t seen_time_ms, int64_t active_time_ms);
+  void PutPending(stream::StreamId id, uint64_t consumer, int64_t delivery_time_ms,
+                  uint64_t delivery_count);
 
   std::string buf_;
   bool checksum_;
@@ -93,6 +99,11 @@ class SnapshotEncoder {
   size_t nodes_start_ = 0;
   size_t nodes_count_pos_ = 0;
   size_t nodes_count_ = 0;
+  // How far AddStreamPart got into the STREAM record: its head is written, the groups
+  // before group_ are, and the head of group_.
+  bool record_open_ = false;
+  size_t group_ = 0;
+  bool group_open_ = false;
 };
 
 namespace internal {

@@ -17,6 +17,15 @@ namespace rill::persist {
 
 namespace {
 
+// Whether s takes more than a slice to encode in one go.
+bool IsBig(const stream::Stream& s) {
+  size_t pending = 0;
+  for (const auto& [name, g] : s.groups()) {
+    pending += g->pel().size();
+  }
+  return s.node_count() > Snapshotter::kBigStreamNodes || pending > Snapshotter::kBigStreamPending;
+}
+
 // Where SAVE and BGSAVE write before renaming over dbfilename (Redis's temp-<pid>.rdb).
 std::string TempDumpName() { return "temp-" + std::to_string(getpid()) + ".rill"; }
 
@@ -396,8 +405,7 @@ bool Snapshotter::Encode(int64_t deadline_us) {
       job.big.reset();
     }
     const bool done = job.view->Next(deadline_us, [&](const shard::SnapshotView::Item& it) {
-      if (it.frozen != nullptr ||
-          (it.value.is_stream() && it.value.stream->node_count() > kBigStreamNodes)) {
+      if (it.frozen != nullptr || (it.value.is_stream() && IsBig(*it.value.stream))) {
         if (it.frozen != nullptr) {
           job.big = std::move(it.frozen);  // counted by the view already
         } else {

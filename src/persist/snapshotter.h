@@ -16,7 +16,8 @@
 //   BGSAVE:       the file is written as temp-<pid>.rill and renamed over dbfilename.
 //
 // No slice takes much more than kSliceUs of the loop, even for one huge stream: a stream of
-// more than kBigStreamNodes nodes, or one that changed since P, is frozen (which costs
+// more than kBigStreamNodes nodes or kBigStreamPending pending entries, or one that changed
+// since P, is frozen (which costs
 // nothing per node, see stream::FrozenStream) and encoded a part at a time. If the writer
 // falls more than kMaxQueuedBytes behind, the loop stops encoding until it catches up (the writer
 // wakes it), so memory stays bounded whatever the disk's speed. SAVE runs the same job to the end
@@ -56,6 +57,7 @@ class Snapshotter final : public shard::Persistence {
   static constexpr int64_t kRewriteRetryMs = 60000;      // after a failed automatic rewrite
   // Streams with more nodes (about 25,000 entries) are encoded across slices, frozen.
   static constexpr size_t kBigStreamNodes = 256;
+  static constexpr size_t kBigStreamPending = 16384;    // pending entries, over all its groups
   static constexpr uint64_t kSyncEveryBytes = 4 << 20;  // Redis's REDIS_AUTOSYNC_BYTES
 
   // aof is null with appendonly no. now_ms is the start time (LASTSAVE's first value).

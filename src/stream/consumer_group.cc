@@ -1,7 +1,30 @@
 // Copyright (c) 2026 The Rill authors. BSD-3-Clause.
 #include "stream/consumer_group.h"
 
+#include "core/check.h"
+
 namespace rill::stream {
+
+ConsumerGroup::~ConsumerGroup() {
+  if (frozen_ == nullptr) {
+    return;
+  }
+  FrozenGroup& f = *frozen_;
+  if (f.read_.has_value()) {
+    pel_.erase(pel_.begin(), pel_.upper_bound(*f.read_));
+  }
+  f.orphan_ = std::move(pel_);
+  f.live_ = nullptr;
+}
+
+void ConsumerGroup::BeforeChange(StreamId id) {
+  if (frozen_ == nullptr || !frozen_->Wants(id)) {
+    return;
+  }
+  auto it = pel_.find(id);
+  frozen_->saved_.emplace(
+      id, it == pel_.end() ? std::nullopt : std::optional(frozen_->Freeze(id, it->second)));
+}
 
 Consumer* ConsumerGroup::FindConsumer(std::string_view name) {
   auto it = consumers_.find(name);
@@ -36,6 +59,7 @@ int64_t ConsumerGroup::DeleteConsumer(std::string_view name) {
   Consumer* c = it->second.get();
   const auto pending = static_cast<int64_t>(c->pending.size());
   for (const StreamId id : c->pending) {
+    BeforeChange(id);
     pel_.erase(id);
   }
   consumers_.erase(it);
@@ -43,6 +67,7 @@ int64_t ConsumerGroup::DeleteConsumer(std::string_view name) {
 }
 
 void ConsumerGroup::Deliver(StreamId id, Consumer* c, int64_t now_ms) {
+  BeforeChange(id);
   auto [it, inserted] = pel_.try_emplace(id);
   PendingEntry& pe = it->second;
   if (!inserted && pe.consumer != c) {
@@ -58,6 +83,7 @@ void ConsumerGroup::Transfer(Pel::iterator it, Consumer* c) {
   if (it->second.consumer == c) {
     return;
   }
+  BeforeChange(it->first);
   if (it->second.consumer != nullptr) {
     it->second.consumer->pending.erase(it->first);
   }
@@ -74,7 +100,18 @@ bool ConsumerGroup::Ack(StreamId id) {
   return true;
 }
 
+ConsumerGroup::Pel::iterator ConsumerGroup::InsertPending(StreamId id) {
+  BeforeChange(id);
+  return pel_.try_emplace(id).first;
+}
+
+PendingEntry& ConsumerGroup::Touch(Pel::iterator it) {
+  BeforeChange(it->first);
+  return it->second;
+}
+
 ConsumerGroup::Pel::iterator ConsumerGroup::Erase(Pel::iterator it) {
+  BeforeChange(it->first);
   it->second.consumer->pending.erase(it->first);
   return pel_.erase(it);
 }
@@ -93,12 +130,75 @@ std::unique_ptr<ConsumerGroup> ConsumerGroup::Clone() const {
   return g;
 }
 
+std::unique_ptr<FrozenGroup> ConsumerGroup::Freeze() {
+  RILL_CHECK(frozen_ == nullptr);
+  auto f = std::unique_ptr<FrozenGroup>(new FrozenGroup(this));
+  frozen_ = f.get();
+  return f;
+}
+
 size_t ConsumerGroup::MemoryUsage() const {
   size_t bytes = sizeof(*this) + pel_.size() * (sizeof(StreamId) + sizeof(PendingEntry));
   for (const auto& [name, c] : consumers_) {
     bytes += sizeof(Consumer) + name.capacity() * 2 + c->pending.size() * sizeof(StreamId);
   }
   return bytes;
+}
+
+// --- FrozenGroup ---
+
+FrozenGroup::FrozenGroup(ConsumerGroup* live)
+    : live_(live),
+      last_id_(live->last_id_),
+      entries_read_(live->entries_read_),
+      pel_size_(live->pel_.size()) {
+  consumers_.reserve(live->consumers_.size());
+  for (const auto& [name, c] : live->consumers_) {
+    index_.emplace(c.get(), static_cast<uint32_t>(consumers_.size()));
+    consumers_.push_back({name, c->seen_time_ms, c->active_time_ms});
+  }
+}
+
+FrozenGroup::~FrozenGroup() {
+  if (live_ != nullptr) {
+    live_->frozen_ = nullptr;
+  }
+}
+
+FrozenGroup::Pending FrozenGroup::Freeze(StreamId id, const PendingEntry& pe) const {
+  const auto it = index_.find(pe.consumer);
+  RILL_DCHECK(it != index_.end());  // an entry unchanged since the freeze: a consumer of then
+  return {id, it == index_.end() ? 0 : it->second, pe.delivery_time_ms, pe.delivery_count};
+}
+
+bool FrozenGroup::ReadPel(absl::FunctionRef<bool(const Pending&)> fn) {
+  const bool own = live_ == nullptr;
+  ConsumerGroup::Pel& pel = own ? orphan_ : live_->pel_;
+  auto live = own || !read_.has_value() ? pel.begin() : pel.upper_bound(*read_);
+  auto saved = saved_.begin();
+  const auto next_live = [&] { live = own ? pel.erase(live) : std::next(live); };
+  for (;;) {
+    const bool has_live = live != pel.end();
+    if (!has_live && saved == saved_.end()) {
+      return true;
+    }
+    std::optional<Pending> p;
+    if (saved != saved_.end() && (!has_live || saved->first <= live->first)) {
+      if (has_live && live->first == saved->first) {
+        next_live();  // changed since: the saved state is the one of then
+      }
+      read_ = saved->first;
+      p = saved->second;
+      saved = saved_.erase(saved);
+    } else {
+      read_ = live->first;
+      p = Freeze(live->first, live->second);
+      next_live();
+    }
+    if (p.has_value() && !fn(*p)) {
+      return false;
+    }
+  }
 }
 
 }  // namespace rill::stream

@@ -107,8 +107,11 @@ FrozenStream::FrozenStream(Stream* live)
     : live_(live),
       last_id_(live->last_id_),
       max_deleted_id_(live->max_deleted_id_),
-      entries_added_(live->entries_added_),
-      groups_(live->CloneGroups()) {}
+      entries_added_(live->entries_added_) {
+  for (const auto& [name, g] : live->groups_) {
+    groups_.emplace_back(name, g->Freeze());
+  }
+}
 
 FrozenStream::~FrozenStream() {
   if (live_ != nullptr) {

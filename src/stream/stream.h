@@ -69,7 +69,7 @@ class Stream {
   // A copy sharing the nodes' bytes (COPY): it costs the index, a pointer per node.
   std::unique_ptr<Stream> Clone() const;
   // The stream as it is now, to be read while it goes on changing (a snapshot). It costs
-  // a copy of the groups and nothing per node (see FrozenStream).
+  // a copy of the groups' consumers, and nothing per node or pending entry (FrozenStream).
   // REQUIRES: no other FrozenStream of this stream is alive.
   std::unique_ptr<FrozenStream> Freeze();
 
@@ -172,7 +172,8 @@ class Stream {
 
 // A stream as it was at one moment (Stream::Freeze), read a node at a time while the live
 // stream goes on changing: how a snapshot writes a 10-million-entry stream without stopping
-// the shard. Freezing does nothing per node. The frozen stream reads the live stream's
+// the shard. Freezing does nothing per node (nor per pending entry: its groups are frozen
+// the same way, see FrozenGroup). The frozen stream reads the live stream's
 // nodes lazily, in order, and before the live stream first changes or removes a node the
 // frozen one has not read yet, it hands over that node's state (a clone sharing its bytes,
 // or the node itself when it goes):
@@ -201,7 +202,8 @@ class FrozenStream {
   StreamId last_id() const { return last_id_; }
   StreamId max_deleted_id() const { return max_deleted_id_; }
   uint64_t entries_added() const { return entries_added_; }
-  const Stream::Groups& groups() const { return groups_; }
+  using Groups = std::vector<std::pair<std::string, std::unique_ptr<FrozenGroup>>>;
+  const Groups& groups() const { return groups_; }  // in name order
 
   // Keeps *account up to date with the bytes held() (until this dies). REQUIRES: account
   // outlives this.
@@ -228,7 +230,7 @@ class FrozenStream {
   StreamId last_id_;
   StreamId max_deleted_id_;
   uint64_t entries_added_;
-  Stream::Groups groups_;
+  Groups groups_;
 };
 
 }  // namespace rill::stream

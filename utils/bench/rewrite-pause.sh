@@ -15,8 +15,12 @@
 # more than 10 ms"); an XADD's reply also waits until the journal has it (written, or
 # fsynced under always), so its max adds the journal's stalls.
 #
+# With --pending N, a consumer group on the biggest stream first reads N entries without
+# acknowledging them: a queue with a backlog of N unacknowledged deliveries (its PEL).
+#
 # Usage: utils/bench/rewrite-pause.sh [--server PATH] [--redis PATH] [--entries N]
 #          [--streams N] [--idle SECONDS] [--rounds N] [--appendfsync always|everysec|no]
+#          [--pending N]
 # Only 127.0.0.1 is ever contacted; every server started here is stopped on exit.
 set -euo pipefail
 
@@ -27,6 +31,7 @@ streams=1
 idle=3
 rounds=1
 appendfsync=everysec
+pending=0
 readonly kVal=0123456789abcdef
 readonly kTimeoutS=1800
 
@@ -44,11 +49,16 @@ while [ $# -gt 0 ]; do
     --idle) idle=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --appendfsync) appendfsync=$2; shift 2 ;;
+    --pending) pending=$2; shift 2 ;;
     -h | --help) usage 0 ;;
     *) echo "rewrite-pause.sh: unknown option '$1'" >&2; usage ;;
   esac
 done
 require_positive "$entries" "$streams" "$idle" "$rounds"
+if ! [[ "$pending" =~ ^[0-9]+$ ]]; then
+  echo "rewrite-pause.sh: --pending takes a number" >&2
+  exit 2
+fi
 require_bins "$server" "$redis" redis-cli python3
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/rill-rewrite-pause.XXXXXX")
@@ -130,6 +140,16 @@ measure() {  # measure <rill|redis>
   port=$(free_port)
   start_server "$name" "$port" "$dir"
   timeout "$kTimeoutS" redis-cli -h 127.0.0.1 -p "$port" --pipe <"$prefill" >/dev/null
+  if [ "$pending" -gt 0 ]; then
+    redis-cli -h 127.0.0.1 -p "$port" XGROUP CREATE s0 g 0 >/dev/null
+    local left=$pending n
+    while [ "$left" -gt 0 ]; do
+      n=$((left < 100000 ? left : 100000))
+      redis-cli -h 127.0.0.1 -p "$port" XREADGROUP GROUP g c COUNT "$n" STREAMS s0 '>' >/dev/null
+      left=$((left - n))
+    done
+    echo "$name: $(redis-cli -h 127.0.0.1 -p "$port" XPENDING s0 g | head -1) entries pending"
+  fi
   local rss
   rss=$(rss_kb "$running_pid")
   echo "$name: loaded $entries entries, rss ${rss} kB"
@@ -140,7 +160,7 @@ measure() {  # measure <rill|redis>
 
 echo "rill:  $server"
 echo "redis: $redis ($("$redis" --version | sed -n 's/.*\(v=[^ ]*\).*/\1/p'))"
-echo "entries=$entries streams=$streams rounds=$rounds appendfsync=$appendfsync cpus=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "entries=$entries streams=$streams pending=$pending rounds=$rounds appendfsync=$appendfsync cpus=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then order="rill redis"; else order="redis rill"; fi
   for name in $order; do

@@ -206,6 +206,41 @@ TEST_F(SnapshotTest, AStreamWrittenInPartsFromAFrozenCopyRoundTrips) {
   EXPECT_EQ(Describe(back_), expected);
 }
 
+// A stream with a big PEL: the pending entries are written a part at a time too, while
+// deliveries, acks, claims and a consumer's deletion change the group between the parts.
+TEST_F(SnapshotTest, APelWrittenInPartsWhileTheGroupChangesRoundTrips) {
+  stream::Stream& s = NewStream(2, "queue");
+  for (uint64_t i = 1; i <= 3000; i++) {
+    Add(s, {i, 0}, {"n", std::to_string(i)});
+  }
+  stream::ConsumerGroup* g = s.CreateGroup("g", {2500, 0}, 2500);
+  stream::Consumer* a = g->CreateConsumer("a", 10);
+  stream::Consumer* b = g->CreateConsumer("b", 11);
+  for (uint64_t i = 1; i <= 2500; i++) {
+    g->Deliver({i, 0}, i % 3 == 0 ? b : a, static_cast<int64_t>(i));
+  }
+  const std::string expected = Describe(ks_);
+  const std::unique_ptr<stream::FrozenStream> frozen = s.Freeze();
+  SnapshotEncoder enc(0);
+  int parts = 1;
+  uint64_t next = 2501;
+  while (!enc.AddStreamPart(2, "queue", *frozen, shard::kNoExpire, 0)) {
+    parts++;
+    g->Deliver({next++, 0}, a, 99);
+    g->Ack({2500 - static_cast<uint64_t>(parts), 0});  // ahead of the reader (b's go below)
+    if (auto it = g->pel().find({2400 - static_cast<uint64_t>(parts), 0}); it != g->pel().end()) {
+      g->Transfer(it, a);
+    }
+    if (parts == 20) {
+      g->DeleteConsumer("b");
+    }
+  }
+  EXPECT_GT(parts, 40);
+  WriteFile(enc.Finish());
+  ASSERT_TRUE(Load().ok());
+  EXPECT_EQ(Describe(back_), expected);
+}
+
 TEST_F(SnapshotTest, EveryDamagedByteAndEveryTruncationIsFound) {
   ks_.Set(0, "k", Value::String("v"));
   Entry* e = ks_.Set(1, "ttl", Value::String("w"));

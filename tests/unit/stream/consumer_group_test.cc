@@ -6,6 +6,9 @@
 #include <map>
 #include <random>
 #include <set>
+#include <string>
+#include <tuple>
+#include <vector>
 
 namespace rill::stream {
 namespace {
@@ -93,6 +96,87 @@ TEST(ConsumerGroupTest, RandomOperationsMatchAModel) {
   auto copy = g.Clone();
   ExpectConsistent(*copy);
   EXPECT_EQ(copy->pel().size(), g.pel().size());
+}
+
+// The PEL as a FrozenGroup reports it: id, consumer name, time, count.
+using PelState = std::vector<std::tuple<StreamId, std::string, int64_t, uint64_t>>;
+
+PelState Snapshot(const ConsumerGroup& g) {
+  PelState out;
+  for (const auto& [id, pe] : g.pel()) {
+    out.emplace_back(id, pe.consumer->name, pe.delivery_time_ms, pe.delivery_count);
+  }
+  return out;
+}
+
+// A frozen group reads the PEL exactly as it was at Freeze(), whatever the live group does
+// between its reads: deliveries (new ids, ids read already, ids not read yet), claims,
+// count changes, acks, consumer deletion, FORCE records, and the group's destruction.
+TEST(ConsumerGroupTest, FrozenGroupReadsThePelAsItWasWhateverChangesBetweenReads) {
+  for (uint64_t seed = 1; seed <= 30; seed++) {
+    std::mt19937_64 rng(seed);
+    auto g = std::make_unique<ConsumerGroup>(StreamId{500, 0}, 7);
+    const std::vector<std::string> names = {"alice", "bob", "carol"};
+    for (int i = 0; i < 300; i++) {
+      Consumer* c = g->FindOrCreateConsumer(names[rng() % 3], 1);
+      g->Deliver({rng() % 400, 0}, c, static_cast<int64_t>(i));
+    }
+    const PelState before = Snapshot(*g);
+    std::unique_ptr<FrozenGroup> f = g->Freeze();
+    ASSERT_EQ(f->pel_size(), before.size());
+    PelState read;
+    bool done = false;
+    while (!done) {
+      if (g != nullptr) {
+        const StreamId id{rng() % 420, 0};
+        switch (rng() % 7) {
+          case 0:
+            g->Deliver(id, g->FindOrCreateConsumer(rng() % 2 ? "dave" : "alice", 2), 9999);
+            break;
+          case 1:
+            g->Ack(id);
+            break;
+          case 2:
+            if (auto it = g->pel().find(id); it != g->pel().end()) {
+              g->Transfer(it, g->FindOrCreateConsumer("erin", 3));
+              g->Touch(it).delivery_count += 5;
+            }
+            break;
+          case 3:
+            if (auto it = g->pel().find(id); it != g->pel().end()) {
+              g->Touch(it).delivery_time_ms = -1;
+            } else {
+              g->Transfer(g->InsertPending(id), g->FindOrCreateConsumer("bob", 4));
+            }
+            break;
+          case 4:
+            if (rng() % 8 == 0) {
+              g->DeleteConsumer(names[rng() % 3]);
+            }
+            break;
+          case 5:
+            if (rng() % 20 == 0) {
+              g.reset();  // XGROUP DESTROY while the snapshot reads it
+            }
+            break;
+          default:
+            break;
+        }
+      }
+      size_t budget = 1 + rng() % 9;
+      done = f->ReadPel([&](const FrozenGroup::Pending& p) {
+        read.emplace_back(p.id, f->consumers()[p.consumer].name, p.delivery_time_ms,
+                          p.delivery_count);
+        return --budget > 0;
+      });
+    }
+    ASSERT_EQ(read, before) << "seed " << seed;
+    EXPECT_EQ(f->last_id(), (StreamId{500, 0}));
+    EXPECT_EQ(f->entries_read(), 7);
+    if (g != nullptr) {
+      ExpectConsistent(*g);
+    }
+  }
 }
 
 }  // namespace
