@@ -9,10 +9,12 @@ ConsumerGroup::~ConsumerGroup() {
   if (frozen_ == nullptr) {
     return;
   }
+  // Hand over only what the frozen group may still read.
   FrozenGroup& f = *frozen_;
   if (f.read_.has_value()) {
     pel_.erase(pel_.begin(), pel_.upper_bound(*f.read_));
   }
+  pel_.erase(f.last_.has_value() ? pel_.upper_bound(*f.last_) : pel_.begin(), pel_.end());
   f.orphan_ = std::move(pel_);
   f.live_ = nullptr;
 }
@@ -23,7 +25,7 @@ void ConsumerGroup::BeforeChange(StreamId id) {
   }
   auto it = pel_.find(id);
   frozen_->saved_.emplace(
-      id, it == pel_.end() ? std::nullopt : std::optional(frozen_->Freeze(id, it->second)));
+      id, it == pel_.end() ? std::nullopt : std::optional(frozen_->PendingOf(id, it->second)));
 }
 
 Consumer* ConsumerGroup::FindConsumer(std::string_view name) {
@@ -152,6 +154,9 @@ FrozenGroup::FrozenGroup(ConsumerGroup* live)
       last_id_(live->last_id_),
       entries_read_(live->entries_read_),
       pel_size_(live->pel_.size()) {
+  if (!live->pel_.empty()) {
+    last_ = live->pel_.rbegin()->first;
+  }
   consumers_.reserve(live->consumers_.size());
   for (const auto& [name, c] : live->consumers_) {
     index_.emplace(c.get(), static_cast<uint32_t>(consumers_.size()));
@@ -165,7 +170,7 @@ FrozenGroup::~FrozenGroup() {
   }
 }
 
-FrozenGroup::Pending FrozenGroup::Freeze(StreamId id, const PendingEntry& pe) const {
+FrozenGroup::Pending FrozenGroup::PendingOf(StreamId id, const PendingEntry& pe) const {
   const auto it = index_.find(pe.consumer);
   RILL_DCHECK(it != index_.end());  // an entry unchanged since the freeze: a consumer of then
   return {id, it == index_.end() ? 0 : it->second, pe.delivery_time_ms, pe.delivery_count};
@@ -177,8 +182,9 @@ bool FrozenGroup::ReadPel(absl::FunctionRef<bool(const Pending&)> fn) {
   auto live = own || !read_.has_value() ? pel.begin() : pel.upper_bound(*read_);
   auto saved = saved_.begin();
   const auto next_live = [&] { live = own ? pel.erase(live) : std::next(live); };
+  int skipped = 0;
   for (;;) {
-    const bool has_live = live != pel.end();
+    const bool has_live = live != pel.end() && last_.has_value() && live->first <= *last_;
     if (!has_live && saved == saved_.end()) {
       return true;
     }
@@ -192,10 +198,17 @@ bool FrozenGroup::ReadPel(absl::FunctionRef<bool(const Pending&)> fn) {
       saved = saved_.erase(saved);
     } else {
       read_ = live->first;
-      p = Freeze(live->first, live->second);
+      p = PendingOf(live->first, live->second);
       next_live();
     }
-    if (p.has_value() && !fn(*p)) {
+    if (!p.has_value()) {
+      if (++skipped == kMaxSkips) {
+        return false;  // a bounded step: the caller checks its deadline
+      }
+      continue;
+    }
+    skipped = 0;
+    if (!fn(*p)) {
       return false;
     }
   }

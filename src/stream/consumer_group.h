@@ -147,16 +147,21 @@ class FrozenGroup {
   const std::vector<FrozenConsumer>& consumers() const { return consumers_; }  // name order
   uint64_t pel_size() const { return pel_size_; }
   // Calls fn for the pending entries not read yet, in id order, until fn returns false (it
-  // wants to stop after that one). Returns true once every entry was read.
+  // wants to stop after that one), or after kMaxSkips entries added since the freeze were
+  // skipped in a row. Returns true once every entry was read.
   bool ReadPel(absl::FunctionRef<bool(const Pending&)> fn);
+  static constexpr int kMaxSkips = 4096;
 
  private:
   friend class ConsumerGroup;
   explicit FrozenGroup(ConsumerGroup* live);
+  // Whether the entry of id may be one to read: ids above the last pending at the freeze
+  // cannot be (deliveries since: nothing to save).
   bool Wants(StreamId id) const {
-    return (!read_.has_value() || id > *read_) && !saved_.contains(id);
+    return last_.has_value() && id <= *last_ && (!read_.has_value() || id > *read_) &&
+           !saved_.contains(id);
   }
-  Pending Freeze(StreamId id, const PendingEntry& pe) const;
+  Pending PendingOf(StreamId id, const PendingEntry& pe) const;
 
   ConsumerGroup* live_;
   ConsumerGroup::Pel orphan_;  // the live group's PEL, once it was destroyed
@@ -166,6 +171,7 @@ class FrozenGroup {
   // entry not changed since the freeze still belongs to a consumer of then).
   absl::flat_hash_map<const Consumer*, uint32_t> index_;
   std::optional<StreamId> read_;
+  std::optional<StreamId> last_;  // the last id pending at the freeze
   StreamId last_id_;
   int64_t entries_read_;
   uint64_t pel_size_;

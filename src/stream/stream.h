@@ -70,7 +70,8 @@ class Stream {
   std::unique_ptr<Stream> Clone() const;
   // The stream as it is now, to be read while it goes on changing (a snapshot). It costs
   // a copy of the groups' consumers, and nothing per node or pending entry (FrozenStream).
-  // REQUIRES: no other FrozenStream of this stream is alive.
+  // REQUIRES: no other FrozenStream of this stream, nor FrozenGroup of its groups, is
+  // alive (after an XSETID unlinked the stream, its groups may still be linked).
   std::unique_ptr<FrozenStream> Freeze();
 
   uint64_t length() const { return length_; }

@@ -179,5 +179,34 @@ TEST(ConsumerGroupTest, FrozenGroupReadsThePelAsItWasWhateverChangesBetweenReads
   }
 }
 
+// Records added since the freeze are skipped, a bounded number per call, so one call
+// never walks an unbounded run of them (XCLAIM FORCE of many ids between two pending ones).
+TEST(ConsumerGroupTest, FrozenGroupSkipsRecordsAddedSinceInBoundedSteps) {
+  ConsumerGroup g(StreamId{}, 0);
+  Consumer* c = g.CreateConsumer("c", 0);
+  g.Deliver({0, 1}, c, 5);
+  g.Deliver({0, 20000}, c, 6);
+  std::unique_ptr<FrozenGroup> f = g.Freeze();
+  for (uint64_t seq = 2; seq < 20000; seq++) {
+    g.Transfer(g.InsertPending({0, seq}), c);
+  }
+  for (uint64_t seq = 20001; seq < 30000; seq++) {
+    g.Deliver({0, seq}, c, 7);  // above the last pending at the freeze: nothing saved
+  }
+  std::vector<StreamId> read;
+  int calls = 0;
+  bool done = false;
+  while (!done && calls < 100) {
+    calls++;
+    done = f->ReadPel([&](const FrozenGroup::Pending& p) {
+      read.push_back(p.id);
+      return true;
+    });
+  }
+  EXPECT_EQ(read, (std::vector<StreamId>{{0, 1}, {0, 20000}}));
+  EXPECT_GE(calls, 1 + 19998 / FrozenGroup::kMaxSkips);
+  ExpectConsistent(g);
+}
+
 }  // namespace
 }  // namespace rill::stream
