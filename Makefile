@@ -4,6 +4,7 @@
 #   make run      ... and start it with conf/rill.conf on 127.0.0.1:6379
 #   make test     unit + integration + compatibility tests
 #   make asan     the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make tsan     unit + integration tests under ThreadSanitizer (a race stops the process)
 #   make fuzz     libFuzzer targets (clang), FUZZ_SECONDS each (default 60)
 #   make bench    rill-server vs redis-server side by side (utils/bench) + micro-benchmarks
 #   make compat   only the real-client compatibility tests (redis-compat/)
@@ -19,7 +20,7 @@ CRASH_CYCLES ?= 50
 CRASH_CLIENTS ?= 50
 RESTART_ENTRIES ?= 10000000
 
-.PHONY: all deps build run test asan fuzz bench compat crash-test format clean
+.PHONY: all deps build run test asan tsan fuzz bench compat crash-test format clean
 
 all: build
 
@@ -41,6 +42,13 @@ asan: deps
 		-DRILL_SANITIZE=address,undefined >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j $(JOBS) -L 'unit|integration'
+
+tsan: deps
+	@cmake -S . -B build-tsan $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DRILL_SANITIZE=thread >/dev/null
+	@cmake --build build-tsan -j $(JOBS)
+	cd build-tsan && TSAN_OPTIONS=halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS) -L 'unit|integration'
 
 fuzz: deps
