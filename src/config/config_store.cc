@@ -156,8 +156,12 @@ Status ConfigStore::LoadTextLocked(std::string_view text, std::string_view origi
     }
     // A multi-word directive given as one quoted word ("normal 0 0 0", typical on the
     // command line) is split by its setter, as Redis splits it.
-    const std::string value =
+    std::string value =
         (def->flags & kMultiArg) && words->size() > 2 ? JoinWords(*words, 1) : (*words)[1];
+    if ((def->flags & kAccumulates) != 0 && !accumulated_.insert(def).second) {
+      const std::string before = def->get(current_);
+      value = before.empty() || value.empty() ? value : before + " " + value;  // "" resets
+    }
     if (Status s = def->set(current_, value); !s.ok()) {
       return fail(s.message());
     }

@@ -18,6 +18,7 @@
 
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +28,8 @@
 #include "core/status.h"
 
 namespace rill::config {
+
+struct ConfigDef;
 
 class ConfigStore {
  public:
@@ -57,6 +60,7 @@ class ConfigStore {
 
   mutable std::mutex mu_;
   Config current_;
+  std::set<const ConfigDef*> accumulated_;  // kAccumulates directives read at start so far
   std::shared_ptr<const Config> snapshot_;
   std::string config_file_;  // absolute path, "" when started without one
 };

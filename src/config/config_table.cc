@@ -221,7 +221,7 @@ ConfigDef SavePoints() {
   ConfigDef d;
   d.name = "save";
   d.default_value = "3600 1 300 100 60 10000";
-  d.flags = kMultiArg;
+  d.flags = kMultiArg | kAccumulates;
   d.doc = "BGSAVE after <seconds> if at least <changes> writes happened; \"\" = never.";
   d.set = [](Config& c, std::string_view text) -> Status {
     std::optional<std::vector<std::string>> w = SplitArgs(text);

@@ -29,6 +29,9 @@ enum ConfigFlags : unsigned {
   kImmutable = 1u << 0,  // only from the conf file or the command line
   kSensitive = 1u << 1,  // value never logged; CONFIG GET still shows it, as Redis does
   kMultiArg = 1u << 2,   // the value is several words (bind, client-output-buffer-limit)
+  // Read at start (conf file, then command line), each further line adds its words to the
+  // value instead of replacing it (Redis's save); CONFIG SET still replaces.
+  kAccumulates = 1u << 3,
 };
 
 struct ConfigDef {

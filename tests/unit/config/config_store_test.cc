@@ -80,6 +80,29 @@ TEST_F(ConfigStoreTest, CommandLineOverridesTheFile) {
   EXPECT_EQ(s.config_file(), std::filesystem::canonical(conf).string());
 }
 
+// Redis's rule for save: at start (the file, then the command line) each line adds its
+// points, save "" clears them; CONFIG SET replaces.
+TEST_F(ConfigStoreTest, SaveLinesAddUpAtStart) {
+  ConfigStore s;
+  ASSERT_TRUE(s.LoadText("save 900 1\nsave 300 10\n", "a.conf").ok());
+  EXPECT_EQ(Get(s, "save"), "900 1 300 10");
+  ASSERT_TRUE(s.LoadText("save \"\"\nsave 60 2\n", "b.conf").ok());
+  EXPECT_EQ(Get(s, "save"), "60 2");
+  ASSERT_TRUE(s.LoadText("save \"\"\n", "c.conf").ok());
+  EXPECT_EQ(Get(s, "save"), "");
+  ASSERT_TRUE(s.Set({{"save", "30 3"}}).ok());
+  ASSERT_TRUE(s.Set({{"save", "40 4"}}).ok());
+  EXPECT_EQ(Get(s, "save"), "40 4");
+
+  const std::string conf = Write("save.conf", "save 900 1\n");
+  ConfigStore t;
+  ASSERT_TRUE(t.LoadFromArgs({"rill-server", conf, "--save", "60 2"}).ok());
+  EXPECT_EQ(Get(t, "save"), "900 1 60 2");
+  ConfigStore u;  // a file without save keeps the default
+  ASSERT_TRUE(u.LoadText("port 7000\n", "d.conf").ok());
+  EXPECT_EQ(Get(u, "save"), "3600 1 300 100 60 10000");
+}
+
 TEST_F(ConfigStoreTest, SetIsAllOrNothing) {
   ConfigStore s;
   EXPECT_TRUE(s.Set({{"maxmemory", "1mb"}, {"timeout", "5"}}).ok());
