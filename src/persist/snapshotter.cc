@@ -405,13 +405,13 @@ bool Snapshotter::Encode(int64_t deadline_us) {
       job.big.reset();
     }
     const bool done = job.view->Next(deadline_us, [&](const shard::SnapshotView::Item& it) {
-      if (it.frozen != nullptr || (it.value.is_stream() && IsBig(*it.value.stream))) {
-        if (it.frozen != nullptr) {
-          job.big = std::move(it.frozen);  // counted by the view already
-        } else {
-          job.big = it.value.stream->Freeze();
-          job.view->Account(*job.big);
-        }
+      if (it.frozen != nullptr) {
+        job.big = std::move(it.frozen);  // counted by the view already
+      } else if (it.value.is_stream() && IsBig(*it.value.stream)) {
+        job.big = it.value.stream->Freeze();
+        job.view->Account(*job.big);
+      }
+      if (job.big != nullptr) {
         job.big_key = it.key;
         job.big_db = it.db;
         job.big_expire = it.expire_at_ms;

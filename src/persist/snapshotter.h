@@ -17,11 +17,11 @@
 //
 // No slice takes much more than kSliceUs of the loop, even for one huge stream: a stream of
 // more than kBigStreamNodes nodes or kBigStreamPending pending entries, or one that changed
-// since P, is frozen (which costs
-// nothing per node, see stream::FrozenStream) and encoded a part at a time. If the writer
-// falls more than kMaxQueuedBytes behind, the loop stops encoding until it catches up (the writer
-// wakes it), so memory stays bounded whatever the disk's speed. SAVE runs the same job to the end
-// inside the command, as Redis's SAVE blocks.
+// since P, is frozen (which costs nothing per node, see stream::FrozenStream) and encoded a
+// part at a time. If the writer falls more than kMaxQueuedBytes behind, the loop stops
+// encoding until it catches up (the writer wakes it), so memory stays bounded whatever the
+// disk's speed. SAVE runs the same job to the end inside the command, as Redis's SAVE
+// blocks.
 //
 // One job at a time: BGREWRITEAOF during BGSAVE is scheduled (Redis's reply), BGSAVE during
 // a rewrite is refused unless SCHEDULE is given. The cron starts scheduled jobs, the `save`

@@ -120,6 +120,9 @@ uint64_t ValueBytes(const Value& v) {
 }  // namespace
 
 void Database::KeepAside(uint32_t slot, FrozenEntry kept) {
+  if (kept.stream == nullptr) {
+    kept.bytes = ValueBytes(kept.value);
+  }
   *frozen_->kept_bytes += kept.bytes;
   frozen_->kept.emplace(slot, std::move(kept));
   frozen_->kept_total++;
@@ -128,11 +131,8 @@ void Database::KeepAside(uint32_t slot, FrozenEntry kept) {
 void Database::Erase(Entry* e) {
   RILL_DCHECK(e->live);
   if (Unread(*e)) {
-    const uint64_t bytes = ValueBytes(e->value);
-    KeepAside(e->slot, {.key = e->key,
-                        .value = std::move(e->value),
-                        .expire_at_ms = e->expire_at_ms,
-                        .bytes = bytes});
+    KeepAside(e->slot,
+              {.key = e->key, .value = std::move(e->value), .expire_at_ms = e->expire_at_ms});
   }
   index_.erase(e->slot);
   ClearExpire(e);
@@ -156,7 +156,6 @@ void Database::Keep(Entry* e) {
     kept.bytes = 256 * (1 + e->value.stream->groups().size());
   } else {
     kept.value = e->value.Clone();
-    kept.bytes = ValueBytes(kept.value);
   }
   KeepAside(e->slot, std::move(kept));
 }
@@ -189,11 +188,9 @@ void Database::Clear() {
     for (uint32_t s = frozen_->cursor; s < std::min(frozen_->end, high_water_); s++) {
       Entry& e = slot(s);
       if (e.live && Unread(e)) {
-        const uint64_t bytes = ValueBytes(e.value);
-        KeepAside(s, {.key = std::move(e.key),
-                      .value = std::move(e.value),
-                      .expire_at_ms = e.expire_at_ms,
-                      .bytes = bytes});
+        KeepAside(
+            s,
+            {.key = std::move(e.key), .value = std::move(e.value), .expire_at_ms = e.expire_at_ms});
       }
     }
   }

@@ -138,8 +138,8 @@ class Database {
 
   // Snapshots: while a FrozenDb is set, an entry the view has not read yet is kept as it
   // was before it changes: Keep() copies it, or freezes it if it is a stream (call it
-  // before changing an entry in place), Erase and Clear move it; Insert marks the slots it fills as
-  // born after the view.
+  // before changing an entry in place), Erase and Clear move it; Insert marks the slots it
+  // fills as born after the view.
   void Freeze(FrozenDb* f) { frozen_ = f; }
   FrozenDb* frozen() const { return frozen_; }
   void Keep(Entry* e);
@@ -172,6 +172,8 @@ class Database {
   std::vector<uint32_t> volatile_;  // slots of entries with a TTL
   absl::flat_hash_set<uint32_t, IndexHash, IndexEq> index_;
   FrozenDb* frozen_ = nullptr;  // the view reading this database, if any
+  // Keeps kept for slot and counts its bytes (those of its value unless it is a frozen
+  // stream, which sets them).
   void KeepAside(uint32_t slot, FrozenEntry kept);
   // Whether the frozen view still has to read e (it is neither read, kept nor born).
   bool Unread(const Entry& e) const {

@@ -46,14 +46,6 @@ void Stream::SetLastId(StreamId id) {
   last_id_ = id;
 }
 
-Stream::Groups Stream::CloneGroups() const {
-  Groups out;
-  for (const auto& [name, g] : groups_) {
-    out.emplace(name, g->Clone());
-  }
-  return out;
-}
-
 std::unique_ptr<Stream> Stream::Clone() const {
   auto s = std::make_unique<Stream>();
   // Cloning a node touches its block (the reference count): fetch the blocks a few nodes
@@ -75,7 +67,9 @@ std::unique_ptr<Stream> Stream::Clone() const {
   s->first_id_ = first_id_;
   s->max_deleted_id_ = max_deleted_id_;
   s->entries_added_ = entries_added_;
-  s->groups_ = CloneGroups();
+  for (const auto& [name, g] : groups_) {
+    s->groups_.emplace(name, g->Clone());
+  }
   return s;
 }
 

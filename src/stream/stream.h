@@ -153,7 +153,6 @@ class Stream {
   friend class FrozenStream;
   void RefreshFirstId();
   Index::iterator NodeFor(StreamId id);
-  Groups CloneGroups() const;
   // Before node n changes in place, or is removed from the index: a FrozenStream that has
   // yet to read it gets its state as it is now (a clone, or the node itself).
   void BeforeChange(const Node& n);
