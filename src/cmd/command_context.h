@@ -23,6 +23,7 @@
 #include "shard/client.h"
 #include "shard/keyspace.h"
 #include "shard/shard.h"
+#include "shard/shard_set.h"
 
 namespace rill::cmd {
 
@@ -47,6 +48,18 @@ class CommandContext {
   shard::Shard& shard() { return shard_; }
   shard::Client& client() { return client_; }
   shard::Keyspace& ks() { return shard_.keyspace(); }
+  // The keyspace that owns key. A command whose keys may lie on several shards runs with
+  // the other shards parked (shard/shard_set.h) and reaches each key through this.
+  shard::Keyspace& ks(std::string_view key) {
+    return shard_.set().size() == 1 ? shard_.keyspace() : shard_.set().Owner(key).keyspace();
+  }
+  // Every shard's keyspace, in shard order (a kAllShards command).
+  template <typename Fn>
+  void ForEachKeyspace(Fn&& fn) {
+    for (int i = 0; i < shard_.set().size(); i++) {
+      fn(shard_.set().shard(i).keyspace());
+    }
+  }
   int db() const { return client_.db; }
   const config::Config& config() const { return shard_.config(); }
   int64_t NowMs() const { return shard_.clock().NowMs(); }

@@ -50,6 +50,9 @@ enum CommandFlags : uint32_t {
   kNoAsyncLoading = 1u << 18,
   // Rill-internal, not reported by COMMAND: MONITOR shows "(redacted)" for the arguments.
   kSensitiveArgs = 1u << 16,
+  // Rill-internal: reads or changes every shard (KEYS, DBSIZE, FLUSHALL...), so with
+  // several shards it runs with the others parked.
+  kAllShards = 1u << 19,
 };
 
 struct CommandSpec {

@@ -9,6 +9,7 @@
 #include "core/memory.h"
 #include "core/strings.h"
 #include "net/reply_builder.h"
+#include "shard/shard_set.h"
 
 namespace rill::cmd {
 namespace {
@@ -25,6 +26,47 @@ bool RunsInsideMulti(const CommandSpec& spec) {
          n == "reset";
 }
 
+constexpr int kNoKeys = -1;
+constexpr int kManyShards = -2;
+
+// The shard every key of the request lives on; kNoKeys, or kManyShards when they span shards.
+int KeysShard(const shard::ShardSet& set, const CommandSpec& spec,
+              std::span<const std::string_view> args) {
+  int owner = kNoKeys;
+  auto see = [&owner, &set](std::string_view key) {
+    const int s = set.ShardOf(key);
+    owner = owner == kNoKeys || owner == s ? s : kManyShards;
+  };
+  if (!spec.keys_after.empty()) {
+    for (const size_t pos : KeyPositions(spec, args)) {
+      see(args[pos]);
+    }
+    return owner;
+  }
+  if (spec.first_key <= 0) {
+    return kNoKeys;
+  }
+  const int argc = static_cast<int>(args.size());
+  const int last = spec.last_key < 0 ? argc + spec.last_key : spec.last_key;
+  for (int i = spec.first_key; i <= last && i < argc && owner != kManyShards; i += spec.key_step) {
+    see(args[i]);
+  }
+  return owner;
+}
+
+// Whether another shard can run the request for its client: it must not change the
+// client's own state (WATCH) or wait (BLOCK).
+bool Forwardable(const CommandSpec& spec, std::span<const std::string_view> args) {
+  if (spec.name == "watch") {
+    return false;
+  }
+  if ((spec.flags & kBlocking) == 0) {
+    return true;
+  }
+  return std::none_of(args.begin(), args.end(),
+                      [](std::string_view a) { return EqualsIgnoreCase(a, "BLOCK"); });
+}
+
 }  // namespace
 
 Dispatcher::Dispatcher(CommandTable table) : table_(std::move(table)) { table_.Finish(); }
@@ -37,6 +79,13 @@ void CommandContext::ReplyErrorLine(std::string_view line) {
 
 void CommandContext::Block(std::vector<std::pair<int, std::string>> keys, int64_t deadline_ms,
                            std::vector<std::string> argv) {
+  const shard::ShardSet& set = shard_.set();
+  if (std::any_of(keys.begin(), keys.end(),
+                  [&](const auto& k) { return set.ShardOf(k.second) != client_.home; })) {
+    return ReplyErrorLine(
+        "ERR BLOCK on a key of another shard is not supported yet: use hash tags to keep "
+        "the client's blocking keys on one shard, or shards 1");
+  }
   blocked_ = true;
   if (client_.block.rerun) {
     client_.block.still_waiting = true;
@@ -209,7 +258,112 @@ bool Dispatcher::Admit(shard::Shard& shard, shard::Client& client, const Command
     client.conn->out().append("+QUEUED\r\n");
     return true;
   }
-  Execute(shard, client, spec, args);
+  return Run(shard, client, spec, args);
+}
+
+shard::Shard& Dispatcher::ExecShard(shard::Shard& home, const CommandSpec& spec,
+                                    std::span<const std::string_view> args) {
+  if (home.set().size() == 1) {
+    return home;
+  }
+  const int owner = KeysShard(home.set(), spec, args);
+  return owner >= 0 ? home.set().shard(owner) : home;
+}
+
+bool Dispatcher::Run(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
+                     std::span<const std::string_view> args) {
+  shard::ShardSet& set = shard.set();
+  if (set.size() == 1) {
+    Execute(shard, client, spec, args);
+    return true;
+  }
+  bool coordinate = (spec.flags & kAllShards) != 0;
+  int owner = shard.id();
+  if (spec.name == "exec") {
+    // Over queued commands whose keys are elsewhere, or with keys WATCHed elsewhere.
+    std::string ignored;
+    for (const std::vector<std::string>& q : client.queued) {
+      const std::vector<std::string_view> qargs(q.begin(), q.end());
+      const CommandSpec* qs = Resolve(qargs, &ignored);
+      if (qs != nullptr &&
+          ((qs->flags & kAllShards) != 0 ||
+           (KeysShard(set, *qs, qargs) != kNoKeys && KeysShard(set, *qs, qargs) != shard.id()))) {
+        coordinate = true;
+      }
+    }
+    for (const auto& [db, key] : client.watched) {
+      coordinate = coordinate || set.ShardOf(key) != shard.id();
+    }
+  } else if (!coordinate) {
+    const int keys = KeysShard(set, spec, args);
+    coordinate = keys == kManyShards;
+    owner = keys >= 0 ? keys : owner;
+  }
+  if (coordinate || (owner != shard.id() && !Forwardable(spec, args))) {
+    return Coordinate(shard, client, spec, args);
+  }
+  if (owner == shard.id()) {
+    Execute(shard, client, spec, args);
+  } else {
+    Forward(shard, client, spec, args, set.shard(owner));
+  }
+  return true;
+}
+
+void Dispatcher::Forward(shard::Shard& home, shard::Client& client, const CommandSpec& spec,
+                         std::span<const std::string_view> args, shard::Shard& owner) {
+  client.last_command = spec.name;
+  const uint64_t slot = client.conn->OpenSlot();
+  const bool discard = client.reply_mode == shard::ReplyMode::kOff ||
+                       client.reply_mode == shard::ReplyMode::kSkipThis;
+  owner.Post([this, &home, &owner, &spec, id = client.id, slot, discard, db = client.db,
+              resp = client.resp, argv = std::vector<std::string>(args.begin(), args.end())] {
+    shard::Client& proxy = owner.forward_client();
+    proxy.db = db;
+    proxy.resp = resp;
+    const std::vector<std::string_view> pargs(argv.begin(), argv.end());
+    Execute(owner, proxy, spec, pargs);
+    if (owner.keyspace().has_ready_keys()) {
+      owner.ServeReadyKeys();
+    }
+    std::string reply;
+    if (!discard) {
+      reply.swap(proxy.conn->out());
+    }
+    proxy.conn->out().clear();
+    home.Post([&home, id, slot, reply = std::move(reply)] {
+      shard::Client* c = home.FindClient(id);
+      if (c != nullptr) {
+        c->conn->FillSlot(slot, reply);
+        home.CheckOutputLimit(*c);
+      }
+    });
+  });
+}
+
+bool Dispatcher::Coordinate(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
+                            std::span<const std::string_view> args) {
+  shard::ShardSet& set = shard.set();
+  if (!client.token_granted && !set.AcquireToken(shard, [&shard, id = client.id] {
+        shard::Client* c = shard.FindClient(id);
+        if (c != nullptr && !c->conn->closed()) {
+          c->token_granted = true;
+          c->conn->Resume();
+        }
+        if (c == nullptr || c->token_granted) {  // gone, or its request did not run (held)
+          if (c != nullptr) {
+            c->token_granted = false;
+          }
+          shard.set().ReleaseToken();
+        }
+      })) {
+    return false;
+  }
+  client.token_granted = false;
+  set.PauseOthers(shard);
+  Execute(ExecShard(shard, spec, args), client, spec, args);
+  set.ResumeOthers(shard);
+  set.ReleaseToken();
   return true;
 }
 
@@ -344,11 +498,19 @@ void Dispatcher::FeedMonitors(shard::Shard& shard, shard::Client& client, const 
 }
 
 void Dispatcher::UnwatchAll(shard::Shard& shard, shard::Client& client) {
-  for (const auto& [db, key] : client.watched) {
-    shard.keyspace().Unwatch(db, key, &client.watch_dirty);
+  shard::ShardSet& set = shard.set();
+  for (auto& [db, key] : client.watched) {
+    shard::Shard& owner = set.Owner(key);
+    if (&owner == &shard || shard.coordinating()) {
+      owner.keyspace().Unwatch(db, key, client.watch_flag.get());
+    } else {
+      owner.Post([&owner, db, key = std::move(key), flag = client.watch_flag] {
+        owner.keyspace().Unwatch(db, key, flag.get());
+      });
+    }
   }
   client.watched.clear();
-  client.watch_dirty = false;
+  client.watch_flag.reset();
 }
 
 void Dispatcher::OnClientClose(shard::Shard& shard, shard::Client& client) {

@@ -7,6 +7,13 @@
 // evict), then either queue it (inside MULTI) or run it. Running a command times it,
 // counts it in commandstats, may add it to the slow log and feeds MONITOR clients.
 // Handlers never repeat these checks.
+//
+// Several shards (ARCHITECTURE "Shards"): an admitted command runs where its keys are. On
+// the client's home shard when they all live there (or it has none), with no hop; on the
+// one shard that owns them otherwise, through that shard's mailbox, while the home shard
+// goes on with the pipeline and the reply takes its place in order (Connection slots);
+// with every other shard parked when its keys span shards, it may block, or it reads
+// or changes every shard (kAllShards, EXEC over such commands).
 // Threading: one Dispatcher serves every shard; it holds no mutable state of its own.
 #pragma once
 
@@ -41,12 +48,24 @@ class Dispatcher final : public shard::RequestHandler {
                std::span<const std::string_view> args);
   // Counts an error reply in INFO errorstats.
   static void CountError(shard::Shard& shard, std::string_view line);
+  // The shard a queued or forwarded command with these keys runs on: their owner when
+  // they all live on one shard, else home.
+  static shard::Shard& ExecShard(shard::Shard& home, const CommandSpec& spec,
+                                 std::span<const std::string_view> args);
   // Drops every WATCH of the client.
   static void UnwatchAll(shard::Shard& shard, shard::Client& client);
 
  private:
   bool Admit(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
              std::span<const std::string_view> args);
+  // Runs an admitted command where its keys are (see above). Returns false when it must
+  // wait for the coordination token: the request runs again when the client resumes.
+  bool Run(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
+           std::span<const std::string_view> args);
+  void Forward(shard::Shard& home, shard::Client& client, const CommandSpec& spec,
+               std::span<const std::string_view> args, shard::Shard& owner);
+  bool Coordinate(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
+                  std::span<const std::string_view> args);
   // Whether CLIENT PAUSE WRITE must hold this request (EXEC: if a queued command writes).
   bool IsWrite(const shard::Client& client, const CommandSpec& spec) const;
   void Reject(shard::Shard& shard, shard::Client& client, const CommandSpec* spec,

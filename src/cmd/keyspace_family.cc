@@ -28,7 +28,7 @@ std::string_view TypeName(ValueType t) {
 void DeleteKeys(CommandContext& ctx) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.argc(); i++) {
-    n += ctx.ks().Delete(ctx.db(), ctx.arg(i)) ? 1 : 0;
+    n += ctx.ks(ctx.arg(i)).Delete(ctx.db(), ctx.arg(i)) ? 1 : 0;
   }
   if (n > 0) {
     ctx.Propagate();
@@ -39,7 +39,7 @@ void DeleteKeys(CommandContext& ctx) {
 void CmdExists(CommandContext& ctx) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.argc(); i++) {
-    n += ctx.ks().FindRead(ctx.db(), ctx.arg(i)) != nullptr ? 1 : 0;
+    n += ctx.ks(ctx.arg(i)).FindRead(ctx.db(), ctx.arg(i)) != nullptr ? 1 : 0;
   }
   ctx.ReplyInt(n);
 }
@@ -53,17 +53,19 @@ void CmdKeys(CommandContext& ctx) {
   const std::string_view pattern = ctx.arg(1);
   const bool all = pattern == "*";
   std::vector<std::string> keys;
-  shard::Database& db = ctx.ks().db(ctx.db());
   const int64_t now = ctx.NowMs();
-  uint64_t cursor = 0;
-  do {
-    cursor = db.Scan(cursor, 1024, [&](Entry& e) {
-      const bool expired = e.expire_at_ms != shard::kNoExpire && e.expire_at_ms <= now;
-      if (!expired && (all || GlobMatch(pattern, e.key))) {
-        keys.push_back(e.key);
-      }
-    });
-  } while (cursor != 0);
+  ctx.ForEachKeyspace([&](shard::Keyspace& ks) {
+    shard::Database& db = ks.db(ctx.db());
+    uint64_t cursor = 0;
+    do {
+      cursor = db.Scan(cursor, 1024, [&](Entry& e) {
+        const bool expired = e.expire_at_ms != shard::kNoExpire && e.expire_at_ms <= now;
+        if (!expired && (all || GlobMatch(pattern, e.key))) {
+          keys.push_back(e.key);
+        }
+      });
+    } while (cursor != 0);
+  });
   ctx.reply().ArrayHeader(static_cast<int64_t>(keys.size()));
   for (const std::string& k : keys) {
     ctx.ReplyBulk(k);
@@ -118,15 +120,41 @@ void CmdScan(CommandContext& ctx) {
   }
   std::vector<std::string> keys;
   const int64_t now = ctx.NowMs();
-  const uint64_t next =
-      ctx.ks().db(ctx.db()).Scan(*cursor, static_cast<size_t>(count), [&](Entry& e) {
-        const bool expired = e.expire_at_ms != shard::kNoExpire && e.expire_at_ms <= now;
-        if (expired || (!pattern.empty() && !GlobMatch(pattern, e.key)) ||
-            (!type.empty() && !EqualsIgnoreCase(type, TypeName(e.value.type)))) {
-          return;
-        }
-        keys.push_back(e.key);
-      });
+  auto take = [&](Entry& e) {
+    const bool expired = e.expire_at_ms != shard::kNoExpire && e.expire_at_ms <= now;
+    if (expired || (!pattern.empty() && !GlobMatch(pattern, e.key)) ||
+        (!type.empty() && !EqualsIgnoreCase(type, TypeName(e.value.type)))) {
+      return;
+    }
+    keys.push_back(e.key);
+  };
+  // With several shards the cursor is (slot cursor) * shards + shard: the walk goes
+  // through one shard's slots, then the next shard's.
+  shard::ShardSet& set = ctx.shard().set();
+  const uint64_t n = static_cast<uint64_t>(set.size());
+  uint64_t s = *cursor % n;
+  uint64_t local = *cursor / n;
+  size_t visited = 0;
+  uint64_t next = 0;
+  while (true) {
+    const size_t before = keys.size();
+    local = set.shard(static_cast<int>(s))
+                .keyspace()
+                .db(ctx.db())
+                .Scan(local, static_cast<size_t>(count), take);
+    visited += std::max<size_t>(keys.size() - before, 1);
+    if (local != 0) {
+      next = local * n + s;
+      break;
+    }
+    if (++s == n) {
+      break;  // the last shard is done: next stays 0
+    }
+    if (visited >= static_cast<size_t>(count)) {
+      next = s;  // the next shard from its start
+      break;
+    }
+  }
   ctx.reply().ArrayHeader(2);
   ctx.ReplyBulk(std::to_string(next));
   ctx.reply().ArrayHeader(static_cast<int64_t>(keys.size()));
@@ -136,8 +164,24 @@ void CmdScan(CommandContext& ctx) {
 }
 
 void CmdRandomKey(CommandContext& ctx) {
-  shard::Database& db = ctx.ks().db(ctx.db());
   std::mt19937_64 rng(static_cast<uint64_t>(ctx.shard().clock().NowUs()));
+  // A shard chosen in proportion to its keys, then a key of it.
+  size_t total = 0;
+  ctx.ForEachKeyspace([&](shard::Keyspace& ks) { total += ks.db(ctx.db()).size(); });
+  if (total == 0) {
+    return ctx.ReplyNull();
+  }
+  size_t pick = std::uniform_int_distribution<size_t>(0, total - 1)(rng);
+  shard::Keyspace* chosen = nullptr;
+  ctx.ForEachKeyspace([&](shard::Keyspace& ks) {
+    const size_t n = ks.db(ctx.db()).size();
+    if (chosen == nullptr && pick < n) {
+      chosen = &ks;
+    }
+    pick -= std::min(pick, n);
+  });
+  shard::Keyspace& ks = *chosen;
+  shard::Database& db = ks.db(ctx.db());
   // Expired keys found on the way are deleted; give up after many tries like Redis does.
   for (int tries = 0; tries < 100 && db.size() > 0; tries++) {
     Entry* e = db.RandomEntry(rng);
@@ -145,7 +189,7 @@ void CmdRandomKey(CommandContext& ctx) {
       break;
     }
     const std::string key = e->key;
-    if (ctx.ks().Peek(ctx.db(), key) != nullptr) {
+    if (ks.Peek(ctx.db(), key) != nullptr) {
       return ctx.ReplyBulk(key);
     }
   }
@@ -156,26 +200,28 @@ void CmdRandomKey(CommandContext& ctx) {
 void MoveEntry(CommandContext& ctx, int src_db, Entry* src, int dst_db, std::string_view dst) {
   const int64_t ttl = src->expire_at_ms;
   Value v = std::move(src->value);
-  ctx.ks().DeleteEntry(src_db, src);
-  Entry* e = ctx.ks().Add(dst_db, dst, std::move(v));
+  ctx.ks(src->key).DeleteEntry(src_db, src);
+  shard::Keyspace& to = ctx.ks(dst);
+  Entry* e = to.Add(dst_db, dst, std::move(v));
   if (ttl != shard::kNoExpire) {
-    ctx.ks().SetExpire(dst_db, e, ttl);
+    to.SetExpire(dst_db, e, ttl);
   }
 }
 
 void Rename(CommandContext& ctx, bool nx) {
-  Entry* src = ctx.ks().FindWrite(ctx.db(), ctx.arg(1));
+  Entry* src = ctx.ks(ctx.arg(1)).FindWrite(ctx.db(), ctx.arg(1));
   if (src == nullptr) {
     return ctx.ReplyError(ErrorCode::kNoSuchKey);
   }
   if (ctx.arg(1) == ctx.arg(2)) {
     return nx ? ctx.ReplyInt(0) : ctx.ReplyOk();
   }
-  if (ctx.ks().FindWrite(ctx.db(), ctx.arg(2)) != nullptr) {
+  shard::Keyspace& to = ctx.ks(ctx.arg(2));
+  if (to.FindWrite(ctx.db(), ctx.arg(2)) != nullptr) {
     if (nx) {
       return ctx.ReplyInt(0);
     }
-    ctx.ks().Delete(ctx.db(), ctx.arg(2));
+    to.Delete(ctx.db(), ctx.arg(2));
   }
   MoveEntry(ctx, ctx.db(), src, ctx.db(), ctx.arg(2));
   ctx.Propagate();
@@ -219,7 +265,8 @@ void CmdSwapDb(CommandContext& ctx) {
     return ctx.ReplyError(ErrorCode::kDbIndex);
   }
   if (*a != *b) {
-    ctx.ks().SwapDb(static_cast<int>(*a), static_cast<int>(*b));
+    ctx.ForEachKeyspace(
+        [&](shard::Keyspace& ks) { ks.SwapDb(static_cast<int>(*a), static_cast<int>(*b)); });
     ctx.Propagate();
   }
   ctx.ReplyOk();
@@ -247,20 +294,21 @@ void CmdCopy(CommandContext& ctx) {
   if (dst_db == ctx.db() && ctx.arg(1) == ctx.arg(2)) {
     return ctx.ReplyErrorLine("ERR source and destination objects are the same");
   }
-  Entry* src = ctx.ks().FindRead(ctx.db(), ctx.arg(1));
+  Entry* src = ctx.ks(ctx.arg(1)).FindRead(ctx.db(), ctx.arg(1));
   if (src == nullptr) {
     return ctx.ReplyInt(0);
   }
-  if (ctx.ks().FindWrite(dst_db, ctx.arg(2)) != nullptr) {
+  shard::Keyspace& to = ctx.ks(ctx.arg(2));
+  if (to.FindWrite(dst_db, ctx.arg(2)) != nullptr) {
     if (!replace) {
       return ctx.ReplyInt(0);
     }
-    ctx.ks().Delete(dst_db, ctx.arg(2));
+    to.Delete(dst_db, ctx.arg(2));
   }
   const int64_t ttl = src->expire_at_ms;
-  Entry* e = ctx.ks().Add(dst_db, ctx.arg(2), src->value.Clone());
+  Entry* e = to.Add(dst_db, ctx.arg(2), src->value.Clone());
   if (ttl != shard::kNoExpire) {
-    ctx.ks().SetExpire(dst_db, e, ttl);
+    to.SetExpire(dst_db, e, ttl);
   }
   ctx.Propagate();
   ctx.ReplyInt(1);
@@ -510,7 +558,7 @@ void RegisterKeyspaceFamily(CommandTable& t) {
               .handler = CmdType}));
   t.Add({.name = "keys",
          .arity = 2,
-         .flags = kReadOnly,
+         .flags = kReadOnly | kAllShards,
          .acl = {"keyspace", "read", "slow", "dangerous"},
          .group = "generic",
          .since = "1.0.0",
@@ -520,7 +568,7 @@ void RegisterKeyspaceFamily(CommandTable& t) {
          .handler = CmdKeys});
   t.Add({.name = "scan",
          .arity = -2,
-         .flags = kReadOnly,
+         .flags = kReadOnly | kAllShards,
          .acl = {"keyspace", "read", "slow"},
          .group = "generic",
          .since = "2.8.0",
@@ -530,7 +578,7 @@ void RegisterKeyspaceFamily(CommandTable& t) {
          .handler = CmdScan});
   t.Add({.name = "randomkey",
          .arity = 1,
-         .flags = kReadOnly,
+         .flags = kReadOnly | kAllShards,
          .acl = {"keyspace", "read", "slow"},
          .group = "generic",
          .since = "1.0.0",
@@ -574,7 +622,7 @@ void RegisterKeyspaceFamily(CommandTable& t) {
               .handler = CmdMove}));
   t.Add({.name = "swapdb",
          .arity = 3,
-         .flags = kWrite | kFast,
+         .flags = kWrite | kFast | kAllShards,
          .acl = {"keyspace", "write", "fast", "dangerous"},
          .group = "server",
          .since = "4.0.0",

@@ -25,7 +25,9 @@ void CmdInfo(CommandContext& ctx) {
 }
 
 void CmdDbSize(CommandContext& ctx) {
-  ctx.ReplyInt(static_cast<int64_t>(ctx.ks().db(ctx.db()).size()));
+  size_t n = 0;
+  ctx.ForEachKeyspace([&](shard::Keyspace& ks) { n += ks.db(ctx.db()).size(); });
+  ctx.ReplyInt(static_cast<int64_t>(n));
 }
 
 // FLUSHDB/FLUSHALL take an optional ASYNC or SYNC; both free at once here, which is what
@@ -44,7 +46,7 @@ bool FlushModeOk(CommandContext& ctx) {
 
 void CmdFlushDb(CommandContext& ctx) {
   if (FlushModeOk(ctx)) {
-    ctx.ks().FlushDb(ctx.db());
+    ctx.ForEachKeyspace([&](shard::Keyspace& ks) { ks.FlushDb(ctx.db()); });
     ctx.Propagate();
     ctx.ReplyOk();
   }
@@ -52,7 +54,7 @@ void CmdFlushDb(CommandContext& ctx) {
 
 void CmdFlushAll(CommandContext& ctx) {
   if (FlushModeOk(ctx)) {
-    ctx.ks().FlushAll();
+    ctx.ForEachKeyspace([](shard::Keyspace& ks) { ks.FlushAll(); });
     ctx.Propagate();
     ctx.ReplyOk();
   }
@@ -95,7 +97,7 @@ void CmdShutdown(CommandContext& ctx) {
     return ctx.ReplyErrorLine("ERR No shutdown in progress.");
   }
   RILL_LOG(kWarning, "User requested shutdown...");
-  if (!nosave) {
+  if (!nosave && ctx.shard().set().persistence() != nullptr) {
     if (Status st = ctx.shard().set().persistence()->SaveForShutdown(ctx.shard(), save); !st.ok()) {
       if (!force) {
         RILL_LOG(kWarning, "Error trying to save the DB, can't exit.");
@@ -110,8 +112,23 @@ void CmdShutdown(CommandContext& ctx) {
 
 // --- Snapshots and AOF rewrites (persist/snapshotter.h) ---
 
+// Snapshots and the journal cover one shard so far: with several, they are off (the
+// server refuses to start with them configured) and these commands say so.
+shard::Persistence* PersistenceOrError(CommandContext& ctx) {
+  shard::Persistence* p = ctx.shard().set().persistence();
+  if (p == nullptr) {
+    ctx.ReplyErrorLine(
+        "ERR snapshots and the append only file are not available with shards > 1 yet");
+  }
+  return p;
+}
+
 void CmdSave(CommandContext& ctx) {
-  if (Status st = ctx.shard().set().persistence()->Save(ctx.shard()); !st.ok()) {
+  shard::Persistence* p = PersistenceOrError(ctx);
+  if (p == nullptr) {
+    return;
+  }
+  if (Status st = p->Save(ctx.shard()); !st.ok()) {
     return ctx.ReplyError(st);
   }
   ctx.ReplyOk();
@@ -123,7 +140,11 @@ void CmdBgSave(CommandContext& ctx) {
       (ctx.argc() == 2 && !(schedule = EqualsIgnoreCase(ctx.arg(1), "SCHEDULE")))) {
     return ctx.ReplySyntaxError();
   }
-  Result<std::string> r = ctx.shard().set().persistence()->StartBgSave(ctx.shard(), schedule);
+  shard::Persistence* p = PersistenceOrError(ctx);
+  if (p == nullptr) {
+    return;
+  }
+  Result<std::string> r = p->StartBgSave(ctx.shard(), schedule);
   if (!r.ok()) {
     return ctx.ReplyError(r.status());
   }
@@ -131,7 +152,11 @@ void CmdBgSave(CommandContext& ctx) {
 }
 
 void CmdBgRewriteAof(CommandContext& ctx) {
-  Result<std::string> r = ctx.shard().set().persistence()->StartRewrite(ctx.shard());
+  shard::Persistence* p = PersistenceOrError(ctx);
+  if (p == nullptr) {
+    return;
+  }
+  Result<std::string> r = p->StartRewrite(ctx.shard());
   if (!r.ok()) {
     return ctx.ReplyError(r.status());
   }
@@ -181,7 +206,10 @@ void CmdWaitAof(CommandContext& ctx) {
 }
 
 void CmdLastSave(CommandContext& ctx) {
-  ctx.ReplyInt(ctx.shard().set().persistence()->info(ctx.shard()).last_save_s);
+  shard::Persistence* p = PersistenceOrError(ctx);
+  if (p != nullptr) {
+    ctx.ReplyInt(p->info(ctx.shard()).last_save_s);
+  }
 }
 
 void CmdMonitor(CommandContext& ctx) {
@@ -415,14 +443,22 @@ void CmdDebug(CommandContext& ctx) {
     return ctx.reply().SimpleString(buf);
   }
   if (sub == "loadaof" && ctx.argc() == 2) {
-    if (Status st = ctx.shard().set().persistence()->ReloadAof(ctx.shard()); !st.ok()) {
+    shard::Persistence* p = PersistenceOrError(ctx);
+    if (p == nullptr) {
+      return;
+    }
+    if (Status st = p->ReloadAof(ctx.shard()); !st.ok()) {
       return ctx.ReplyError(st);
     }
     RILL_LOG(kNotice, "Append Only File loaded by DEBUG LOADAOF");
     return ctx.ReplyOk();
   }
   if (sub == "reload" && ctx.argc() == 2) {
-    if (Status st = ctx.shard().set().persistence()->Reload(ctx.shard()); !st.ok()) {
+    shard::Persistence* p = PersistenceOrError(ctx);
+    if (p == nullptr) {
+      return;
+    }
+    if (Status st = p->Reload(ctx.shard()); !st.ok()) {
       return ctx.ReplyError(st);
     }
     RILL_LOG(kNotice, "DB reloaded by DEBUG RELOAD");
@@ -622,7 +658,7 @@ void RegisterServerFamily(CommandTable& t) {
   };
   t.Add(server({.name = "info",
                 .arity = -1,
-                .flags = kLoading | kStale,
+                .flags = kLoading | kStale | kAllShards,
                 .acl = {"slow", "dangerous"},
                 .since = "1.0.0",
                 .summary = "Returns information and statistics about the server.",
@@ -631,7 +667,7 @@ void RegisterServerFamily(CommandTable& t) {
                 .handler = CmdInfo}));
   t.Add(server({.name = "dbsize",
                 .arity = 1,
-                .flags = kReadOnly | kFast,
+                .flags = kReadOnly | kFast | kAllShards,
                 .acl = {"keyspace", "read", "fast"},
                 .since = "1.0.0",
                 .summary = "Returns the number of keys in the database.",
@@ -639,7 +675,7 @@ void RegisterServerFamily(CommandTable& t) {
                 .handler = CmdDbSize}));
   t.Add(server({.name = "flushdb",
                 .arity = -1,
-                .flags = kWrite,
+                .flags = kWrite | kAllShards,
                 .acl = {"keyspace", "write", "slow", "dangerous"},
                 .since = "1.0.0",
                 .summary = "Remove all keys from the current database.",
@@ -648,7 +684,7 @@ void RegisterServerFamily(CommandTable& t) {
                 .handler = CmdFlushDb}));
   t.Add(server({.name = "flushall",
                 .arity = -1,
-                .flags = kWrite,
+                .flags = kWrite | kAllShards,
                 .acl = {"keyspace", "write", "slow", "dangerous"},
                 .since = "1.0.0",
                 .summary = "Removes all keys from all databases.",

@@ -23,7 +23,8 @@ using stream::TrimSpec;
 // --- Shared helpers (stream_common.h) ---
 
 stream::Stream* FindStream(CommandContext& ctx, std::string_view key, bool write, bool* wrong) {
-  shard::Entry* e = write ? ctx.ks().FindWrite(ctx.db(), key) : ctx.ks().FindRead(ctx.db(), key);
+  shard::Keyspace& ks = ctx.ks(key);  // XREAD and XREADGROUP may span shards
+  shard::Entry* e = write ? ks.FindWrite(ctx.db(), key) : ks.FindRead(ctx.db(), key);
   *wrong = false;
   if (e == nullptr) {
     return nullptr;
@@ -549,7 +550,7 @@ std::optional<std::vector<ReadTarget>> ResolveTargets(CommandContext& ctx, const
     const std::string_view key = ctx.arg(a.streams_at + k);
     const std::string_view id = ctx.arg(a.streams_at + a.nkeys + k);
     ReadTarget& t = targets[k];
-    shard::Entry* e = ctx.ks().FindRead(ctx.db(), key);
+    shard::Entry* e = ctx.ks(key).FindRead(ctx.db(), key);
     if (e != nullptr && !e->value.is_stream()) {
       if (ctx.rerun() && !a.group_read) {
         continue;  // Redis 7.2 keeps such an XREAD waiting for a stream

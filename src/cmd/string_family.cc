@@ -111,9 +111,10 @@ Result<SetArgs> ParseSetArgs(std::span<const std::string_view> args) {
 // Stores value under key with an optional absolute expiry (kNoExpire = none).
 void StoreString(CommandContext& ctx, std::string_view key, std::string_view value,
                  int64_t expire_at, bool keep_ttl) {
-  Entry* e = ctx.ks().Set(ctx.db(), key, Value::String(std::string(value)), keep_ttl);
+  shard::Keyspace& ks = ctx.ks(key);  // MSET may span shards
+  Entry* e = ks.Set(ctx.db(), key, Value::String(std::string(value)), keep_ttl);
   if (expire_at != shard::kNoExpire) {
-    ctx.ks().SetExpire(ctx.db(), e, expire_at);
+    ks.SetExpire(ctx.db(), e, expire_at);
   }
 }
 
@@ -276,7 +277,7 @@ void CmdGetEx(CommandContext& ctx) {
 void CmdMGet(CommandContext& ctx) {
   ctx.reply().ArrayHeader(static_cast<int64_t>(ctx.argc() - 1));
   for (size_t i = 1; i < ctx.argc(); i++) {
-    Entry* e = ctx.ks().FindRead(ctx.db(), ctx.arg(i));
+    Entry* e = ctx.ks(ctx.arg(i)).FindRead(ctx.db(), ctx.arg(i));
     if (e == nullptr || e->value.type != ValueType::kString) {
       ctx.ReplyNull();
     } else {
@@ -301,7 +302,7 @@ void CmdMSetNx(CommandContext& ctx) {
     return ctx.ReplyWrongArity();
   }
   for (size_t i = 1; i < ctx.argc(); i += 2) {
-    if (ctx.ks().FindWrite(ctx.db(), ctx.arg(i)) != nullptr) {
+    if (ctx.ks(ctx.arg(i)).FindWrite(ctx.db(), ctx.arg(i)) != nullptr) {
       return ctx.ReplyInt(0);
     }
   }

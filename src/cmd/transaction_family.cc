@@ -46,7 +46,7 @@ void CmdExec(CommandContext& ctx) {
     EndMulti(ctx);
     return ctx.ReplyError(ErrorCode::kExecAbort);
   }
-  if (c.watch_dirty) {
+  if (c.watch_dirty()) {
     EndMulti(ctx);
     return ctx.reply().NullArray();
   }
@@ -63,7 +63,7 @@ void CmdExec(CommandContext& ctx) {
       ctx.ReplyErrorLine(error);  // cannot happen: it resolved when queued
       continue;
     }
-    ctx.dispatcher().Execute(ctx.shard(), c, *spec, args);
+    ctx.dispatcher().Execute(Dispatcher::ExecShard(ctx.shard(), *spec, args), c, *spec, args);
     if (c.conn->closed()) {
       break;
     }
@@ -82,7 +82,10 @@ void CmdWatch(CommandContext& ctx) {
       return w.first == c.db && w.second == key;
     });
     if (!known) {
-      ctx.ks().Watch(c.db, key, &c.watch_dirty);
+      if (c.watch_flag == nullptr) {
+        c.watch_flag = std::make_shared<std::atomic<bool>>(false);
+      }
+      ctx.ks(key).Watch(c.db, key, c.watch_flag);
       c.watched.emplace_back(c.db, key);
     }
   }

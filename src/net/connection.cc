@@ -261,12 +261,34 @@ void Connection::Flush() {
   }
 }
 
-void Connection::HoldOutput(uint64_t seq, size_t from) { holds_.push_back({seq, from}); }
+void Connection::HoldOutput(uint64_t seq, size_t from) { holds_.push_back({seq, from, false}); }
 
 void Connection::ReleaseOutput(uint64_t seq) {
-  while (!holds_.empty() && holds_.front().seq <= seq) {
-    holds_.pop_front();
+  std::erase_if(holds_, [seq](const Hold& h) { return !h.slot && h.seq <= seq; });
+  if (fd_ >= 0 && !processing_) {
+    OnWritable();
   }
+}
+
+uint64_t Connection::OpenSlot() {
+  const uint64_t id = next_slot_++;
+  holds_.push_back({id, out_.size(), true});
+  open_slots_++;
+  return id;
+}
+
+void Connection::FillSlot(uint64_t id, std::string_view bytes) {
+  auto it = std::find_if(holds_.begin(), holds_.end(),
+                         [id](const Hold& h) { return h.slot && h.seq == id; });
+  if (it == holds_.end()) {
+    return;  // closed since: its holds are gone
+  }
+  out_.insert(it->from, bytes);
+  for (auto later = it + 1; later != holds_.end(); ++later) {
+    later->from += bytes.size();
+  }
+  holds_.erase(it);
+  open_slots_--;
   if (fd_ >= 0 && !processing_) {
     OnWritable();
   }
@@ -319,6 +341,7 @@ void Connection::Close() {
   std::string().swap(out_);
   out_sent_ = 0;
   holds_.clear();
+  open_slots_ = 0;
   ReleaseInBuffer();
   handler_->OnClose(*this);
 }

@@ -16,6 +16,11 @@
 // `from` of out() unsent until ReleaseOutput(s) with s >= seq. Later replies queue behind
 // it, so pipeline order holds; holds are released in seq order.
 //
+// Slots (several shards): a request whose reply another thread computes leaves a slot
+// at the end of out(); OpenSlot() holds everything from there on, FillSlot() puts the
+// reply in its place and lifts the hold. Slots and holds may be filled and released in any
+// order; bytes leave strictly in request order.
+//
 // Back-pressure (better than Redis, which lets a client that never reads grow its output
 // until the output limit kills it): when more than kOutputHighWater bytes wait to be sent,
 // the connection stops reading requests until they drain. A pipelining client that reads
@@ -98,6 +103,11 @@ class Connection {
   // Releases the holds up to seq and sends what they kept.
   void ReleaseOutput(uint64_t seq);
   bool output_held() const { return !holds_.empty(); }
+  // Leaves a slot for a reply computed elsewhere; returns its id for FillSlot.
+  uint64_t OpenSlot();
+  // Puts bytes in the slot id and sends what it no longer holds back.
+  void FillSlot(uint64_t id, std::string_view bytes);
+  size_t open_slots() const { return open_slots_; }
   // Makes sure pending output is written soon (for data pushed by other clients).
   void ScheduleFlush();
   // Stops reading; closes once pending output is written.
@@ -165,10 +175,13 @@ class Connection {
   std::string out_;
   size_t out_sent_ = 0;  // bytes of out_ already written
   struct Hold {
-    uint64_t seq;
-    size_t from;  // offset in out_, moved when sent bytes are erased from its front
+    uint64_t seq;  // the ReleaseOutput seq, or the slot's id
+    size_t from;   // offset in out_, moved when sent bytes are erased from its front
+    bool slot;
   };
-  std::deque<Hold> holds_;
+  std::deque<Hold> holds_;  // in `from` order
+  uint64_t next_slot_ = 0;
+  size_t open_slots_ = 0;
 
   std::string peer_addr_;
   std::string local_addr_;

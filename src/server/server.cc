@@ -273,7 +273,18 @@ int Main(const std::vector<std::string>& args) {
   info.start_mono_us = MonotonicUs();
   cmd::Dispatcher dispatcher(cmd::BuildCommandTable());
   shard::ShardSet shards(&store, std::move(info));
-  shards.Add(std::make_unique<shard::Shard>(0, &shards, &dispatcher, cfg, &SystemClock::Get()));
+  const int shard_count = static_cast<int>(cfg->shards);
+  if (shard_count > 1 && (cfg->appendonly || !cfg->save.empty() ||
+                          persist::FileSystem::Default()->Exists(cfg->dbfilename))) {
+    RILL_LOG(kWarning,
+             "shards %d: snapshots and the append only file cover one shard so far. Set "
+             "appendonly no and save \"\" (and move %s away), or use shards 1. Exiting.",
+             shard_count, cfg->dbfilename.c_str());
+    return 1;
+  }
+  for (int i = 0; i < shard_count; i++) {
+    shards.Add(std::make_unique<shard::Shard>(i, &shards, &dispatcher, cfg, &SystemClock::Get()));
+  }
   if (Status s = shards.shard(0).Listen(); !s.ok()) {
     RILL_LOG(kWarning, "%s; is another server running on this port? Exiting.", s.message().c_str());
     return 1;
@@ -288,13 +299,15 @@ int Main(const std::vector<std::string>& args) {
   persist::Snapshotter snapshotter(persist::FileSystem::Default(),
                                    journaling != nullptr ? journaling->aof.get() : nullptr,
                                    SystemClock::Get().NowMs());
-  shards.set_persistence(&snapshotter);
-  bool loading = true;
-  if (journaling != nullptr) {
-    LoadJournal(*cfg, shards, journaling.get(), &snapshotter);
-  } else if (!LoadDump(*cfg, shards, &snapshotter)) {
-    snapshotter.Attach(shards.shard(0));
-    loading = false;
+  bool loading = shard_count == 1;
+  if (shard_count == 1) {
+    shards.set_persistence(&snapshotter);
+    if (journaling != nullptr) {
+      LoadJournal(*cfg, shards, journaling.get(), &snapshotter);
+    } else if (!LoadDump(*cfg, shards, &snapshotter)) {
+      snapshotter.Attach(shards.shard(0));
+      loading = false;
+    }
   }
   if (!cfg->pidfile.empty() && !WritePidFile(cfg->pidfile)) {
     RILL_LOG(kWarning, "Failed to write PID file %s: %s", cfg->pidfile.c_str(), strerror(errno));
@@ -311,6 +324,8 @@ int Main(const std::vector<std::string>& args) {
   sigwait(&stop_signals, &sig);
   if (!shards.shutdown_requested()) {
     RILL_LOG(kWarning, "Received %s scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  }
+  if (!shards.shutdown_requested() && shards.persistence() != nullptr) {
     // As Redis on SIGTERM: the final snapshot when `save` points are set. The shard's
     // thread does it (it owns the keyspace); a failure is logged and the exit goes on.
     std::promise<void> saved;

@@ -9,6 +9,7 @@
 // Threading: lives on its shard's thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -40,6 +41,7 @@ struct BlockState {
 
 struct Client {
   uint64_t id = 0;
+  int home = 0;  // the shard the client lives on
   std::unique_ptr<net::Connection> conn;
   int db = 0;
   int resp = 2;
@@ -56,7 +58,11 @@ struct Client {
   // MULTI/EXEC: commands queued after MULTI, copied out of the read buffer.
   bool in_multi = false;
   bool multi_error = false;  // a command failed to queue: EXEC answers EXECABORT
-  bool watch_dirty = false;  // a WATCHed key changed: EXEC answers null
+  // Set when a WATCHed key changed (EXEC then answers null); made by the first WATCH,
+  // dropped with the watches. Shared with the keyspaces of the watched keys, which may be
+  // other shards'.
+  std::shared_ptr<std::atomic<bool>> watch_flag;
+  bool watch_dirty() const { return watch_flag != nullptr && watch_flag->load(); }
   std::vector<std::vector<std::string>> queued;
   std::vector<std::pair<int, std::string>> watched;  // (db, key)
 
@@ -70,6 +76,9 @@ struct Client {
   int64_t soft_limit_since_ms = 0;  // when output first exceeded the soft limit; 0 = not over
   BlockState block;
   uint64_t sync_target = 0;  // WAITAOF: the journal offset its writes end at (Shard::SyncTarget)
+  // Several shards: the coordination token passed to this client while its request
+  // waited for it (shard/shard_set.h); the request runs when the client resumes.
+  bool token_granted = false;
 
   size_t subscriptions() const { return channels.size() + patterns.size(); }
 };

@@ -316,8 +316,8 @@ void Keyspace::NotifyModified(int db, std::string_view key) {
   }
   auto it = watched_[db].find(key);
   if (it != watched_[db].end()) {
-    for (bool* dirty : it->second) {
-      *dirty = true;
+    for (const WatchFlag& flag : it->second) {
+      flag->store(true, std::memory_order_relaxed);
     }
   }
 }
@@ -363,26 +363,26 @@ std::vector<std::pair<int, std::string>> Keyspace::TakeReadyKeys() {
 void Keyspace::TouchWatchedIfExists(int db, int exists_in) {
   for (auto& [key, flags] : watched_[db]) {
     if (Exists(exists_in, key)) {
-      for (bool* dirty : flags) {
-        *dirty = true;
+      for (const WatchFlag& flag : flags) {
+        flag->store(true, std::memory_order_relaxed);
       }
     }
   }
 }
 
-void Keyspace::Watch(int db, std::string_view key, bool* dirty) {
-  std::vector<bool*>& flags = watched_[db][key];
-  if (std::find(flags.begin(), flags.end(), dirty) == flags.end()) {
-    flags.push_back(dirty);
+void Keyspace::Watch(int db, std::string_view key, WatchFlag flag) {
+  std::vector<WatchFlag>& flags = watched_[db][key];
+  if (std::find(flags.begin(), flags.end(), flag) == flags.end()) {
+    flags.push_back(std::move(flag));
   }
 }
 
-void Keyspace::Unwatch(int db, std::string_view key, bool* dirty) {
+void Keyspace::Unwatch(int db, std::string_view key, const std::atomic<bool>* flag) {
   auto it = watched_[db].find(key);
   if (it == watched_[db].end()) {
     return;
   }
-  std::erase(it->second, dirty);
+  std::erase_if(it->second, [flag](const WatchFlag& f) { return f.get() == flag; });
   if (it->second.empty()) {
     watched_[db].erase(it);
   }

@@ -28,6 +28,7 @@
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -45,6 +46,9 @@
 namespace rill::shard {
 
 enum class ValueType : uint8_t { kString, kStream };
+
+// A WATCHing client's "a watched key changed" flag.
+using WatchFlag = std::shared_ptr<std::atomic<bool>>;
 
 // Redis's OBJECT ENCODING names for strings.
 enum class StringEncoding : uint8_t { kInt, kEmbStr, kRaw };
@@ -262,9 +266,10 @@ class Keyspace {
   }
   std::vector<std::pair<int, std::string>> TakeReadyKeys();
 
-  // WATCH: *dirty becomes true when key changes. REQUIRES: dirty outlives the watch.
-  void Watch(int db, std::string_view key, bool* dirty);
-  void Unwatch(int db, std::string_view key, bool* dirty);
+  // WATCH: *flag becomes true when key changes. The flag is shared because its client may
+  // live on another shard (Client::watch_flag).
+  void Watch(int db, std::string_view key, WatchFlag flag);
+  void Unwatch(int db, std::string_view key, const std::atomic<bool>* flag);
 
   // One slice of active expiry: samples volatile keys in each database and deletes the
   // expired ones, until fewer than a quarter of a sample expired or budget_us ran out.
@@ -308,7 +313,7 @@ class Keyspace {
   Journal* journal_ = nullptr;
   bool loading_ = false;
   // Per database: key -> dirty flags of the clients watching it.
-  std::vector<StringMap<std::vector<bool*>>> watched_;
+  std::vector<StringMap<std::vector<WatchFlag>>> watched_;
   struct BlockingKey {
     uint32_t waiters = 0;  // clients blocked on the key
     bool ready = false;    // queued in ready_

@@ -34,7 +34,7 @@ Shard::Shard(int id, ShardSet* set, RequestHandler* handler,
       command_stats_(handler->command_count()) {
   RILL_CHECK(base_ != nullptr);
   keyspace_.set_policy(*config_);
-  keyspace_.set_journal(&journal_);
+  keyspace_.set_journal(journal_);
   slowlog_threshold_ticks_ = UsToTicks(std::max<int64_t>(0, config_->slowlog_log_slower_than));
   mailbox_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   RILL_CHECK(mailbox_fd_ >= 0);
@@ -66,8 +66,16 @@ Shard::~Shard() {
 
 Status Shard::Listen() {
   const config::Config& cfg = *config_;
+  // This shard accepts for all of them; each connection lives on the next one in turn.
   auto accept = [this](int fd, bool is_unix, std::string peer, std::string local) {
-    Adopt(fd, is_unix, std::move(peer), std::move(local));
+    Shard& home = set_->NextHome();
+    if (&home == this) {
+      Adopt(fd, is_unix, std::move(peer), std::move(local));
+      return;
+    }
+    home.Post([&home, fd, is_unix, peer = std::move(peer), local = std::move(local)]() mutable {
+      home.Adopt(fd, is_unix, std::move(peer), std::move(local));
+    });
   };
   if (cfg.port != 0) {
     int port = static_cast<int>(cfg.port);
@@ -110,6 +118,12 @@ void Shard::Start() {
     logging::SetThreadShard(id_);
     ScheduleCron();
     Loop();
+    set_->LoopExited();
+    while (!set_->all_loops_exited()) {
+      event_base_loop(base_, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+      DrainMailbox();
+      usleep(1000);
+    }
   });
 }
 
@@ -182,6 +196,9 @@ void Shard::Post(std::function<void()> fn) {
   {
     std::lock_guard<std::mutex> lock(mailbox_mu_);
     mailbox_.push_back(std::move(fn));
+    if (mailbox_.size() > 1) {
+      return;  // the first one's wake-up is pending: DrainMailbox takes them all
+    }
   }
   const uint64_t one = 1;
   const ssize_t n = write(mailbox_fd_, &one, sizeof(one));
@@ -208,18 +225,36 @@ void Shard::DrainMailbox() {
   }
 }
 
+void Shard::AfterPause() {
+  clock_.Refresh();
+  if (keyspace_.has_ready_keys()) {
+    ServeReadyKeys();
+  }
+}
+
+Client& Shard::forward_client() {
+  if (forward_client_ == nullptr) {
+    forward_client_ = std::make_unique<Client>();
+    forward_client_->authenticated = true;
+    const int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    forward_client_->conn = std::make_unique<net::Connection>(base_, fd, this, &stats_.io, false);
+    forward_client_->conn->set_user_data(forward_client_.get());
+  }
+  return *forward_client_;
+}
+
 void Shard::SetJournalSink(JournalSink* sink) {
   RILL_CHECK(journal_sink_ == nullptr && sink != nullptr);
   journal_sink_ = sink;
   hold_until_synced_ = config_->appendfsync == config::AppendFsync::kAlways;
-  journal_.set_enabled(true);
+  own_journal_.set_enabled(true);
 }
 
 void Shard::HoldUntilDurable(Client& c, size_t reply_start) {
   if (journal_sink_ == nullptr) {
     return;
   }
-  const uint64_t seq = journal_.produced();
+  const uint64_t seq = own_journal_.produced();
   c.conn->HoldOutput(seq, reply_start);
   if (held_replies_.empty() || held_replies_.back() != std::make_pair(seq, c.id)) {
     held_replies_.emplace_back(seq, c.id);
@@ -227,11 +262,11 @@ void Shard::HoldUntilDurable(Client& c, size_t reply_start) {
 }
 
 void Shard::HandOverJournal() {
-  if (journal_.empty()) {
+  if (own_journal_.empty()) {
     return;
   }
-  const uint64_t produced = journal_.produced();
-  const uint64_t offset = journal_sink_->Append(journal_.Take());
+  const uint64_t produced = own_journal_.produced();
+  const uint64_t offset = journal_sink_->Append(own_journal_.Take());
   in_flight_.emplace_back(produced, offset);
   handed_offset_ = offset;
   bool sync_wanted = false;
@@ -355,7 +390,7 @@ void Shard::ApplyConnectionLimits(net::Connection& conn, bool authenticated) con
 Client* Shard::Adopt(int fd, bool is_unix, std::string peer, std::string local) {
   clock_.Refresh();
   stats_.total_connections_received++;
-  if (static_cast<int64_t>(clients_.size()) >= config_->maxclients) {
+  if (!set_->AdmitClient(config_->maxclients)) {
     static constexpr char kMsg[] = "-ERR max number of clients reached\r\n";
     const ssize_t n = write(fd, kMsg, sizeof(kMsg) - 1);
     (void)n;
@@ -368,6 +403,7 @@ Client* Shard::Adopt(int fd, bool is_unix, std::string peer, std::string local) 
   }
   auto c = std::make_unique<Client>();
   c->id = set_->NextClientId();
+  c->home = id_;
   c->authenticated = config_->requirepass.empty();
   c->created_ms = c->last_interaction_ms = clock_.NowMs();
   c->conn = std::make_unique<net::Connection>(base_, fd, this, &stats_.io, is_unix);
@@ -433,6 +469,7 @@ void Shard::OnClose(net::Connection& conn) {
   }
   graveyard_.push_back(std::move(it->second));
   clients_.erase(it);
+  set_->ClientGone();
   event_active(reap_ev_, 0, 0);
 }
 

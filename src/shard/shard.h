@@ -172,13 +172,30 @@ class Shard final : public net::ConnectionHandler {
   // the process journal, once (appendonly cannot change at runtime yet); the shard hands
   // its effects over once per loop turn. The reply to a command that had effects waits until the
   // journal says they are written (appendfsync everysec, no) or fsynced (always).
-  Journal& journal() { return journal_; }
+  Journal& journal() { return *journal_; }
   JournalSink* journal_sink() const { return journal_sink_; }
   void SetJournalSink(JournalSink* sink);
   // Holds c's output from reply_start on until the effects produced so far are durable.
   void HoldUntilDurable(Client& c, size_t reply_start);
   // Hands the effects appended since the last call to the sink.
   void HandOverJournal();
+  // While parked by a coordinator (ShardSet::PauseOthers), this shard's effects go to
+  // the coordinator's journal j; nullptr restores its own.
+  void RedirectJournal(Journal* j) {
+    journal_ = j != nullptr ? j : &own_journal_;
+    keyspace_.set_journal(journal_);
+  }
+  // Runs on this shard's thread after a coordinator released it: serves readers whose
+  // keys the coordinator changed.
+  void AfterPause();
+  // Whether this shard runs a command with the others parked (it may touch their state).
+  bool coordinating() const { return coordinating_; }
+  void set_coordinating(bool on) { coordinating_ = on; }
+
+  // A client that stands for one on another shard while this shard runs that client's
+  // command (Dispatcher forwarding): its connection is never started and its output is
+  // taken after each command.
+  Client& forward_client();
   // The process journal is written up to `written` and fsynced up to `durable`.
   // Thread-safe.
   void NotifyJournal(uint64_t written, uint64_t durable);
@@ -188,7 +205,7 @@ class Shard final : public net::ConnectionHandler {
   // WaitForSync(c) asks the sink for an fsync up to c.sync_target and wakes c (blocked) when
   // one covered it.
   static constexpr uint64_t kPendingHandOver = UINT64_MAX;
-  uint64_t SyncTarget() const { return journal_.empty() ? handed_offset_ : kPendingHandOver; }
+  uint64_t SyncTarget() const { return own_journal_.empty() ? handed_offset_ : kPendingHandOver; }
   bool Synced(uint64_t target) const { return durable_offset_ >= target; }
   void WaitForSync(Client& c);
 
@@ -287,8 +304,11 @@ class Shard final : public net::ConnectionHandler {
   std::vector<uint64_t> to_resume_;  // unblocked clients whose pipeline goes on next turn
   bool serving_ready_ = false;       // inside ServeReadyKeys (re-entrancy guard)
 
-  Journal journal_;
+  Journal own_journal_;
+  Journal* journal_ = &own_journal_;  // own_journal_, or a coordinator's while parked
   JournalSink* journal_sink_ = nullptr;
+  std::unique_ptr<Client> forward_client_;
+  bool coordinating_ = false;
   std::unique_ptr<Client> replay_client_;  // between BeginReplay and EndReplay
   std::function<bool()> load_step_;
   std::function<bool()> background_step_;

@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "core/check.h"
+
 namespace rill::shard {
 
 ShardSet::ShardSet(config::ConfigStore* store, ServerInfo info)
@@ -18,6 +20,76 @@ void ShardSet::PublishConfig(Shard* current) {
       s->Post([shard = s.get(), snap] { shard->SetConfig(snap); });
     }
   }
+}
+
+bool ShardSet::AcquireToken(Shard& shard, std::function<void()> granted) {
+  std::lock_guard<std::mutex> lock(token_mu_);
+  if (!token_held_) {
+    token_held_ = true;
+    return true;
+  }
+  token_queue_.emplace_back(&shard, std::move(granted));
+  return false;
+}
+
+void ShardSet::ReleaseToken() {
+  std::pair<Shard*, std::function<void()>> next;
+  {
+    std::lock_guard<std::mutex> lock(token_mu_);
+    RILL_CHECK(token_held_);
+    if (token_queue_.empty()) {
+      token_held_ = false;
+      return;
+    }
+    next = std::move(token_queue_.front());
+    token_queue_.pop_front();
+  }
+  next.first->Post(std::move(next.second));  // the token stays held, now by next.first
+}
+
+void ShardSet::PauseOthers(Shard& coordinator) {
+  RILL_CHECK(gate_ == nullptr);
+  gate_ = std::make_shared<Gate>();
+  for (auto& s : shards_) {
+    if (s.get() != &coordinator) {
+      s->Post([shard = s.get(), gate = gate_] {
+        shard->HandOverJournal();
+        std::unique_lock<std::mutex> lock(gate->mu);
+        gate->parked++;
+        gate->cv.notify_all();
+        gate->cv.wait(lock, [&gate] { return gate->released; });
+        lock.unlock();
+        shard->AfterPause();
+      });
+    }
+  }
+  std::unique_lock<std::mutex> lock(gate_->mu);
+  gate_->cv.wait(lock, [this] { return gate_->parked == size() - 1; });
+  lock.unlock();
+  for (auto& s : shards_) {
+    if (s.get() != &coordinator) {
+      s->RedirectJournal(&coordinator.journal());
+    }
+  }
+  coordinator.set_coordinating(true);
+}
+
+void ShardSet::ResumeOthers(Shard& coordinator) {
+  RILL_CHECK(gate_ != nullptr);
+  // The command's record goes to the journal before any shard can add what follows it.
+  coordinator.HandOverJournal();
+  coordinator.set_coordinating(false);
+  for (auto& s : shards_) {
+    if (s.get() != &coordinator) {
+      s->RedirectJournal(nullptr);
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(gate_->mu);
+    gate_->released = true;
+  }
+  gate_->cv.notify_all();
+  gate_.reset();
 }
 
 void ShardSet::RequestShutdown(int exit_code) {

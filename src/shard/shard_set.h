@@ -3,17 +3,39 @@
 // shard/shard_set.h: the process's shards and the little state that is truly global.
 //
 // Beside the shards, only immutable start-up facts (ServerInfo), the config store (which
-// publishes snapshots to every shard) and the client-id counter live here.
-// Threading: Shards() and info() are immutable after start; PublishConfig() and
-// RequestShutdown() may be called from any thread.
+// publishes snapshots to every shard), the client-id counter and the coordination token
+// live here.
+//
+// Keys: a key's slot (core/slot.h) picks its shard; the slots are split into size()
+// contiguous ranges, the way a cluster splits them between nodes.
+//
+// Coordination (ARCHITECTURE "Shards"): a command that touches several shards runs on its
+// client's home shard while every other shard is stopped at a safe point, so no client
+// sees half of it. One such command runs at a time: its shard holds the token, which is
+// acquired without blocking a loop (a shard waiting for it keeps serving). The holder then
+// calls PauseOthers(), which returns once every other shard has handed its journal over
+// and parked; while they are parked, the holder may read and change their keyspaces, and
+// their effects (expired keys included) go to the holder's journal, so the command is one
+// record in the journal, after everything that came before it on every shard.
+// ResumeOthers() lets them go on. Deadlock-free because only the token's holder parks
+// shards, and a parked shard waits for nothing else.
+//
+// Threading: shard() and info() are immutable after start; PublishConfig(),
+// RequestShutdown(), AcquireToken() and ReleaseToken() may be called from any thread;
+// PauseOthers() and ResumeOthers() only by the token's holder, on its shard's thread.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "config/config_store.h"
+#include "core/slot.h"
 #include "shard/persistence.h"
 #include "shard/shard.h"
 
@@ -30,7 +52,10 @@ class ShardSet {
  public:
   ShardSet(config::ConfigStore* store, ServerInfo info);
 
-  void Add(std::unique_ptr<Shard> shard) { shards_.push_back(std::move(shard)); }
+  void Add(std::unique_ptr<Shard> shard) {
+    shards_.push_back(std::move(shard));
+    loops_running_.fetch_add(1);
+  }
   Shard& shard(int i) { return *shards_[i]; }
   int size() const { return static_cast<int>(shards_.size()); }
   config::ConfigStore& config_store() { return *store_; }
@@ -39,6 +64,43 @@ class ShardSet {
   void set_persistence(Persistence* p) { persistence_ = p; }
   Persistence* persistence() const { return persistence_; }
   uint64_t NextClientId() { return next_client_id_.fetch_add(1, std::memory_order_relaxed); }
+
+  // maxclients counts the clients of every shard: true if one more fits (and counts it).
+  bool AdmitClient(int64_t max) {
+    if (clients_.fetch_add(1) >= max) {
+      clients_.fetch_sub(1);
+      return false;
+    }
+    return true;
+  }
+  void ClientGone() { clients_.fetch_sub(1); }
+  int64_t connected_clients() const { return clients_.load(); }
+
+  // The shard that owns key.
+  int ShardOf(std::string_view key) const {
+    return shards_.size() == 1 ? 0 : KeySlot(key) * size() / kSlotCount;
+  }
+  Shard& Owner(std::string_view key) { return *shards_[ShardOf(key)]; }
+  // The home of the next accepted connection: round robin over the shards.
+  Shard& NextHome() {
+    return *shards_[next_home_.fetch_add(1, std::memory_order_relaxed) % shards_.size()];
+  }
+
+  // The coordination token. Returns true if the caller got it now; otherwise granted()
+  // runs later on the caller's thread (shard's mailbox) once the token is its, in
+  // request order, and the caller must ReleaseToken() when done with it.
+  bool AcquireToken(Shard& shard, std::function<void()> granted);
+  void ReleaseToken();
+  // Parks every shard but coordinator until ResumeOthers(). REQUIRES: the token is held
+  // by coordinator; the caller is on coordinator's thread.
+  void PauseOthers(Shard& coordinator);
+  void ResumeOthers(Shard& coordinator);
+  bool others_paused() const { return gate_ != nullptr; }
+
+  // A shard whose loop has ended keeps answering its mailbox until every loop has, so a
+  // coordinator never waits forever for a shard that stopped first.
+  void LoopExited() { loops_running_.fetch_sub(1); }
+  bool all_loops_exited() const { return loops_running_.load() == 0; }
 
   // Sends the store's current snapshot to every shard. `current` (the calling shard, or
   // nullptr from the main thread) installs it at once, so the next request it runs already
@@ -56,6 +118,21 @@ class ShardSet {
   std::vector<std::unique_ptr<Shard>> shards_;
   Persistence* persistence_ = nullptr;
   std::atomic<uint64_t> next_client_id_{1};
+  std::atomic<uint64_t> next_home_{0};
+  std::atomic<int> loops_running_{0};
+  std::atomic<int64_t> clients_{0};
+
+  std::mutex token_mu_;
+  bool token_held_ = false;
+  std::deque<std::pair<Shard*, std::function<void()>>> token_queue_;
+  // Where parked shards wait (PauseOthers); owned by the coordinator's call.
+  struct Gate {
+    std::mutex mu;
+    std::condition_variable cv;
+    int parked = 0;
+    bool released = false;
+  };
+  std::shared_ptr<Gate> gate_;                   // coordinator's thread only
   std::atomic<bool> shutdown_requested_{false};  // by SHUTDOWN, not by a signal
   std::atomic<int> exit_code_{0};
 };

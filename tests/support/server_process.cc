@@ -73,6 +73,11 @@ void ServerProcess::Start(const std::vector<std::string>& extra_args, bool with_
                                    "--enable-debug-command",
                                    "yes"};
   args.insert(args.end(), base.begin(), base.end());
+  // The suite runs once per shard count (tests/CMakeLists.txt); a test's own arguments
+  // come after, so one that needs a shard count sets it.
+  if (const char* shards = getenv("RILL_TEST_SHARDS"); shards != nullptr) {
+    args.insert(args.end(), {"--shards", shards, "--save", ""});
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   unlink((dir_ + "/rill.log").c_str());
   pid_ = fork();

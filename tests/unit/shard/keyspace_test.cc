@@ -134,8 +134,9 @@ TEST_F(KeyspaceTest, RandomEntryFindsSparseKeys) {
 }
 
 TEST_F(KeyspaceTest, WatchFlagsChangesDeletesExpiryAndFlush) {
-  bool dirty = false;
-  ks_.Watch(0, "w", &dirty);
+  auto flag = std::make_shared<std::atomic<bool>>(false);
+  std::atomic<bool>& dirty = *flag;
+  ks_.Watch(0, "w", flag);
   Put("other", "1");
   EXPECT_FALSE(dirty);
   Put("w", "1");
@@ -154,15 +155,16 @@ TEST_F(KeyspaceTest, WatchFlagsChangesDeletesExpiryAndFlush) {
   dirty = false;
   ks_.FlushAll();
   EXPECT_TRUE(dirty);
-  ks_.Unwatch(0, "w", &dirty);
+  ks_.Unwatch(0, "w", flag.get());
   dirty = false;
   Put("w", "3");
   EXPECT_FALSE(dirty);
 }
 
 TEST_F(KeyspaceTest, SwapDbTellsWatchersOfBothDatabases) {
-  bool dirty = false;
-  ks_.Watch(1, "k", &dirty);
+  auto flag = std::make_shared<std::atomic<bool>>(false);
+  const std::atomic<bool>& dirty = *flag;
+  ks_.Watch(1, "k", flag);
   Put("k", "in0", 0);
   ks_.SwapDb(0, 1);
   EXPECT_TRUE(dirty);
