@@ -2,6 +2,8 @@
 //
 // cmd/connection_family.cc: connection commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT,
 // RESET and CLIENT. Replies and errors are Redis 7.2's.
+#include <map>
+
 #include "cmd/dispatcher.h"
 #include "cmd/families.h"
 #include "core/strings.h"
@@ -199,6 +201,17 @@ std::string ClientFlags(const Client& c) {
   return f.empty() ? "N" : f;
 }
 
+// The clients of every shard (a kAllShards command runs with the others parked).
+template <typename Fn>
+void ForEachClient(CommandContext& ctx, Fn&& fn) {
+  shard::ShardSet& set = ctx.shard().set();
+  for (int i = 0; i < set.size(); i++) {
+    for (const auto& [id, c] : set.shard(i).clients()) {
+      fn(set.shard(i), *c);
+    }
+  }
+}
+
 std::string ClientInfoLine(const shard::Shard& shard, const Client& c, int64_t now_ms) {
   std::string s;
   s.reserve(320);
@@ -269,15 +282,19 @@ void CmdClientList(CommandContext& ctx) {
   } else if (ctx.argc() != 2) {
     return ctx.ReplySyntaxError();
   }
-  std::string out;
+  // Every shard's clients (they are parked: kAllShards), in id order.
+  std::map<uint64_t, std::string> lines;
   const int64_t now = ctx.NowMs();
-  for (const auto& [id, c] : ctx.shard().clients()) {
-    if (c->conn->closed() || (!type.empty() && !EqualsIgnoreCase(type, ClientType(*c))) ||
-        (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end())) {
-      continue;
+  ForEachClient(ctx, [&](shard::Shard& s, Client& c) {
+    if (c.conn->closed() || (!type.empty() && !EqualsIgnoreCase(type, ClientType(c))) ||
+        (!ids.empty() && std::find(ids.begin(), ids.end(), c.id) == ids.end())) {
+      return;
     }
-    out += ClientInfoLine(ctx.shard(), *c, now);
-    out += '\n';
+    lines[c.id] = ClientInfoLine(s, c, now) + '\n';
+  });
+  std::string out;
+  for (const auto& [id, line] : lines) {
+    out += line;
   }
   ctx.reply().Verbatim(out);
 }
@@ -298,24 +315,31 @@ void CmdClientUnblock(CommandContext& ctx) {
   } else if (ctx.argc() > 4) {
     return ctx.ReplySyntaxError();
   }
-  Client* target = ctx.shard().FindClient(static_cast<uint64_t>(*id));
-  if (target == nullptr || !target->block.active) {
-    return ctx.ReplyInt(0);
+  shard::ShardSet& set = ctx.shard().set();
+  for (int i = 0; i < set.size(); i++) {
+    Client* target = set.shard(i).FindClient(static_cast<uint64_t>(*id));
+    if (target != nullptr && target->block.active) {
+      set.shard(i).WakeBlocked(*target, why);
+      return ctx.ReplyInt(1);
+    }
   }
-  ctx.shard().WakeBlocked(*target, why);
-  ctx.ReplyInt(1);
+  ctx.ReplyInt(0);
 }
 
 void CmdClientKill(CommandContext& ctx) {
   // Old form: CLIENT KILL ip:port, answers OK or an error.
   if (ctx.argc() == 3) {
-    for (const auto& [id, c] : ctx.shard().clients()) {
-      if (!c->conn->closed() && c->conn->peer_addr() == ctx.arg(2)) {
-        c->conn->CloseAfterReply();
-        return ctx.ReplyOk();
+    Client* found = nullptr;
+    ForEachClient(ctx, [&](shard::Shard&, Client& c) {
+      if (found == nullptr && !c.conn->closed() && c.conn->peer_addr() == ctx.arg(2)) {
+        found = &c;
       }
+    });
+    if (found == nullptr) {
+      return ctx.ReplyErrorLine("ERR No such client");
     }
-    return ctx.ReplyErrorLine("ERR No such client");
+    found->conn->CloseAfterReply();
+    return ctx.ReplyOk();
   }
   std::optional<uint64_t> want_id;
   std::string_view addr, laddr, type;
@@ -357,19 +381,21 @@ void CmdClientKill(CommandContext& ctx) {
       return ctx.ReplySyntaxError();
     }
   }
-  int64_t killed = 0;
-  for (const auto& [id, c] : ctx.shard().clients()) {
-    if (c->conn->closed() || (want_id && *want_id != id) ||
-        (!addr.empty() && c->conn->peer_addr() != addr) ||
-        (!laddr.empty() && c->conn->local_addr() != laddr) ||
-        (!type.empty() && !EqualsIgnoreCase(type, ClientType(*c))) ||
-        (skipme && c.get() == &ctx.client())) {
-      continue;
+  std::vector<Client*> victims;
+  ForEachClient(ctx, [&](shard::Shard&, Client& c) {
+    if (c.conn->closed() || (want_id && *want_id != c.id) ||
+        (!addr.empty() && c.conn->peer_addr() != addr) ||
+        (!laddr.empty() && c.conn->local_addr() != laddr) ||
+        (!type.empty() && !EqualsIgnoreCase(type, ClientType(c))) ||
+        (skipme && &c == &ctx.client())) {
+      return;
     }
+    victims.push_back(&c);
+  });
+  for (Client* c : victims) {
     c->conn->CloseAfterReply();
-    killed++;
   }
-  ctx.ReplyInt(killed);
+  ctx.ReplyInt(static_cast<int64_t>(victims.size()));
 }
 
 void CmdClientSetName(CommandContext& ctx) {
@@ -421,12 +447,27 @@ void CmdClientPause(CommandContext& ctx) {
   } else if (ctx.argc() > 4) {
     return ctx.ReplySyntaxError();
   }
-  ctx.shard().Pause(ctx.NowMs() + *ms, write_only);
+  shard::ShardSet& set = ctx.shard().set();
+  for (int i = 0; i < set.size(); i++) {
+    set.shard(i).Pause(ctx.NowMs() + *ms, write_only);
+  }
   ctx.ReplyOk();
 }
 
 void CmdClientUnpause(CommandContext& ctx) {
-  ctx.shard().Unpause();
+  // Each shard releases its own held clients, in their order, on its own thread.
+  shard::ShardSet& set = ctx.shard().set();
+  for (int i = 0; i < set.size(); i++) {
+    shard::Shard* s = &set.shard(i);
+    if (s == &ctx.shard()) {
+      s->Unpause();
+    } else {
+      s->Post([s] {
+        s->RefreshClock();
+        s->Unpause();
+      });
+    }
+  }
   ctx.ReplyOk();
 }
 
@@ -588,9 +629,9 @@ void RegisterConnectionFamily(CommandTable& t) {
   };
   sub("id", 2, 0, "5.0.0", "Returns the unique client ID of the connection.", "", CmdClientId);
   sub("info", 2, 0, "6.2.0", "Returns information about the connection.", "", CmdClientInfo);
-  sub("list", -2, kAdmin, "2.4.0", "Lists open connections.",
+  sub("list", -2, kAdmin | kAllShards, "2.4.0", "Lists open connections.",
       "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]", CmdClientList, true);
-  sub("kill", -3, kAdmin, "2.4.0", "Terminates open connections.",
+  sub("kill", -3, kAdmin | kAllShards, "2.4.0", "Terminates open connections.",
       "ip:port|[ID client-id] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username] "
       "[ADDR ip:port] [LADDR ip:port] [SKIPME YES|NO]",
       CmdClientKill, true);
@@ -598,13 +639,13 @@ void RegisterConnectionFamily(CommandTable& t) {
   sub("getname", 2, 0, "2.6.9", "Returns the name of the connection.", "", CmdClientGetName);
   sub("setinfo", 4, 0, "7.2.0", "Sets information specific to the client or connection.",
       "LIB-NAME libname|LIB-VER libver", CmdClientSetInfo);
-  sub("unblock", -3, kAdmin, "5.0.0",
+  sub("unblock", -3, kAdmin | kAllShards, "5.0.0",
       "Unblocks a client blocked by a blocking command from a different connection.",
       "client-id [TIMEOUT|ERROR]", CmdClientUnblock, true);
-  sub("pause", -3, kAdmin, "3.0.0", "Suspends commands processing.", "timeout [WRITE|ALL]",
-      CmdClientPause, true);
-  sub("unpause", 2, kAdmin, "6.2.0", "Resumes processing commands from paused clients.", "",
-      CmdClientUnpause, true);
+  sub("pause", -3, kAdmin | kAllShards, "3.0.0", "Suspends commands processing.",
+      "timeout [WRITE|ALL]", CmdClientPause, true);
+  sub("unpause", 2, kAdmin | kAllShards, "6.2.0",
+      "Resumes processing commands from paused clients.", "", CmdClientUnpause, true);
   sub("no-evict", 3, kAdmin, "7.0.0", "Sets the client eviction mode of the connection.", "ON|OFF",
       CmdClientNoEvict, true);
   sub("reply", 3, 0, "3.2.0", "Instructs the server whether to reply to commands.", "ON|OFF|SKIP",

@@ -299,46 +299,31 @@ bool Dispatcher::Run(shard::Shard& shard, shard::Client& client, const CommandSp
     coordinate = keys == kManyShards;
     owner = keys >= 0 ? keys : owner;
   }
+  if (!coordinate && owner != shard.id() && (spec.flags & kBlocking) != 0 &&
+      !Forwardable(spec, args) && shard::Shard::Movable(client)) {
+    // A blocking read waits where its keys are: the client moves there, and the request
+    // runs again on arrival.
+    shard.Migrate(client, owner);
+    return false;
+  }
   if (coordinate || (owner != shard.id() && !Forwardable(spec, args))) {
     return Coordinate(shard, client, spec, args);
   }
   if (owner == shard.id()) {
+    client.forward_streak = 0;
     Execute(shard, client, spec, args);
   } else {
-    Forward(shard, client, spec, args, set.shard(owner));
+    client.last_command = spec.name;
+    shard.Forward(client, owner, &spec, args,
+                  client.reply_mode == shard::ReplyMode::kOff ||
+                      client.reply_mode == shard::ReplyMode::kSkipThis);
   }
   return true;
 }
 
-void Dispatcher::Forward(shard::Shard& home, shard::Client& client, const CommandSpec& spec,
-                         std::span<const std::string_view> args, shard::Shard& owner) {
-  client.last_command = spec.name;
-  const uint64_t slot = client.conn->OpenSlot();
-  const bool discard = client.reply_mode == shard::ReplyMode::kOff ||
-                       client.reply_mode == shard::ReplyMode::kSkipThis;
-  owner.Post([this, &home, &owner, &spec, id = client.id, slot, discard, db = client.db,
-              resp = client.resp, argv = std::vector<std::string>(args.begin(), args.end())] {
-    shard::Client& proxy = owner.forward_client();
-    proxy.db = db;
-    proxy.resp = resp;
-    const std::vector<std::string_view> pargs(argv.begin(), argv.end());
-    Execute(owner, proxy, spec, pargs);
-    if (owner.keyspace().has_ready_keys()) {
-      owner.ServeReadyKeys();
-    }
-    std::string reply;
-    if (!discard) {
-      reply.swap(proxy.conn->out());
-    }
-    proxy.conn->out().clear();
-    home.Post([&home, id, slot, reply = std::move(reply)] {
-      shard::Client* c = home.FindClient(id);
-      if (c != nullptr) {
-        c->conn->FillSlot(slot, reply);
-        home.CheckOutputLimit(*c);
-      }
-    });
-  });
+void Dispatcher::RunForwarded(shard::Shard& shard, shard::Client& proxy, const void* command,
+                              std::span<const std::string_view> args) {
+  Execute(shard, proxy, *static_cast<const CommandSpec*>(command), args);
 }
 
 bool Dispatcher::Coordinate(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
@@ -360,6 +345,7 @@ bool Dispatcher::Coordinate(shard::Shard& shard, shard::Client& client, const Co
     return false;
   }
   client.token_granted = false;
+  shard.FlushForwards();  // they came before this command
   set.PauseOthers(shard);
   Execute(ExecShard(shard, spec, args), client, spec, args);
   set.ResumeOthers(shard);

@@ -36,6 +36,8 @@ class Dispatcher final : public shard::RequestHandler {
   shard::ReplayResult Replay(shard::Shard& shard, shard::Client& client,
                              std::span<const std::string_view> args) override;
   void OnClientClose(shard::Shard& shard, shard::Client& client) override;
+  void RunForwarded(shard::Shard& shard, shard::Client& proxy, const void* command,
+                    std::span<const std::string_view> args) override;
   size_t command_count() const override { return table_.all().size(); }
 
   const CommandTable& table() const { return table_; }
@@ -62,8 +64,6 @@ class Dispatcher final : public shard::RequestHandler {
   // wait for the coordination token: the request runs again when the client resumes.
   bool Run(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
            std::span<const std::string_view> args);
-  void Forward(shard::Shard& home, shard::Client& client, const CommandSpec& spec,
-               std::span<const std::string_view> args, shard::Shard& owner);
   bool Coordinate(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
                   std::span<const std::string_view> args);
   // Whether CLIENT PAUSE WRITE must hold this request (EXEC: if a queued command writes).

@@ -8,6 +8,8 @@
 #include <cinttypes>
 #include <cstdarg>
 #include <cstdio>
+#include <map>
+#include <set>
 
 #include "cmd/dispatcher.h"
 #include "config/config_table.h"
@@ -25,8 +27,8 @@ constexpr std::string_view kDefaultSections[] = {
     "server", "clients", "memory",     "persistence", "stats",   "replication",
     "cpu",    "modules", "errorstats", "cluster",     "keyspace"};
 constexpr std::string_view kAllSections[] = {
-    "server", "clients", "memory",       "persistence", "stats",   "replication",
-    "cpu",    "modules", "commandstats", "errorstats",  "cluster", "keyspace"};
+    "server",  "clients",      "memory",     "persistence", "stats",    "replication", "cpu",
+    "modules", "commandstats", "errorstats", "cluster",     "keyspace", "shards"};
 
 void Line(std::string& out, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 void Line(std::string& out, const char* fmt, ...) {
@@ -37,6 +39,21 @@ void Line(std::string& out, const char* fmt, ...) {
   va_end(ap);
   out.append(buf, std::min<size_t>(n, sizeof(buf) - 1));
   out += "\r\n";
+}
+
+// INFO runs with the other shards parked (kAllShards): it reads every shard's figures.
+template <typename Fn>
+void ForEachShard(CommandContext& ctx, Fn&& fn) {
+  for (int i = 0; i < ctx.shard().set().size(); i++) {
+    fn(ctx.shard().set().shard(i));
+  }
+}
+
+template <typename Fn>
+uint64_t SumShards(CommandContext& ctx, Fn&& fn) {
+  uint64_t sum = 0;
+  ForEachShard(ctx, [&](shard::Shard& s) { sum += static_cast<uint64_t>(fn(s)); });
+  return sum;
 }
 
 std::string Human(uint64_t bytes) {
@@ -95,21 +112,27 @@ void Server(CommandContext& ctx, std::string& out) {
 void Clients(CommandContext& ctx, std::string& out) {
   size_t max_in = 0;
   size_t max_out = 0;
-  for (const auto& [id, c] : ctx.shard().clients()) {
-    max_in = std::max(max_in, c->conn->query_buffer_capacity());
-    max_out = std::max(max_out, c->conn->pending_output());
-  }
+  ForEachShard(ctx, [&](shard::Shard& s) {
+    for (const auto& [id, c] : s.clients()) {
+      max_in = std::max(max_in, c->conn->query_buffer_capacity());
+      max_out = std::max(max_out, c->conn->pending_output());
+    }
+  });
   out += "# Clients\r\n";
-  Line(out, "connected_clients:%zu", ctx.shard().clients().size());
+  Line(out, "connected_clients:%" PRIu64,
+       SumShards(ctx, [](shard::Shard& s) { return s.clients().size(); }));
   Line(out, "cluster_connections:0");
   Line(out, "maxclients:%" PRId64, ctx.config().maxclients);
   Line(out, "client_recent_max_input_buffer:%zu", max_in);
   Line(out, "client_recent_max_output_buffer:%zu", max_out);
-  Line(out, "blocked_clients:%zu", ctx.shard().blocked_clients());
+  Line(out, "blocked_clients:%" PRIu64,
+       SumShards(ctx, [](shard::Shard& s) { return s.blocked_clients(); }));
   Line(out, "tracking_clients:0");
-  Line(out, "pubsub_clients:%zu", ctx.shard().pubsub_clients());
+  Line(out, "pubsub_clients:%" PRIu64,
+       SumShards(ctx, [](shard::Shard& s) { return s.pubsub_clients(); }));
   Line(out, "clients_in_timeout_table:0");
-  Line(out, "total_blocking_keys:%zu", ctx.shard().blocking_keys());
+  Line(out, "total_blocking_keys:%" PRIu64,
+       SumShards(ctx, [](shard::Shard& s) { return s.blocking_keys(); }));
   Line(out, "total_blocking_keys_on_nokey:0");
 }
 
@@ -120,9 +143,11 @@ void Memory(CommandContext& ctx, std::string& out) {
   const uint64_t sys = TotalSystemMemory();
   const int64_t maxmem = ctx.config().maxmemory;
   size_t keyspace_bytes = 0;
-  for (int i = 0; i < ctx.ks().databases(); i++) {
-    keyspace_bytes += ctx.ks().db(i).MemoryUsage();
-  }
+  ctx.ForEachKeyspace([&](shard::Keyspace& ks) {
+    for (int i = 0; i < ks.databases(); i++) {
+      keyspace_bytes += ks.db(i).MemoryUsage();
+    }
+  });
   const std::string policy = config::FindConfig("maxmemory-policy")->get(ctx.config());
   out += "# Memory\r\n";
   Line(out, "used_memory:%" PRIu64, used);
@@ -206,12 +231,31 @@ void Persistence(CommandContext& ctx, std::string& out) {
 }
 
 void Stats(CommandContext& ctx, std::string& out) {
-  const shard::ShardStats& s = ctx.shard().stats();
-  shard::Keyspace::Stats& k = ctx.ks().stats();
+  shard::ShardStats s;
+  shard::Keyspace::Stats k;
+  uint64_t ops = 0;
+  ForEachShard(ctx, [&](shard::Shard& sh) {
+    const shard::ShardStats& t = sh.stats();
+    s.total_connections_received += t.total_connections_received;
+    s.total_commands_processed += t.total_commands_processed;
+    s.io.input_bytes += t.io.input_bytes;
+    s.io.output_bytes += t.io.output_bytes;
+    s.rejected_connections += t.rejected_connections;
+    s.total_error_replies += t.total_error_replies;
+    s.query_limit_disconnections += t.query_limit_disconnections;
+    s.output_limit_disconnections += t.output_limit_disconnections;
+    ops += t.instantaneous_ops();
+    const shard::Keyspace::Stats& u = sh.keyspace().stats();
+    k.expired_keys += u.expired_keys;
+    k.evicted_keys += u.evicted_keys;
+    k.keyspace_hits += u.keyspace_hits;
+    k.keyspace_misses += u.keyspace_misses;
+    k.expire_cycle_runs += u.expire_cycle_runs;
+  });
   out += "# Stats\r\n";
   Line(out, "total_connections_received:%" PRIu64, s.total_connections_received);
   Line(out, "total_commands_processed:%" PRIu64, s.total_commands_processed);
-  Line(out, "instantaneous_ops_per_sec:%" PRIu64, s.instantaneous_ops());
+  Line(out, "instantaneous_ops_per_sec:%" PRIu64, ops);
   Line(out, "total_net_input_bytes:%" PRIu64, s.io.input_bytes);
   Line(out, "total_net_output_bytes:%" PRIu64, s.io.output_bytes);
   Line(out, "rejected_connections:%" PRIu64, s.rejected_connections);
@@ -219,8 +263,18 @@ void Stats(CommandContext& ctx, std::string& out) {
   Line(out, "evicted_keys:%" PRIu64, k.evicted_keys);
   Line(out, "keyspace_hits:%" PRIu64, k.keyspace_hits);
   Line(out, "keyspace_misses:%" PRIu64, k.keyspace_misses);
-  Line(out, "pubsub_channels:%zu", ctx.shard().pubsub().Channels("").size());
-  Line(out, "pubsub_patterns:%zu", ctx.shard().pubsub().NumPat());
+  std::set<std::string> channels;
+  std::set<std::string> patterns;
+  ForEachShard(ctx, [&](shard::Shard& sh) {
+    for (std::string& c : sh.pubsub().Channels("")) {
+      channels.insert(std::move(c));
+    }
+    for (std::string& p : sh.pubsub().Patterns()) {
+      patterns.insert(std::move(p));
+    }
+  });
+  Line(out, "pubsub_channels:%zu", channels.size());
+  Line(out, "pubsub_patterns:%zu", patterns.size());
   Line(out, "expire_cycle_runs:%" PRIu64, k.expire_cycle_runs);
   Line(out, "total_error_replies:%" PRIu64, s.total_error_replies);
   Line(out, "client_query_buffer_limit_disconnections:%" PRIu64, s.query_limit_disconnections);
@@ -256,7 +310,16 @@ void Cpu(std::string& out) {
 void CommandStats(CommandContext& ctx, std::string& out) {
   out += "# Commandstats\r\n";
   const auto& all = ctx.dispatcher().table().all();
-  const auto& stats = ctx.shard().command_stats();
+  std::vector<shard::CommandStat> stats(all.size());
+  ForEachShard(ctx, [&](shard::Shard& sh) {
+    for (size_t i = 0; i < all.size(); i++) {
+      const shard::CommandStat& t = sh.command_stats()[i];
+      stats[i].calls += t.calls;
+      stats[i].ticks += t.ticks;
+      stats[i].rejected_calls += t.rejected_calls;
+      stats[i].failed_calls += t.failed_calls;
+    }
+  });
   for (size_t i = 0; i < all.size(); i++) {
     const shard::CommandStat& s = stats[i];
     if (s.calls == 0 && s.rejected_calls == 0 && s.failed_calls == 0) {
@@ -274,7 +337,13 @@ void CommandStats(CommandContext& ctx, std::string& out) {
 
 void ErrorStats(CommandContext& ctx, std::string& out) {
   out += "# Errorstats\r\n";
-  for (const auto& [prefix, count] : ctx.shard().error_stats()) {
+  std::map<std::string, uint64_t> merged;
+  ForEachShard(ctx, [&](shard::Shard& sh) {
+    for (const auto& [prefix, count] : sh.error_stats()) {
+      merged[prefix] += count;
+    }
+  });
+  for (const auto& [prefix, count] : merged) {
     Line(out, "errorstat_%s:count=%" PRIu64, prefix.c_str(), count);
   }
 }
@@ -284,23 +353,43 @@ void Keyspace(CommandContext& ctx, std::string& out) {
   const int64_t now = ctx.NowMs();
   std::mt19937_64 rng(static_cast<uint64_t>(now));
   for (int i = 0; i < ctx.ks().databases(); i++) {
-    shard::Database& db = ctx.ks().db(i);
-    if (db.size() == 0) {
-      continue;
-    }
+    size_t keys = 0;
+    size_t expires = 0;
     // avg_ttl is estimated from a sample, as Redis estimates it.
     int64_t sum = 0;
     int n = 0;
-    for (int k = 0; k < 64 && db.expires_size() > 0; k++) {
-      const shard::Entry* e = db.RandomVolatile(rng);
-      if (e->expire_at_ms > now) {
-        sum += e->expire_at_ms - now;
-        n++;
+    ctx.ForEachKeyspace([&](shard::Keyspace& ks) {
+      shard::Database& db = ks.db(i);
+      keys += db.size();
+      expires += db.expires_size();
+      for (int k = 0; k < 64 && db.expires_size() > 0; k++) {
+        const shard::Entry* e = db.RandomVolatile(rng);
+        if (e->expire_at_ms > now) {
+          sum += e->expire_at_ms - now;
+          n++;
+        }
       }
+    });
+    if (keys > 0) {
+      Line(out, "db%d:keys=%zu,expires=%zu,avg_ttl=%" PRId64, i, keys, expires, n ? sum / n : 0);
     }
-    Line(out, "db%d:keys=%zu,expires=%zu,avg_ttl=%" PRId64, i, db.size(), db.expires_size(),
-         n ? sum / n : 0);
   }
+}
+
+// Rill's own section: each shard's share of the load.
+void Shards(CommandContext& ctx, std::string& out) {
+  out += "# Shards\r\n";
+  ForEachShard(ctx, [&](shard::Shard& s) {
+    size_t keys = 0;
+    for (int i = 0; i < s.keyspace().databases(); i++) {
+      keys += s.keyspace().db(i).size();
+    }
+    Line(out,
+         "shard%d:keys=%zu,clients=%zu,blocked_clients=%zu,commands_processed=%" PRIu64
+         ",instantaneous_ops_per_sec=%" PRIu64,
+         s.id(), keys, s.clients().size(), s.blocked_clients(), s.stats().total_commands_processed,
+         s.stats().instantaneous_ops());
+  });
 }
 
 void Section(CommandContext& ctx, std::string_view name, std::string& out) {
@@ -331,6 +420,8 @@ void Section(CommandContext& ctx, std::string_view name, std::string& out) {
     out += "# Cluster\r\ncluster_enabled:0\r\n";
   } else if (name == "keyspace") {
     Keyspace(ctx, out);
+  } else if (name == "shards") {
+    Shards(ctx, out);
   }
 }
 

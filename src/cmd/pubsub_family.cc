@@ -5,6 +5,8 @@
 // Confirmations and messages are RESP3 pushes after HELLO 3 and arrays in RESP2. A
 // subscriber that cannot keep up is cut off by client-output-buffer-limit pubsub; it is
 // never allowed to grow its buffer without bound.
+#include <set>
+
 #include "cmd/families.h"
 #include "core/strings.h"
 
@@ -63,18 +65,25 @@ void Unsubscribe(CommandContext& ctx, bool patterns) {
 void CmdUnsubscribe(CommandContext& ctx) { Unsubscribe(ctx, false); }
 void CmdPUnsubscribe(CommandContext& ctx) { Unsubscribe(ctx, true); }
 
+// Subscribers live on their own shards; these commands run with the others parked
+// (kAllShards) and visit each shard's registry.
 void CmdPublish(CommandContext& ctx) {
-  const std::vector<shard::Client*> receivers =
-      ctx.shard().pubsub().Publish(ctx.arg(1), ctx.arg(2));
-  ctx.ReplyInt(static_cast<int64_t>(receivers.size()));
-  for (shard::Client* r : receivers) {
-    if (r == &ctx.client() || r->conn->closed()) {
-      continue;  // our own buffer is flushed and checked after this command
-    }
-    if (ctx.shard().CheckOutputLimit(*r)) {
-      r->conn->ScheduleFlush();
+  size_t n = 0;
+  shard::ShardSet& set = ctx.shard().set();
+  for (int i = 0; i < set.size(); i++) {
+    shard::Shard& s = set.shard(i);
+    const std::vector<shard::Client*> receivers = s.pubsub().Publish(ctx.arg(1), ctx.arg(2));
+    n += receivers.size();
+    for (shard::Client* r : receivers) {
+      if (r == &ctx.client() || r->conn->closed()) {
+        continue;  // our own buffer is flushed and checked after this command
+      }
+      if (s.CheckOutputLimit(*r)) {
+        r->conn->ScheduleFlush();
+      }
     }
   }
+  ctx.ReplyInt(static_cast<int64_t>(n));
 }
 
 void CmdPubSubChannels(CommandContext& ctx) {
@@ -82,8 +91,13 @@ void CmdPubSubChannels(CommandContext& ctx) {
     return ctx.ReplyErrorLine("ERR unknown subcommand or wrong number of arguments for '" +
                               std::string(ctx.arg(1)) + "'. Try PUBSUB HELP.");
   }
-  const std::vector<std::string> chans =
-      ctx.shard().pubsub().Channels(ctx.argc() == 3 ? ctx.arg(2) : "");
+  std::set<std::string> chans;
+  shard::ShardSet& set = ctx.shard().set();
+  for (int i = 0; i < set.size(); i++) {
+    for (std::string& c : set.shard(i).pubsub().Channels(ctx.argc() == 3 ? ctx.arg(2) : "")) {
+      chans.insert(std::move(c));
+    }
+  }
   ctx.reply().ArrayHeader(static_cast<int64_t>(chans.size()));
   for (const std::string& c : chans) {
     ctx.ReplyBulk(c);
@@ -92,14 +106,26 @@ void CmdPubSubChannels(CommandContext& ctx) {
 
 void CmdPubSubNumSub(CommandContext& ctx) {
   ctx.reply().MapHeader(static_cast<int64_t>(ctx.argc() - 2));
+  shard::ShardSet& set = ctx.shard().set();
   for (size_t i = 2; i < ctx.argc(); i++) {
+    size_t n = 0;
+    for (int s = 0; s < set.size(); s++) {
+      n += set.shard(s).pubsub().NumSub(ctx.arg(i));
+    }
     ctx.ReplyBulk(ctx.arg(i));
-    ctx.ReplyInt(static_cast<int64_t>(ctx.shard().pubsub().NumSub(ctx.arg(i))));
+    ctx.ReplyInt(static_cast<int64_t>(n));
   }
 }
 
 void CmdPubSubNumPat(CommandContext& ctx) {
-  ctx.ReplyInt(static_cast<int64_t>(ctx.shard().pubsub().NumPat()));
+  std::set<std::string> patterns;
+  shard::ShardSet& set = ctx.shard().set();
+  for (int i = 0; i < set.size(); i++) {
+    for (std::string& p : set.shard(i).pubsub().Patterns()) {
+      patterns.insert(std::move(p));
+    }
+  }
+  ctx.ReplyInt(static_cast<int64_t>(patterns.size()));
 }
 
 void CmdPubSubHelp(CommandContext& ctx) {
@@ -166,7 +192,7 @@ void RegisterPubSubFamily(CommandTable& t) {
             .handler = CmdPUnsubscribe}));
   t.Add(ps({.name = "publish",
             .arity = 3,
-            .flags = kPubSub | kLoading | kStale | kFast,
+            .flags = kPubSub | kLoading | kStale | kFast | kAllShards,
             .acl = {"pubsub", "fast"},
             .since = "2.0.0",
             .summary = "Posts a message to a channel.",
@@ -181,7 +207,7 @@ void RegisterPubSubFamily(CommandTable& t) {
                            .since = "2.8.0",
                            .summary = "A container for Pub/Sub commands.",
                            .complexity = "Depends on subcommand."});
-  const uint32_t f = kPubSub | kLoading | kStale;
+  const uint32_t f = kPubSub | kLoading | kStale | kAllShards;
   pubsub.subcommands.push_back(ps({.name = "pubsub|channels",
                                    .arity = -2,
                                    .flags = f,

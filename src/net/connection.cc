@@ -42,6 +42,30 @@ void Connection::Start() {
   SetReading(true);
 }
 
+void Connection::Detach() {
+  event_free(read_ev_);
+  event_free(write_ev_);
+  read_ev_ = write_ev_ = nullptr;
+  base_ = nullptr;
+}
+
+void Connection::Attach(event_base* base, ConnectionHandler* handler, IoCounters* counters) {
+  base_ = base;
+  handler_ = handler;
+  counters_ = counters;
+  const bool reading = reading_;
+  const bool writing = writing_;
+  reading_ = writing_ = false;
+  Start();  // reads again
+  if (!reading) {
+    SetReading(false);
+  }
+  if (writing) {
+    writing_ = true;
+    event_add(write_ev_, nullptr);
+  }
+}
+
 void Connection::SetReading(bool on) {
   if (fd_ < 0 || on == reading_) {
     return;
@@ -197,10 +221,10 @@ void Connection::Resume() {
   if (processing_ || fd_ < 0) {
     return;
   }
+  // Reading first, as for a readable socket: a request that holds (OnRequest false) turns
+  // it off again, one that blocks (Suspend) keeps it on to notice a hang-up.
+  SetReading(!close_after_reply_ && !backpressure_);
   ProcessOwnBuffer();
-  if (fd_ >= 0 && !suspended_ && !backpressure_) {
-    SetReading(!close_after_reply_);
-  }
   Flush();
 }
 
@@ -289,9 +313,6 @@ void Connection::FillSlot(uint64_t id, std::string_view bytes) {
   }
   holds_.erase(it);
   open_slots_--;
-  if (fd_ >= 0 && !processing_) {
-    OnWritable();
-  }
 }
 
 void Connection::ScheduleFlush() {

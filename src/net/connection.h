@@ -27,6 +27,9 @@
 // slowly is slowed, not disconnected. Pushed data (pub/sub) cannot be paused that way;
 // the shard enforces client-output-buffer-limit on it.
 //
+// Migration (several shards): a connection may move to another thread between two of its
+// callbacks; see Detach() and Attach().
+//
 // Lifetime: Close() unregisters the socket, closes it and calls OnClose(); the owner must
 // destroy the Connection later, outside this call (the shard reaps closed clients from
 // its loop), because Close() can happen in the middle of the connection's own callbacks.
@@ -87,6 +90,12 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   void Start();
+  // Moving to another thread (shard): Detach() on the old one unregisters the socket's
+  // events; Attach() on the new one registers them on its base and goes on where the
+  // connection was (buffered input, pending output). REQUIRES: not inside a callback of
+  // this connection.
+  void Detach();
+  void Attach(event_base* base, ConnectionHandler* handler, IoCounters* counters);
 
   std::string& out() { return out_; }
   size_t pending_output() const { return out_.size() - out_sent_; }
@@ -105,8 +114,15 @@ class Connection {
   bool output_held() const { return !holds_.empty(); }
   // Leaves a slot for a reply computed elsewhere; returns its id for FillSlot.
   uint64_t OpenSlot();
-  // Puts bytes in the slot id and sends what it no longer holds back.
+  // Puts bytes in the slot id; SendReleased() then sends what it no longer holds back.
   void FillSlot(uint64_t id, std::string_view bytes);
+  // Sends what can be sent, and reads again if back-pressure stopped reading and the output
+  // has drained (as when the socket becomes writable).
+  void SendReleased() {
+    if (fd_ >= 0 && !processing_) {
+      OnWritable();
+    }
+  }
   size_t open_slots() const { return open_slots_; }
   // Makes sure pending output is written soon (for data pushed by other clients).
   void ScheduleFlush();

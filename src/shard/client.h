@@ -79,6 +79,11 @@ struct Client {
   // Several shards: the coordination token passed to this client while its request
   // waited for it (shard/shard_set.h); the request runs when the client resumes.
   bool token_granted = false;
+  // Migration to the shard that owns the client's keys (Shard::Migrate): where to, or -1;
+  // and how many requests in a row went to one other shard.
+  int migrate_to = -1;
+  int streak_owner = -1;
+  uint32_t forward_streak = 0;
 
   size_t subscriptions() const { return channels.size() + patterns.size(); }
 };

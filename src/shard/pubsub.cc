@@ -110,6 +110,14 @@ std::vector<std::string> PubSub::Channels(std::string_view pattern) const {
   return out;
 }
 
+std::vector<std::string> PubSub::Patterns() const {
+  std::vector<std::string> out;
+  for (const auto& [pattern, subs] : patterns_) {
+    out.push_back(pattern);
+  }
+  return out;
+}
+
 size_t PubSub::NumSub(std::string_view channel) const {
   auto it = channels_.find(channel);
   return it == channels_.end() ? 0 : it->second.size();

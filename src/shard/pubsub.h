@@ -6,6 +6,8 @@
 // (O(patterns)), as Redis does. Messages are appended to each receiver's output buffer in
 // the receiver's protocol (RESP3 push or RESP2 array); the caller then enforces the pubsub
 // output limit and schedules the writes.
+// Subscriptions live on the subscriber's shard; PUBLISH and PUBSUB run with the other
+// shards parked and visit every shard's PubSub (cmd/pubsub_family.cc).
 // Threading: one per shard, used on its thread. Holds Client pointers that the shard
 // removes (UnsubscribeAll) before it destroys a client.
 #pragma once
@@ -35,7 +37,7 @@ class PubSub {
 
   std::vector<std::string> Channels(std::string_view pattern) const;  // "" = all
   size_t NumSub(std::string_view channel) const;
-  size_t NumPat() const { return patterns_.size(); }
+  std::vector<std::string> Patterns() const;
 
  private:
   StringMap<std::vector<Client*>> channels_;

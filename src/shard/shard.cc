@@ -45,6 +45,7 @@ Shard::Shard(int id, ShardSet* set, RequestHandler* handler,
   unpause_ev_ = evtimer_new(base_, &Shard::UnpauseCallback, this);
   block_timer_ev_ = evtimer_new(base_, &Shard::BlockTimerCallback, this);
   resume_ev_ = event_new(base_, -1, 0, &Shard::ResumeCallback, this);
+  migrate_ev_ = event_new(base_, -1, 0, &Shard::MigrateCallback, this);
 }
 
 Shard::~Shard() {
@@ -60,6 +61,7 @@ Shard::~Shard() {
   event_free(unpause_ev_);
   event_free(block_timer_ev_);
   event_free(resume_ev_);
+  event_free(migrate_ev_);
   close(mailbox_fd_);
   event_base_free(base_);
 }
@@ -148,6 +150,7 @@ void Shard::Loop() {
   while (!event_base_got_break(base_)) {
     if (background_busy_) {
       event_base_loop(base_, EVLOOP_NONBLOCK);
+      FlushForwards();
       HandOverJournal();  // the step may begin a snapshot: no effect may be left behind
       background_busy_ = background_step_ != nullptr && background_step_();
       continue;
@@ -164,6 +167,7 @@ void Shard::Loop() {
     }
     const int64_t start = TickCount();
     event_base_loop(base_, EVLOOP_ONCE);
+    FlushForwards();
     HandOverJournal();
     last_sleep_ticks = TickCount() - start;
   }
@@ -174,6 +178,7 @@ bool Shard::PollBriefly(int64_t budget_us) {
   const int64_t deadline = TickCount() + UsToTicks(budget_us);
   do {
     event_base_loop(base_, EVLOOP_NONBLOCK);
+    FlushForwards();
     HandOverJournal();
     if (activity_ != before || event_base_got_break(base_)) {
       return true;
@@ -230,17 +235,6 @@ void Shard::AfterPause() {
   if (keyspace_.has_ready_keys()) {
     ServeReadyKeys();
   }
-}
-
-Client& Shard::forward_client() {
-  if (forward_client_ == nullptr) {
-    forward_client_ = std::make_unique<Client>();
-    forward_client_->authenticated = true;
-    const int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    forward_client_->conn = std::make_unique<net::Connection>(base_, fd, this, &stats_.io, false);
-    forward_client_->conn->set_user_data(forward_client_.get());
-  }
-  return *forward_client_;
 }
 
 void Shard::SetJournalSink(JournalSink* sink) {
@@ -325,6 +319,9 @@ void Shard::ReleaseHeld(uint64_t offset) {
   while (!held_replies_.empty() && held_replies_.front().first <= durable) {
     if (Client* c = FindClient(held_replies_.front().second)) {
       c->conn->ReleaseOutput(durable);
+      if (migrating(*c)) {
+        MaybeMigrate(*c);
+      }
     }
     held_replies_.pop_front();
   }
@@ -431,6 +428,9 @@ size_t Shard::pubsub_clients() const {
 
 bool Shard::OnRequest(net::Connection& conn, std::span<const std::string_view> args) {
   Client& c = *static_cast<Client*>(conn.user_data());
+  if (migrating(c)) {
+    return false;  // runs on the new shard
+  }
   c.last_interaction_ms = clock_.NowMs();
   const bool done = handler_->OnRequest(*this, c, args);
   if (keyspace_.has_ready_keys()) {

@@ -74,6 +74,10 @@ class RequestHandler {
   virtual void OnClientClose(Shard& shard, Client& client) = 0;
   // Per-command statistics slots the shard must keep (one per command-table entry).
   virtual size_t command_count() const = 0;
+  // Runs a request another shard forwarded (Shard::Forward) for a client of its own, with
+  // proxy standing in for that client; command is what the handler passed to Forward.
+  virtual void RunForwarded(Shard& shard, Client& proxy, const void* command,
+                            std::span<const std::string_view> args) = 0;
   // Runs a journalled command while loading: no admission checks, and MULTI queues as for
   // a client.
   virtual ReplayResult Replay(Shard& shard, Client& client,
@@ -192,10 +196,31 @@ class Shard final : public net::ConnectionHandler {
   bool coordinating() const { return coordinating_; }
   void set_coordinating(bool on) { coordinating_ = on; }
 
-  // A client that stands for one on another shard while this shard runs that client's
-  // command (Dispatcher forwarding): its connection is never started and its output is
-  // taken after each command.
-  Client& forward_client();
+  // Forwarding (shard/forwarding.cc): runs the request of client c on shard `owner`, which
+  // owns its keys. The reply gets a slot in c's output now and fills it when it comes
+  // back, so the pipeline goes on meanwhile and replies keep their order. Requests to one
+  // shard are batched over a loop turn and travel as one mailbox item, and so do their
+  // replies; FlushForwards() sends the batches (end of each turn, and before a
+  // coordinated command, which must come after them). command is opaque here and handed
+  // back to RequestHandler::RunForwarded; discard drops the reply (CLIENT REPLY OFF).
+  void Forward(Client& c, int owner, const void* command, std::span<const std::string_view> args,
+               bool discard);
+  void FlushForwards();
+
+  // Migration: a client whose requests keep going to one other shard (kMigrateAfter in a
+  // row), or that must wait on keys of one other shard (a blocking read), moves there:
+  // its connection is detached from this loop and attached to the owner's. Migrate()
+  // marks it; its requests wait from then on, and it moves once its forwarded replies are
+  // all back and its output is not held; a client whose state ties it here (MULTI,
+  // WATCH, subscriptions, MONITOR) stays, and its requests go on here.
+  static constexpr uint32_t kMigrateAfter = 32;
+  void Migrate(Client& c, int to);
+  bool migrating(const Client& c) const { return c.migrate_to >= 0; }
+  // Whether nothing ties c to this shard.
+  static bool Movable(const Client& c) {
+    return !c.in_multi && c.watched.empty() && c.subscriptions() == 0 && !c.monitor &&
+           !c.block.active && !c.conn->closing();
+  }
   // The process journal is written up to `written` and fsynced up to `durable`.
   // Thread-safe.
   void NotifyJournal(uint64_t written, uint64_t durable);
@@ -266,6 +291,14 @@ class Shard final : public net::ConnectionHandler {
   static void UnpauseCallback(evutil_socket_t fd, short what, void* arg) noexcept;
   static void BlockTimerCallback(evutil_socket_t fd, short what, void* arg) noexcept;
   static void ResumeCallback(evutil_socket_t fd, short what, void* arg) noexcept;
+  struct ForwardBatch;
+  struct ReplyBatch;
+  void RunForwardBatch(const ForwardBatch& batch);
+  static void MigrateCallback(evutil_socket_t fd, short what, void* arg) noexcept;
+  // Moves c if it can go now, gives up if it cannot go at all, else waits.
+  void MaybeMigrate(Client& c);
+  void TakeMigrated(std::unique_ptr<Client> c);
+  void FillReplies(const ReplyBatch& batch);
   void ReleaseHeld(uint64_t offset);
   void WakeSyncWaiters();
   void ExpireBlocked();
@@ -307,7 +340,11 @@ class Shard final : public net::ConnectionHandler {
   Journal own_journal_;
   Journal* journal_ = &own_journal_;  // own_journal_, or a coordinator's while parked
   JournalSink* journal_sink_ = nullptr;
-  std::unique_ptr<Client> forward_client_;
+  std::vector<std::shared_ptr<ForwardBatch>> forward_out_;  // per destination shard
+  std::unique_ptr<Client> proxy_;                           // stands in for forwarded clients
+  std::vector<std::string_view> forward_args_;              // reused while running a batch
+  std::vector<uint64_t> to_migrate_;                        // clients marked by Migrate()
+  event* migrate_ev_ = nullptr;
   bool coordinating_ = false;
   std::unique_ptr<Client> replay_client_;  // between BeginReplay and EndReplay
   std::function<bool()> load_step_;

@@ -63,7 +63,7 @@ TEST_F(PubSubTest, UnsubscribeAllForgetsEverything) {
   ps_.UnsubscribeAll(a);
   EXPECT_EQ(a->subscriptions(), 0u);
   EXPECT_EQ(ps_.NumSub("c1"), 0u);
-  EXPECT_EQ(ps_.NumPat(), 0u);
+  EXPECT_TRUE(ps_.Patterns().empty());
   EXPECT_TRUE(ps_.Channels("").empty());
   EXPECT_TRUE(ps_.Publish("c1", "x").empty());
 }
