@@ -1,7 +1,8 @@
 // Copyright (c) 2026 The Rill authors. BSD-3-Clause.
 //
 // net::Connection's held output (appendfsync always/everysec): bytes from a hold on wait
-// for ReleaseOutput, in order, over a real socketpair.
+// for ReleaseOutput, in order, over a real socketpair; reply slots (several shards) filled
+// in any order; a connection moved to another event base.
 #include "net/connection.h"
 
 #include <event2/event.h>
@@ -96,6 +97,84 @@ TEST_F(ConnectionHoldTest, CloseDropsHolds) {
   conn_->Close();
   EXPECT_FALSE(conn_->output_held());
   EXPECT_EQ(Received(), "");
+}
+
+// Replies computed on other shards come back in any order, mixed with holds: each lands in
+// its request's place and nothing passes an unfilled slot.
+TEST_F(ConnectionHoldTest, SlotsFilledInAnyOrderKeepRequestOrder) {
+  conn_->out() += "+a\r\n";
+  const uint64_t b = conn_->OpenSlot();
+  conn_->out() += "+c\r\n";
+  const uint64_t d = conn_->OpenSlot();
+  const size_t e_at = conn_->out().size();
+  conn_->out() += ":5\r\n";
+  conn_->HoldOutput(3, e_at);  // a durable write after the slots
+  const uint64_t f = conn_->OpenSlot();
+  conn_->Flush();
+  EXPECT_EQ(Received(), "+a\r\n");
+  EXPECT_EQ(conn_->open_slots(), 3u);
+  conn_->FillSlot(d, "+d\r\n");
+  conn_->SendReleased();
+  EXPECT_EQ(Received(), "");  // b is still open
+  conn_->FillSlot(f, "+f\r\n");
+  conn_->FillSlot(b, "+b\r\n");
+  conn_->SendReleased();
+  EXPECT_EQ(Received(), "+b\r\n+c\r\n+d\r\n");  // then the hold
+  conn_->ReleaseOutput(3);
+  EXPECT_EQ(Received(), ":5\r\n+f\r\n");
+  EXPECT_EQ(conn_->open_slots(), 0u);
+  EXPECT_FALSE(conn_->output_held());
+}
+
+TEST_F(ConnectionHoldTest, AnEmptyFillReleasesTheSlot) {
+  const uint64_t s = conn_->OpenSlot();
+  conn_->out() += "+next\r\n";
+  conn_->Flush();
+  EXPECT_EQ(Received(), "");
+  conn_->FillSlot(s, "");  // CLIENT REPLY OFF: the reply is dropped
+  conn_->SendReleased();
+  EXPECT_EQ(Received(), "+next\r\n");
+}
+
+TEST_F(ConnectionHoldTest, CloseDropsSlotsAndALateFillIsIgnored) {
+  const uint64_t s = conn_->OpenSlot();
+  conn_->Close();
+  EXPECT_EQ(conn_->open_slots(), 0u);
+  conn_->FillSlot(s, "+late\r\n");
+  EXPECT_TRUE(conn_->out().empty());
+}
+
+// Migration: detached from one base and attached to another, the connection reads there,
+// with its pending output and buffered input intact.
+class EchoHandler final : public ConnectionHandler {
+ public:
+  bool OnRequest(Connection& conn, std::span<const std::string_view> args) override {
+    conn.out() += "+" + std::string(args[0]) + "\r\n";
+    return true;
+  }
+  void OnClose(Connection&) override {}
+  void OnProtocolError(Connection&, std::string_view) override {}
+};
+
+TEST_F(ConnectionHoldTest, AttachedToAnotherBaseItServesThere) {
+  EchoHandler echo;
+  IoCounters other_counters;
+  event_base* other = event_base_new();
+  const uint64_t slot = conn_->OpenSlot();  // output waiting behind a slot moves along
+  conn_->out() += "+pending\r\n";
+  conn_->Detach();
+  conn_->FillSlot(slot, "+filled\r\n");
+  conn_->Attach(other, &echo, &other_counters);
+  conn_->SendReleased();
+  EXPECT_EQ(Received(), "+filled\r\n+pending\r\n");
+  ASSERT_EQ(write(peer_, "PING\r\n", 6), 6);
+  event_base_loop(base_, EVLOOP_NONBLOCK);  // the old base no longer sees the socket
+  EXPECT_EQ(Received(), "");
+  event_base_loop(other, EVLOOP_ONCE);
+  EXPECT_EQ(Received(), "+PING\r\n");
+  EXPECT_GT(other_counters.input_bytes, 0u);
+  conn_.reset();
+  event_base_free(other);
 }
 
 }  // namespace

@@ -1,0 +1,442 @@
+// Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+//
+// Several shards through the real binary (shards 4): keys spread by slot and every command
+// still sees all of them; pipelines keep their order across shards; transactions that move
+// amounts between keys of different shards never show a partial state; WATCH, PUBLISH,
+// CLIENT LIST and KILL reach across threads; a client that keeps using one other shard's
+// keys moves there; consumer groups deliver every entry once while their readers block on
+// other shards.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/slot.h"
+#include "tests/support/server_process.h"
+
+namespace rill::test {
+namespace {
+
+constexpr int kShards = 4;
+
+int ShardOf(const std::string& key) { return KeySlot(key) * kShards / kSlotCount; }
+
+// A key with the given prefix that lives on shard `shard`.
+std::string KeyOn(int shard, const std::string& prefix) {
+  for (int i = 0;; i++) {
+    std::string k = prefix + std::to_string(i);
+    if (ShardOf(k) == shard) {
+      return k;
+    }
+  }
+}
+
+std::string Info(redisContext* c, const std::string& section) {
+  RedisReplyPtr r = Command(c, {"INFO", section});
+  return std::string(r->str, r->len);
+}
+
+int64_t InfoField(redisContext* c, const std::string& section, const std::string& field) {
+  const std::string info = Info(c, section);
+  const size_t at = info.find(field + ":");
+  return at == std::string::npos ? -1 : atoll(info.c_str() + at + field.size() + 1);
+}
+
+// clients= of each shard in INFO shards.
+std::vector<int64_t> ClientsPerShard(redisContext* c) {
+  const std::string info = Info(c, "shards");
+  std::vector<int64_t> out;
+  for (int s = 0; s < kShards; s++) {
+    const std::string head = "shard" + std::to_string(s) + ":";
+    const size_t at = info.find(head);
+    const size_t clients = info.find("clients=", at);
+    out.push_back(at == std::string::npos ? -1 : atoll(info.c_str() + clients + 8));
+  }
+  return out;
+}
+
+class ShardsTest : public ::testing::Test {
+ protected:
+  ShardsTest() : server_({"--shards", std::to_string(kShards), "--save", ""}) {}
+  ServerProcess server_;
+};
+
+TEST_F(ShardsTest, EveryCommandSeesTheKeysOfEveryShard) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  RedisConn c = server_.Connect();
+  std::set<std::string> keys;
+  std::vector<int> per_shard(kShards);
+  for (int i = 0; i < 200; i++) {
+    const std::string k = "key:" + std::to_string(i);
+    keys.insert(k);
+    per_shard[ShardOf(k)]++;
+    ASSERT_EQ(std::string(Command(c.get(), {"SET", k, std::to_string(i)})->str), "OK");
+  }
+  for (int n : per_shard) {
+    ASSERT_GT(n, 0);  // the keys do spread
+  }
+  EXPECT_EQ(Command(c.get(), {"DBSIZE"})->integer, 200);
+  EXPECT_NE(Info(c.get(), "keyspace").find("db0:keys=200,"), std::string::npos);
+  RedisReplyPtr all = Command(c.get(), {"KEYS", "*"});
+  std::set<std::string> listed;
+  for (size_t i = 0; i < all->elements; i++) {
+    listed.insert(all->element[i]->str);
+  }
+  EXPECT_EQ(listed, keys);
+
+  // SCAN walks every shard: every key once, and the walk ends.
+  std::multiset<std::string> scanned;
+  std::string cursor = "0";
+  int calls = 0;
+  do {
+    RedisReplyPtr r = Command(c.get(), {"SCAN", cursor, "COUNT", "7"});
+    cursor = r->element[0]->str;
+    for (size_t i = 0; i < r->element[1]->elements; i++) {
+      scanned.insert(r->element[1]->element[i]->str);
+    }
+    ASSERT_LT(++calls, 1000);
+  } while (cursor != "0");
+  EXPECT_EQ(std::set<std::string>(scanned.begin(), scanned.end()), keys);
+  EXPECT_EQ(scanned.size(), keys.size());
+
+  RedisReplyPtr values = Command(c.get(), {"MGET", "key:0", "key:1", "key:2", "nope", "key:199"});
+  ASSERT_EQ(values->elements, 5u);
+  EXPECT_EQ(std::string(values->element[0]->str), "0");
+  EXPECT_EQ(std::string(values->element[2]->str), "2");
+  EXPECT_EQ(values->element[3]->type, REDIS_REPLY_NIL);
+  EXPECT_EQ(std::string(values->element[4]->str), "199");
+  EXPECT_EQ(Command(c.get(), {"EXISTS", "key:0", "key:1", "nope", "key:3"})->integer, 3);
+  EXPECT_TRUE(keys.contains(Command(c.get(), {"RANDOMKEY"})->str));
+
+  // RENAME and COPY between shards move the value.
+  const std::string from = KeyOn(0, "from:");
+  const std::string to = KeyOn(3, "to:");
+  Command(c.get(), {"SET", from, "v"});
+  EXPECT_EQ(std::string(Command(c.get(), {"RENAME", from, to})->str), "OK");
+  EXPECT_EQ(Command(c.get(), {"EXISTS", from})->integer, 0);
+  EXPECT_EQ(std::string(Command(c.get(), {"GET", to})->str), "v");
+  const std::string copy = KeyOn(1, "copy:");
+  EXPECT_EQ(Command(c.get(), {"COPY", to, copy})->integer, 1);
+  EXPECT_EQ(std::string(Command(c.get(), {"GET", copy})->str), "v");
+  EXPECT_EQ(std::string(Command(c.get(), {"MSET", from, "1", to, "2", copy, "3"})->str), "OK");
+  EXPECT_EQ(Command(c.get(), {"MSETNX", from, "x", KeyOn(2, "new:"), "y"})->integer, 0);
+
+  EXPECT_EQ(Command(c.get(), {"DEL", "key:0", "key:1", "key:2", "key:3", "nope"})->integer, 4);
+  EXPECT_EQ(Command(c.get(), {"DBSIZE"})->integer, 199);
+  EXPECT_EQ(std::string(Command(c.get(), {"FLUSHALL"})->str), "OK");
+  EXPECT_EQ(Command(c.get(), {"DBSIZE"})->integer, 0);
+}
+
+TEST_F(ShardsTest, HashTagsKeepKeysTogether) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  RedisConn c = server_.Connect();
+  std::set<int> shards;
+  for (int i = 0; i < 20; i++) {
+    shards.insert(ShardOf("{user1}.k" + std::to_string(i)));
+  }
+  EXPECT_EQ(shards.size(), 1u);
+  Command(c.get(), {"SET", "{user1}.a", "1"});
+  Command(c.get(), {"SET", "{user1}.b", "2"});
+  RedisReplyPtr r = Command(c.get(), {"MGET", "{user1}.a", "{user1}.b"});
+  EXPECT_EQ(std::string(r->element[0]->str), "1");
+  EXPECT_EQ(std::string(r->element[1]->str), "2");
+}
+
+// A counter's value as GET returns it: nil before its first INCR.
+int64_t CounterValue(const redisReply* r) { return r->type == REDIS_REPLY_NIL ? 0 : atoll(r->str); }
+
+// Requests on four shards in one pipeline: each reply in its request's place.
+TEST_F(ShardsTest, PipelinedRepliesKeepTheirOrderAcrossShards) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  RedisConn c = server_.Connect();
+  constexpr int kRequests = 4000;
+  for (int i = 0; i < kRequests; i++) {
+    const std::string key = "p:" + std::to_string(i % 37);
+    switch (i % 4) {
+      case 0:
+        redisAppendCommand(c.get(), "INCR %s", key.c_str());
+        break;
+      case 1:
+        redisAppendCommand(c.get(), "ECHO %d", i);
+        break;
+      case 2:
+        redisAppendCommand(c.get(), "MGET %s p:0 p:1", key.c_str());
+        break;
+      default:
+        redisAppendCommand(c.get(), "GET %s", key.c_str());
+    }
+  }
+  std::map<std::string, int64_t> counters;
+  for (int i = 0; i < kRequests; i++) {
+    void* raw = nullptr;
+    ASSERT_EQ(redisGetReply(c.get(), &raw), REDIS_OK);
+    RedisReplyPtr r(static_cast<redisReply*>(raw));
+    const std::string key = "p:" + std::to_string(i % 37);
+    switch (i % 4) {
+      case 0:
+        ASSERT_EQ(r->type, REDIS_REPLY_INTEGER) << i;
+        EXPECT_EQ(r->integer, ++counters[key]) << i;
+        break;
+      case 1:
+        ASSERT_EQ(r->type, REDIS_REPLY_STRING) << i;
+        EXPECT_EQ(std::string(r->str), std::to_string(i));
+        break;
+      case 2:
+        ASSERT_EQ(r->type, REDIS_REPLY_ARRAY) << i;
+        EXPECT_EQ(CounterValue(r->element[0]), counters[key]) << i;
+        break;
+      default:
+        EXPECT_EQ(CounterValue(r.get()), counters[key]) << i;
+    }
+  }
+}
+
+// Clients move amounts between accounts on different shards in MULTI/EXEC while others
+// read all accounts at once (MGET) and WATCH-guarded transfers race: no read ever sees a
+// transfer half done, and the total never changes.
+TEST_F(ShardsTest, TransactionsAcrossShardsKeepTheTotal) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  constexpr int kAccounts = 16;
+  constexpr int kStart = 1000;
+  std::vector<std::string> accounts;
+  RedisConn setup = server_.Connect();
+  for (int i = 0; i < kAccounts; i++) {
+    accounts.push_back(KeyOn(i % kShards, "acct" + std::to_string(i) + ":"));
+    Command(setup.get(), {"SET", accounts.back(), std::to_string(kStart)});
+  }
+  std::atomic<bool> stop{false};
+  std::atomic<int> bad_reads{0};
+  std::atomic<int> reads{0};
+  std::atomic<int> watched_aborts{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; t++) {
+    threads.emplace_back([&, t] {
+      RedisConn c = server_.Connect();
+      std::mt19937 rng(t);
+      for (int n = 0; n < 400; n++) {
+        const std::string& a = accounts[rng() % kAccounts];
+        const std::string& b = accounts[rng() % kAccounts];
+        const std::string amount = std::to_string(rng() % 50);
+        if (t % 2 == 0) {
+          Command(c.get(), {"MULTI"});
+          Command(c.get(), {"DECRBY", a, amount});
+          Command(c.get(), {"INCRBY", b, amount});
+          RedisReplyPtr r = Command(c.get(), {"EXEC"});
+          ASSERT_EQ(r->type, REDIS_REPLY_ARRAY);
+        } else {
+          // Optimistic: WATCH both, read, write back; EXEC fails if either changed.
+          Command(c.get(), {"WATCH", a, b});
+          RedisReplyPtr va = Command(c.get(), {"GET", a});
+          RedisReplyPtr vb = Command(c.get(), {"GET", b});
+          const int64_t x = atoll(va->str);
+          const int64_t y = atoll(vb->str);
+          const int64_t m = atoll(amount.c_str());
+          Command(c.get(), {"MULTI"});
+          if (a == b) {
+            Command(c.get(), {"SET", a, std::to_string(x)});
+          } else {
+            Command(c.get(), {"SET", a, std::to_string(x - m)});
+            Command(c.get(), {"SET", b, std::to_string(y + m)});
+          }
+          RedisReplyPtr r = Command(c.get(), {"EXEC"});
+          if (r->type == REDIS_REPLY_NIL) {
+            watched_aborts++;
+          }
+        }
+      }
+    });
+  }
+  std::thread reader([&] {
+    RedisConn c = server_.Connect();
+    std::vector<std::string> args = {"MGET"};
+    args.insert(args.end(), accounts.begin(), accounts.end());
+    while (!stop.load()) {
+      RedisReplyPtr r = Command(c.get(), args);
+      int64_t sum = 0;
+      for (size_t i = 0; i < r->elements; i++) {
+        sum += atoll(r->element[i]->str);
+      }
+      reads++;
+      if (sum != kAccounts * kStart) {
+        bad_reads++;
+      }
+    }
+  });
+  for (std::thread& t : threads) {
+    t.join();
+  }
+  stop = true;
+  reader.join();
+  EXPECT_EQ(bad_reads.load(), 0) << "of " << reads.load() << " reads";
+  EXPECT_GT(reads.load(), 10);
+  int64_t total = 0;
+  for (const std::string& a : accounts) {
+    total += atoll(Command(setup.get(), {"GET", a})->str);
+  }
+  EXPECT_EQ(total, kAccounts * kStart);
+  EXPECT_GT(watched_aborts.load(), 0);  // the WATCH side did meet conflicts
+}
+
+TEST_F(ShardsTest, WatchSeesWritesFromAnyShard) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  RedisConn a = server_.Connect();
+  RedisConn b = server_.Connect();
+  for (int s = 0; s < kShards; s++) {
+    const std::string k = KeyOn(s, "w:");
+    Command(a.get(), {"WATCH", k});
+    Command(b.get(), {"SET", k, "changed"});
+    Command(a.get(), {"MULTI"});
+    Command(a.get(), {"SET", k, "mine"});
+    EXPECT_EQ(Command(a.get(), {"EXEC"})->type, REDIS_REPLY_NIL) << s;
+    EXPECT_EQ(std::string(Command(a.get(), {"GET", k})->str), "changed");
+    // Untouched: the transaction goes through.
+    Command(a.get(), {"WATCH", k});
+    Command(a.get(), {"MULTI"});
+    Command(a.get(), {"SET", k, "mine"});
+    EXPECT_EQ(Command(a.get(), {"EXEC"})->type, REDIS_REPLY_ARRAY) << s;
+  }
+}
+
+TEST_F(ShardsTest, PublishReachesSubscribersOnEveryShard) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  // Connections are dealt to the shards in turn: these four land on all of them.
+  std::vector<RedisConn> subs;
+  for (int i = 0; i < kShards; i++) {
+    subs.push_back(server_.Connect());
+    RedisReplyPtr r = Command(subs.back().get(), {"SUBSCRIBE", "news"});
+    ASSERT_EQ(r->elements, 3u);
+  }
+  RedisConn pub = server_.Connect();
+  for (int i = 0; i < kShards; i++) {
+    EXPECT_GE(ClientsPerShard(pub.get())[i], 1) << i;
+  }
+  EXPECT_EQ(Command(pub.get(), {"PUBLISH", "news", "hello"})->integer, kShards);
+  for (RedisConn& s : subs) {
+    void* raw = nullptr;
+    ASSERT_EQ(redisGetReply(s.get(), &raw), REDIS_OK);
+    RedisReplyPtr m(static_cast<redisReply*>(raw));
+    ASSERT_EQ(m->elements, 3u);
+    EXPECT_EQ(std::string(m->element[2]->str), "hello");
+  }
+  RedisReplyPtr numsub = Command(pub.get(), {"PUBSUB", "NUMSUB", "news"});
+  EXPECT_EQ(numsub->element[1]->integer, kShards);
+  EXPECT_EQ(Command(pub.get(), {"PUBSUB", "CHANNELS"})->elements, 1u);
+}
+
+TEST_F(ShardsTest, ClientListAndKillReachEveryShard) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  std::vector<RedisConn> conns;
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 2 * kShards; i++) {
+    conns.push_back(server_.Connect());
+    ids.push_back(Command(conns.back().get(), {"CLIENT", "ID"})->integer);
+  }
+  RedisReplyPtr list = Command(conns[0].get(), {"CLIENT", "LIST"});
+  const std::string text(list->str, list->len);
+  int64_t last = -1;
+  for (int64_t id : ids) {
+    const size_t at = text.find("id=" + std::to_string(id) + " ");
+    ASSERT_NE(at, std::string::npos) << id;
+    EXPECT_GT(static_cast<int64_t>(at), last);  // in id order
+    last = static_cast<int64_t>(at);
+  }
+  EXPECT_EQ(InfoField(conns[0].get(), "clients", "connected_clients"), 2 * kShards);
+  for (int i = 1; i < 2 * kShards; i++) {
+    EXPECT_EQ(Command(conns[0].get(), {"CLIENT", "KILL", "ID", std::to_string(ids[i])})->integer,
+              1);
+    EXPECT_EQ(Command(conns[i].get(), {"PING"}), nullptr);  // closed
+  }
+}
+
+// Four clients, one per shard, all use one key: each moves to the key's shard.
+TEST_F(ShardsTest, ClientsMoveToTheShardTheyUse) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  const std::string key = KeyOn(2, "hot:");
+  std::vector<RedisConn> conns;
+  for (int i = 0; i < kShards; i++) {
+    conns.push_back(server_.Connect());
+  }
+  for (int n = 0; n < 100; n++) {
+    for (RedisConn& c : conns) {
+      Command(c.get(), {"INCR", key});
+    }
+  }
+  RedisConn probe = server_.Connect();
+  EXPECT_EQ(std::string(Command(probe.get(), {"GET", key})->str), "400");
+  const std::vector<int64_t> clients = ClientsPerShard(probe.get());
+  EXPECT_GE(clients[2], kShards) << "the four users should all live on shard 2 now";
+  for (RedisConn& c : conns) {
+    EXPECT_EQ(std::string(Command(c.get(), {"ECHO", "still here"})->str), "still here");
+  }
+}
+
+// Consumers of one group per stream, the streams on different shards, every reader
+// blocking on a stream of another shard than the one it connected to: every entry is
+// delivered once, and acked.
+TEST_F(ShardsTest, GroupsOnEveryShardDeliverEachEntryOnce) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  RedisConn admin = server_.Connect();
+  std::vector<std::string> streams;
+  for (int s = 0; s < kShards; s++) {
+    streams.push_back(KeyOn(s, "jobs:"));
+    Command(admin.get(), {"XGROUP", "CREATE", streams.back(), "g", "$", "MKSTREAM"});
+  }
+  constexpr int kPerStream = 500;
+  std::vector<std::thread> consumers;
+  std::mutex mu;
+  std::multiset<std::string> got;
+  std::atomic<int> total{0};
+  for (int i = 0; i < 2 * kShards; i++) {
+    consumers.emplace_back([&, i] {
+      RedisConn c = server_.Connect();
+      const std::string& stream = streams[i % kShards];
+      const std::string name = "c" + std::to_string(i);
+      while (total.load() < kPerStream * kShards) {
+        RedisReplyPtr r = Command(c.get(), {"XREADGROUP", "GROUP", "g", name, "COUNT", "5", "BLOCK",
+                                            "50", "STREAMS", stream, ">"});
+        if (r == nullptr || r->type != REDIS_REPLY_ARRAY) {
+          continue;
+        }
+        for (size_t e = 0; e < r->element[0]->element[1]->elements; e++) {
+          const std::string id = r->element[0]->element[1]->element[e]->element[0]->str;
+          {
+            std::lock_guard<std::mutex> lock(mu);
+            got.insert(stream + "/" + id);
+          }
+          Command(c.get(), {"XACK", stream, "g", id});
+          total++;
+        }
+      }
+    });
+  }
+  RedisConn producer = server_.Connect();
+  for (int i = 0; i < kPerStream; i++) {
+    for (const std::string& s : streams) {
+      redisAppendCommand(producer.get(), "XADD %s * n %d", s.c_str(), i);
+    }
+    if (i % 25 == 24) {
+      for (int k = 0; k < 25 * kShards; k++) {
+        void* raw = nullptr;
+        ASSERT_EQ(redisGetReply(producer.get(), &raw), REDIS_OK);
+        freeReplyObject(raw);
+      }
+    }
+  }
+  for (std::thread& t : consumers) {
+    t.join();
+  }
+  EXPECT_EQ(got.size(), static_cast<size_t>(kPerStream * kShards));
+  EXPECT_EQ(std::set<std::string>(got.begin(), got.end()).size(), got.size());
+  for (const std::string& s : streams) {
+    EXPECT_EQ(Command(admin.get(), {"XPENDING", s, "g"})->element[0]->integer, 0) << s;
+  }
+}
+
+}  // namespace
+}  // namespace rill::test
