@@ -50,8 +50,9 @@ class CommandContext {
   shard::Keyspace& ks() { return shard_.keyspace(); }
   // The keyspace that owns key. A command whose keys may lie on several shards runs with
   // the other shards parked (shard/shard_set.h) and reaches each key through this.
+  // Otherwise every key of the command lives on the shard it runs on.
   shard::Keyspace& ks(std::string_view key) {
-    return shard_.set().size() == 1 ? shard_.keyspace() : shard_.set().Owner(key).keyspace();
+    return shard_.coordinating() ? shard_.set().Owner(key).keyspace() : shard_.keyspace();
   }
   // Every shard's keyspace, in shard order (a kAllShards command).
   template <typename Fn>

@@ -155,7 +155,11 @@ void Shard::Loop() {
       background_busy_ = background_step_ != nullptr && background_step_();
       continue;
     }
-    const int64_t budget_us = config_->busy_poll_us;
+    // Polling pays when a core is free for it; with as many shards as cores, a polling
+    // shard would take the core another shard (or the clients) needs.
+    const int64_t budget_us = set_->size() < static_cast<int>(std::thread::hardware_concurrency())
+                                  ? config_->busy_poll_us
+                                  : 0;
     if (budget_us > 0 && last_sleep_ticks < cutoff_ticks) {
       // Time spent polling counts as sleep: requests that keep arriving, but each only
       // after most of the budget, do not make a busy shard.
