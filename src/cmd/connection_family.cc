@@ -176,7 +176,7 @@ void CmdReset(CommandContext& ctx) {
   Dispatcher::UnwatchAll(ctx.shard(), c);
   ctx.shard().pubsub().UnsubscribeAll(&c);
   if (c.monitor) {
-    std::erase(ctx.shard().monitors(), &c);
+    ctx.shard().RemoveMonitor(&c);
     c.monitor = false;
   }
   c.db = 0;

@@ -314,6 +314,9 @@ bool Dispatcher::Run(shard::Shard& shard, shard::Client& client, const CommandSp
     Execute(shard, client, spec, args);
   } else {
     client.last_command = spec.name;
+    if (set.monitoring() && (spec.flags & (kAdmin | kSkipMonitor)) == 0) {
+      FeedMonitors(shard, client, spec, args);
+    }
     shard.Forward(client, owner, &spec, args,
                   client.reply_mode == shard::ReplyMode::kOff ||
                       client.reply_mode == shard::ReplyMode::kSkipThis);
@@ -321,9 +324,15 @@ bool Dispatcher::Run(shard::Shard& shard, shard::Client& client, const CommandSp
   return true;
 }
 
-void Dispatcher::RunForwarded(shard::Shard& shard, shard::Client& proxy, const void* command,
+bool Dispatcher::RunForwarded(shard::Shard& shard, shard::Client& proxy, const void* command,
                               std::span<const std::string_view> args) {
-  Execute(shard, proxy, *static_cast<const CommandSpec*>(command), args);
+  const CommandSpec& spec = *static_cast<const CommandSpec*>(command);
+  // CLIENT PAUSE covers requests on their way from another shard too.
+  if (shard.MustHold(/*is_write=*/true) && shard.MustHold(IsWrite(proxy, spec))) {
+    return false;
+  }
+  Execute(shard, proxy, spec, args);
+  return true;
 }
 
 bool Dispatcher::Coordinate(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
@@ -335,7 +344,8 @@ bool Dispatcher::Coordinate(shard::Shard& shard, shard::Client& client, const Co
           c->token_granted = true;
           c->conn->Resume();
         }
-        if (c == nullptr || c->token_granted) {  // gone, or its request did not run (held)
+        // Gone, closed, or its request did not run now (held): the token goes on.
+        if (c == nullptr || c->conn->closed() || c->token_granted) {
           if (c != nullptr) {
             c->token_granted = false;
           }
@@ -381,7 +391,9 @@ void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const Comma
     shard.HoldUntilDurable(client, reply_start);
   }
   // MONITOR sees a blocking command once, when it arrives (as in Redis).
-  if (!rerun && !shard.monitors().empty() && (spec.flags & (kAdmin | kSkipMonitor)) == 0) {
+  // A forwarded command was fed by its home shard, which knows the client.
+  if (!rerun && !client.proxy && shard.set().monitoring() &&
+      (spec.flags & (kAdmin | kSkipMonitor)) == 0) {
     FeedMonitors(shard, client, spec, args);
   }
   if (ctx.blocked()) {
@@ -471,14 +483,14 @@ void Dispatcher::FeedMonitors(shard::Shard& shard, shard::Client& client, const 
     line += redact && i > 0 ? "\"(redacted)\"" : QuoteRepr(args[i]);
   }
   line += "\r\n";
-  const std::vector<shard::Client*> monitors = shard.monitors();  // closing one edits the list
-  for (shard::Client* m : monitors) {
-    if (m == &client || m->conn->closed()) {
-      continue;
-    }
-    m->conn->out().append(line);
-    if (shard.CheckOutputLimit(*m)) {
-      m->conn->ScheduleFlush();
+  // Monitors live on every shard; the others get the line through their mailboxes.
+  shard::ShardSet& set = shard.set();
+  for (int i = 0; i < set.size(); i++) {
+    shard::Shard* s = &set.shard(i);
+    if (s == &shard || s == shard::Shard::Current()) {  // this thread's, or parked
+      s->FeedMonitorLine(line, &client);
+    } else {
+      s->Post([s, line, skip = &client] { s->FeedMonitorLine(line, skip); });
     }
   }
 }
@@ -503,7 +515,7 @@ void Dispatcher::OnClientClose(shard::Shard& shard, shard::Client& client) {
   shard.pubsub().UnsubscribeAll(&client);
   UnwatchAll(shard, client);
   if (client.monitor) {
-    std::erase(shard.monitors(), &client);
+    shard.RemoveMonitor(&client);
     client.monitor = false;
   }
 }

@@ -36,7 +36,7 @@ class Dispatcher final : public shard::RequestHandler {
   shard::ReplayResult Replay(shard::Shard& shard, shard::Client& client,
                              std::span<const std::string_view> args) override;
   void OnClientClose(shard::Shard& shard, shard::Client& client) override;
-  void RunForwarded(shard::Shard& shard, shard::Client& proxy, const void* command,
+  bool RunForwarded(shard::Shard& shard, shard::Client& proxy, const void* command,
                     std::span<const std::string_view> args) override;
   size_t command_count() const override { return table_.all().size(); }
 

@@ -442,7 +442,11 @@ std::string BuildInfo(CommandContext& ctx, const std::vector<std::string_view>& 
     if (s == "default") {
       for (std::string_view d : kDefaultSections) add(d);
     } else if (s == "all" || s == "everything") {
-      for (std::string_view d : kAllSections) add(d);
+      for (std::string_view d : kAllSections) {
+        if (d != "shards" || ctx.shard().set().size() > 1) {  // shards 1 answers as Redis
+          add(d);
+        }
+      }
     } else {
       for (std::string_view d : kAllSections) {
         if (d == s) add(d);

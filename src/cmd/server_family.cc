@@ -219,7 +219,7 @@ void CmdMonitor(CommandContext& ctx) {
   }
   if (!c.monitor) {
     c.monitor = true;
-    ctx.shard().monitors().push_back(&c);
+    ctx.shard().AddMonitor(&c);
   }
   ctx.ReplyOk();
 }
@@ -244,6 +244,16 @@ void CmdConfigSet(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     pairs.emplace_back(ctx.arg(i), ctx.arg(i + 1));
   }
+  if (ctx.shard().set().size() > 1) {
+    // What several shards cannot do yet (the server refuses to start with it, too).
+    for (const auto& [name, value] : pairs) {
+      if ((EqualsIgnoreCase(name, "maxmemory") && value != "0") ||
+          (EqualsIgnoreCase(name, "save") && !value.empty())) {
+        return ctx.ReplyErrorLine("ERR CONFIG SET " + ToLower(name) +
+                                  " is not available with shards > 1 yet");
+      }
+    }
+  }
   if (Status s = ctx.shard().set().config_store().Set(pairs); !s.ok()) {
     return ctx.ReplyError(s);
   }
@@ -252,13 +262,16 @@ void CmdConfigSet(CommandContext& ctx) {
 }
 
 void CmdConfigResetStat(CommandContext& ctx) {
-  shard::Shard& s = ctx.shard();
-  s.stats() = shard::ShardStats();  // byte counters included, as in Redis
-  for (shard::CommandStat& cs : s.command_stats()) {
-    cs = shard::CommandStat();
+  shard::ShardSet& set = ctx.shard().set();
+  for (int i = 0; i < set.size(); i++) {  // every shard's (kAllShards)
+    shard::Shard& s = set.shard(i);
+    s.stats() = shard::ShardStats();  // byte counters included, as in Redis
+    for (shard::CommandStat& cs : s.command_stats()) {
+      cs = shard::CommandStat();
+    }
+    s.error_stats().clear();
+    s.keyspace().stats() = shard::Keyspace::Stats();
   }
-  s.error_stats().clear();
-  s.keyspace().stats() = shard::Keyspace::Stats();
   ctx.ReplyOk();
 }
 
@@ -301,11 +314,20 @@ void CmdSlowlogGet(CommandContext& ctx) {
   } else if (ctx.argc() > 3) {
     return ctx.ReplyWrongArity();
   }
-  const auto& entries = ctx.shard().slowlog().entries();
+  // Every shard's log (kAllShards), newest first: ids come from one counter.
+  std::vector<const observability::SlowLogEntry*> entries;
+  shard::ShardSet& set = ctx.shard().set();
+  for (int i = 0; i < set.size(); i++) {
+    for (const observability::SlowLogEntry& e : set.shard(i).slowlog().entries()) {
+      entries.push_back(&e);
+    }
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const auto* a, const auto* b) { return a->id > b->id; });
   const size_t n = count < 0 ? entries.size() : std::min<size_t>(entries.size(), count);
   ctx.reply().ArrayHeader(static_cast<int64_t>(n));
   for (size_t i = 0; i < n; i++) {
-    const observability::SlowLogEntry& e = entries[i];
+    const observability::SlowLogEntry& e = *entries[i];
     ctx.reply().ArrayHeader(6);
     ctx.ReplyInt(static_cast<int64_t>(e.id));
     ctx.ReplyInt(e.unix_time_s);
@@ -320,11 +342,19 @@ void CmdSlowlogGet(CommandContext& ctx) {
 }
 
 void CmdSlowlogLen(CommandContext& ctx) {
-  ctx.ReplyInt(static_cast<int64_t>(ctx.shard().slowlog().entries().size()));
+  size_t n = 0;
+  shard::ShardSet& set = ctx.shard().set();
+  for (int i = 0; i < set.size(); i++) {
+    n += set.shard(i).slowlog().entries().size();
+  }
+  ctx.ReplyInt(static_cast<int64_t>(n));
 }
 
 void CmdSlowlogReset(CommandContext& ctx) {
-  ctx.shard().slowlog().Reset();
+  shard::ShardSet& set = ctx.shard().set();
+  for (int i = 0; i < set.size(); i++) {
+    set.shard(i).slowlog().Reset();
+  }
   ctx.ReplyOk();
 }
 
@@ -812,7 +842,7 @@ void RegisterServerFamily(CommandTable& t) {
                                     .handler = CmdConfigSet}));
   cfg.subcommands.push_back(server({.name = "config|resetstat",
                                     .arity = 2,
-                                    .flags = admin,
+                                    .flags = admin | kAllShards,
                                     .acl = admin_acl,
                                     .since = "2.0.0",
                                     .summary = "Resets the server's statistics.",
@@ -837,7 +867,7 @@ void RegisterServerFamily(CommandTable& t) {
                                 .complexity = "Depends on subcommand."});
   slowlog.subcommands.push_back(server({.name = "slowlog|get",
                                         .arity = -2,
-                                        .flags = kAdmin | kLoading | kStale,
+                                        .flags = kAdmin | kLoading | kStale | kAllShards,
                                         .acl = admin_acl,
                                         .since = "2.2.12",
                                         .summary = "Returns the slow log's entries.",
@@ -847,7 +877,7 @@ void RegisterServerFamily(CommandTable& t) {
                                         .handler = CmdSlowlogGet}));
   slowlog.subcommands.push_back(server({.name = "slowlog|len",
                                         .arity = 2,
-                                        .flags = kAdmin | kLoading | kStale,
+                                        .flags = kAdmin | kLoading | kStale | kAllShards,
                                         .acl = admin_acl,
                                         .since = "2.2.12",
                                         .summary = "Returns the number of entries in the slow "
@@ -856,7 +886,7 @@ void RegisterServerFamily(CommandTable& t) {
                                         .handler = CmdSlowlogLen}));
   slowlog.subcommands.push_back(server({.name = "slowlog|reset",
                                         .arity = 2,
-                                        .flags = kAdmin | kLoading | kStale,
+                                        .flags = kAdmin | kLoading | kStale | kAllShards,
                                         .acl = admin_acl,
                                         .since = "2.2.12",
                                         .summary = "Clears all entries from the slow log.",

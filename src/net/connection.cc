@@ -261,8 +261,8 @@ void Connection::Flush() {
       writing_ = false;
       event_del(write_ev_);
     }
-    if (close_after_reply_) {
-      Close();
+    if (close_after_reply_ && open_slots_ == 0) {
+      Close();  // with slots open, the last FillSlot's SendReleased comes back here
     }
     return;
   }

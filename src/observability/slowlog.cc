@@ -12,7 +12,7 @@ void SlowLog::MaybeAdd(int64_t threshold_us, size_t max_len, int64_t unix_time_s
     return;
   }
   SlowLogEntry e;
-  e.id = next_id_++;
+  e.id = shared_ids_ != nullptr ? shared_ids_->fetch_add(1, std::memory_order_relaxed) : next_id_++;
   e.unix_time_s = unix_time_s;
   e.duration_us = duration_us;
   const size_t n = std::min(args.size(), kMaxArgs);

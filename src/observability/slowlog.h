@@ -7,6 +7,7 @@
 // Threading: one per shard, used on its thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <span>
@@ -35,12 +36,16 @@ class SlowLog {
                 std::span<const std::string_view> args, std::string_view peer,
                 std::string_view client_name);
   const std::deque<SlowLogEntry>& entries() const { return entries_; }
+  // Entry ids from a counter shared with other logs (one per shard), so that the entries
+  // of all of them merge into one sequence. REQUIRES: ids outlives the log.
+  void share_ids(std::atomic<uint64_t>* ids) { shared_ids_ = ids; }
   void Reset() { entries_.clear(); }
   void Trim(size_t max_len);
 
  private:
   std::deque<SlowLogEntry> entries_;  // newest first
   uint64_t next_id_ = 0;
+  std::atomic<uint64_t>* shared_ids_ = nullptr;
 };
 
 }  // namespace rill::observability

@@ -41,7 +41,8 @@ struct BlockState {
 
 struct Client {
   uint64_t id = 0;
-  int home = 0;  // the shard the client lives on
+  int home = 0;        // the shard the client lives on
+  bool proxy = false;  // stands in for another shard's client (Shard::RunForwardBatch)
   std::unique_ptr<net::Connection> conn;
   int db = 0;
   int resp = 2;

@@ -9,6 +9,7 @@
 // client's requests to one owner run in the order it sent them.
 #include <fcntl.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "shard/shard.h"
@@ -25,6 +26,7 @@ struct Shard::ForwardBatch {
     int resp;
     bool discard;
     uint32_t argc;
+    size_t args_at;  // where its arguments start in args
   };
   int from = 0;
   std::vector<Request> requests;
@@ -59,7 +61,7 @@ void Shard::Forward(Client& c, int owner, const void* command,
     batch->from = id_;
   }
   batch->requests.push_back({c.id, c.conn->OpenSlot(), command, c.db, c.resp, discard,
-                             static_cast<uint32_t>(args.size())});
+                             static_cast<uint32_t>(args.size()), batch->args.size()});
   for (const std::string_view a : args) {
     const uint32_t len = static_cast<uint32_t>(a.size());
     batch->args.append(reinterpret_cast<const char*>(&len), sizeof(len));
@@ -71,26 +73,42 @@ void Shard::FlushForwards() {
   for (size_t i = 0; i < forward_out_.size(); i++) {
     if (forward_out_[i] != nullptr) {
       Shard& owner = set_->shard(static_cast<int>(i));
-      owner.Post([&owner, batch = std::move(forward_out_[i])] { owner.RunForwardBatch(*batch); });
+      owner.Post([&owner, batch = std::move(forward_out_[i])] {
+        owner.forwards_in_.emplace_back(batch, 0);
+        owner.RunForwards();
+      });
       forward_out_[i] = nullptr;
     }
   }
 }
 
-void Shard::RunForwardBatch(const ForwardBatch& batch) {
+void Shard::RunForwards() {
+  while (!forwards_in_.empty()) {
+    auto& [batch, next] = forwards_in_.front();
+    if (!RunForwardBatch(*batch, &next)) {
+      return;
+    }
+    forwards_in_.pop_front();
+  }
+}
+
+bool Shard::RunForwardBatch(const ForwardBatch& batch, size_t* next) {
   if (proxy_ == nullptr) {
     proxy_ = std::make_unique<Client>();
     proxy_->authenticated = true;
     proxy_->home = id_;
+    proxy_->proxy = true;
     const int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
     proxy_->conn = std::make_unique<net::Connection>(base_, fd, this, &stats_.io, false);
     proxy_->conn->set_user_data(proxy_.get());
   }
   auto replies = std::make_shared<ReplyBatch>();
-  replies->replies.reserve(batch.requests.size());
+  replies->replies.reserve(batch.requests.size() - *next);
   std::string& out = proxy_->conn->out();
-  const char* p = batch.args.data();
-  for (const ForwardBatch::Request& r : batch.requests) {
+  bool done = true;
+  for (; *next < batch.requests.size(); ++*next) {
+    const ForwardBatch::Request& r = batch.requests[*next];
+    const char* p = batch.args.data() + r.args_at;
     forward_args_.clear();
     for (uint32_t i = 0; i < r.argc; i++) {
       uint32_t len;
@@ -101,7 +119,10 @@ void Shard::RunForwardBatch(const ForwardBatch& batch) {
     proxy_->db = r.db;
     proxy_->resp = r.resp;
     out.clear();
-    handler_->RunForwarded(*this, *proxy_, r.command, forward_args_);
+    if (!handler_->RunForwarded(*this, *proxy_, r.command, forward_args_)) {
+      done = false;
+      break;
+    }
     if (keyspace_.has_ready_keys()) {
       ServeReadyKeys();
     }
@@ -111,25 +132,29 @@ void Shard::RunForwardBatch(const ForwardBatch& batch) {
     replies->replies.push_back({r.client, r.slot, replies->bytes.size()});
   }
   out.clear();
-  Shard& home = set_->shard(batch.from);
-  home.Post([&home, replies = std::move(replies)] { home.FillReplies(*replies); });
+  if (!replies->replies.empty()) {
+    Shard& home = set_->shard(batch.from);
+    home.Post([&home, replies = std::move(replies)] { home.FillReplies(*replies); });
+  }
+  return done;
 }
 
 void Shard::FillReplies(const ReplyBatch& batch) {
-  std::vector<Client*> touched;
+  std::vector<uint64_t> touched;
   size_t start = 0;
   for (const ReplyBatch::Reply& r : batch.replies) {
-    Client* c = FindClient(r.client);
-    if (c != nullptr) {
+    if (Client* c = FindClient(r.client); c != nullptr) {
       c->conn->FillSlot(r.slot, std::string_view(batch.bytes).substr(start, r.end - start));
-      if (touched.empty() || touched.back() != c) {
-        touched.push_back(c);
-      }
+      touched.push_back(r.client);
     }
     start = r.end;
   }
-  for (Client* c : touched) {
-    if (!c->conn->closed() && CheckOutputLimit(*c)) {
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+  for (const uint64_t id : touched) {
+    // Looked up again: sending may close a client, and a client that migrated is gone.
+    Client* c = FindClient(id);
+    if (c != nullptr && !c->conn->closed() && CheckOutputLimit(*c)) {
       c->conn->SendReleased();
       if (migrating(*c) && !c->conn->closed()) {
         MaybeMigrate(*c);
@@ -169,6 +194,9 @@ void Shard::MaybeMigrate(Client& c) {
     return;  // FillReplies or ReleaseHeld comes back here
   }
   auto it = clients_.find(c.id);
+  if (it == clients_.end()) {
+    return;
+  }
   auto moving = std::make_shared<std::unique_ptr<Client>>(std::move(it->second));
   clients_.erase(it);
   c.conn->Detach();

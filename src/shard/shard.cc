@@ -13,6 +13,12 @@
 
 namespace rill::shard {
 
+namespace {
+thread_local Shard* t_current = nullptr;
+}  // namespace
+
+Shard* Shard::Current() { return t_current; }
+
 uint64_t ShardStats::instantaneous_ops() const {
   uint64_t sum = 0;
   for (uint64_t s : ops_samples) {
@@ -118,11 +124,15 @@ void Shard::Start() {
   thread_ = std::thread([this] {
     memory::RegisterThread();
     logging::SetThreadShard(id_);
+    t_current = this;
     ScheduleCron();
     Loop();
+    // Stopping: no request runs any more (OnRequest holds them all), but the mailbox is
+    // served until every loop has ended, so a coordinator that parks this shard is not
+    // left waiting.
+    stopping_ = true;
     set_->LoopExited();
     while (!set_->all_loops_exited()) {
-      event_base_loop(base_, EVLOOP_ONCE | EVLOOP_NONBLOCK);
       DrainMailbox();
       usleep(1000);
     }
@@ -417,6 +427,30 @@ Client* Shard::Adopt(int fd, bool is_unix, std::string peer, std::string local) 
   return client;
 }
 
+void Shard::AddMonitor(Client* c) {
+  monitors_.push_back(c);
+  set_->MonitorAdded();
+}
+
+void Shard::RemoveMonitor(Client* c) {
+  if (std::erase(monitors_, c) > 0) {
+    set_->MonitorRemoved();
+  }
+}
+
+void Shard::FeedMonitorLine(const std::string& line, const Client* skip) {
+  const std::vector<Client*> monitors = monitors_;  // closing one edits the list
+  for (Client* m : monitors) {
+    if (m == skip || m->conn->closed()) {
+      continue;
+    }
+    m->conn->out().append(line);
+    if (CheckOutputLimit(*m)) {
+      m->conn->ScheduleFlush();
+    }
+  }
+}
+
 Client* Shard::FindClient(uint64_t id) {
   auto it = clients_.find(id);
   return it == clients_.end() ? nullptr : it->second.get();
@@ -432,8 +466,8 @@ size_t Shard::pubsub_clients() const {
 
 bool Shard::OnRequest(net::Connection& conn, std::span<const std::string_view> args) {
   Client& c = *static_cast<Client*>(conn.user_data());
-  if (migrating(c)) {
-    return false;  // runs on the new shard
+  if (migrating(c) || stopping_) {
+    return false;  // runs on the new shard, or never (the server is stopping)
   }
   c.last_interaction_ms = clock_.NowMs();
   const bool done = handler_->OnRequest(*this, c, args);
@@ -542,6 +576,7 @@ void Shard::Unpause() {
       c->conn->Resume();
     }
   }
+  RunForwards();
 }
 
 bool Shard::MustHold(bool is_write) const {

@@ -76,7 +76,9 @@ class RequestHandler {
   virtual size_t command_count() const = 0;
   // Runs a request another shard forwarded (Shard::Forward) for a client of its own, with
   // proxy standing in for that client; command is what the handler passed to Forward.
-  virtual void RunForwarded(Shard& shard, Client& proxy, const void* command,
+  // Returns false to hold it (CLIENT PAUSE): it runs on unpause, and so does every
+  // forwarded request that arrives meanwhile.
+  virtual bool RunForwarded(Shard& shard, Client& proxy, const void* command,
                             std::span<const std::string_view> args) = 0;
   // Runs a journalled command while loading: no admission checks, and MULTI queues as for
   // a client.
@@ -129,6 +131,8 @@ class Shard final : public net::ConnectionHandler {
   void Post(std::function<void()> fn);
 
   int id() const { return id_; }
+  // The shard whose thread calls this (nullptr on other threads).
+  static Shard* Current();
   ShardSet& set() { return *set_; }
   const config::Config& config() const { return *config_; }
   // Installs a new config snapshot. Shard thread.
@@ -152,7 +156,11 @@ class Shard final : public net::ConnectionHandler {
   Client* Adopt(int fd, bool is_unix, std::string peer, std::string local);
   const std::map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
   Client* FindClient(uint64_t id);
-  std::vector<Client*>& monitors() { return monitors_; }
+  const std::vector<Client*>& monitors() const { return monitors_; }
+  void AddMonitor(Client* c);
+  void RemoveMonitor(Client* c);
+  // Appends a MONITOR line to this shard's monitors but skip.
+  void FeedMonitorLine(const std::string& line, const Client* skip);
   size_t pubsub_clients() const;
 
   // The client-output-buffer-limit class that applies to c now.
@@ -293,7 +301,11 @@ class Shard final : public net::ConnectionHandler {
   static void ResumeCallback(evutil_socket_t fd, short what, void* arg) noexcept;
   struct ForwardBatch;
   struct ReplyBatch;
-  void RunForwardBatch(const ForwardBatch& batch);
+  // Runs the forwarded batches in arrival order until one is held (CLIENT PAUSE); then
+  // Unpause() calls it again.
+  void RunForwards();
+  // Runs batch's requests from *next on; false if one was held (*next is it).
+  bool RunForwardBatch(const ForwardBatch& batch, size_t* next);
   static void MigrateCallback(evutil_socket_t fd, short what, void* arg) noexcept;
   // Moves c if it can go now, gives up if it cannot go at all, else waits.
   void MaybeMigrate(Client& c);
@@ -344,8 +356,11 @@ class Shard final : public net::ConnectionHandler {
   std::unique_ptr<Client> proxy_;                           // stands in for forwarded clients
   std::vector<std::string_view> forward_args_;              // reused while running a batch
   std::vector<uint64_t> to_migrate_;                        // clients marked by Migrate()
+  // Forwarded batches not run yet (CLIENT PAUSE holds them), each with its next request.
+  std::deque<std::pair<std::shared_ptr<ForwardBatch>, size_t>> forwards_in_;
   event* migrate_ev_ = nullptr;
   bool coordinating_ = false;
+  bool stopping_ = false;                  // the loop has ended
   std::unique_ptr<Client> replay_client_;  // between BeginReplay and EndReplay
   std::function<bool()> load_step_;
   std::function<bool()> background_step_;

@@ -53,6 +53,7 @@ class ShardSet {
   ShardSet(config::ConfigStore* store, ServerInfo info);
 
   void Add(std::unique_ptr<Shard> shard) {
+    shard->slowlog().share_ids(&slowlog_ids_);
     shards_.push_back(std::move(shard));
     loops_running_.fetch_add(1);
   }
@@ -75,6 +76,11 @@ class ShardSet {
   }
   void ClientGone() { clients_.fetch_sub(1); }
   int64_t connected_clients() const { return clients_.load(); }
+
+  // MONITOR clients on any shard: each shard feeds every shard's monitors.
+  void MonitorAdded() { monitors_.fetch_add(1, std::memory_order_relaxed); }
+  void MonitorRemoved() { monitors_.fetch_sub(1, std::memory_order_relaxed); }
+  bool monitoring() const { return monitors_.load(std::memory_order_relaxed) > 0; }
 
   // The shard that owns key.
   int ShardOf(std::string_view key) const {
@@ -121,6 +127,8 @@ class ShardSet {
   std::atomic<uint64_t> next_home_{0};
   std::atomic<int> loops_running_{0};
   std::atomic<int64_t> clients_{0};
+  std::atomic<uint64_t> slowlog_ids_{0};
+  std::atomic<int> monitors_{0};  // SLOWLOG entry ids, across the shards
 
   std::mutex token_mu_;
   bool token_held_ = false;

@@ -7,6 +7,7 @@
 // keys moves there; consumer groups deliver every entry once while their readers block on
 // other shards.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -436,6 +437,116 @@ TEST_F(ShardsTest, GroupsOnEveryShardDeliverEachEntryOnce) {
   for (const std::string& s : streams) {
     EXPECT_EQ(Command(admin.get(), {"XPENDING", s, "g"})->element[0]->integer, 0) << s;
   }
+}
+
+TEST_F(ShardsTest, MonitorAndSlowlogSeeEveryShard) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  RedisConn mon = server_.Connect();  // lands on shard 0
+  ASSERT_EQ(std::string(Command(mon.get(), {"MONITOR"})->str), "OK");
+  std::vector<RedisConn> conns;
+  for (int i = 0; i < kShards; i++) {
+    conns.push_back(server_.Connect());
+  }
+  Command(conns[1].get(), {"CONFIG", "SET", "slowlog-log-slower-than", "0"});
+  for (int i = 0; i < kShards; i++) {
+    // Each client writes a key of another shard than its own: forwarded, then fed.
+    Command(conns[i].get(), {"SET", KeyOn((i + 1) % kShards, "mon:"), std::to_string(i)});
+  }
+  std::set<std::string> seen;
+  while (seen.size() < static_cast<size_t>(kShards)) {
+    void* raw = nullptr;
+    ASSERT_EQ(redisGetReply(mon.get(), &raw), REDIS_OK);
+    RedisReplyPtr line(static_cast<redisReply*>(raw));
+    const std::string text(line->str, line->len);
+    if (text.find("\"SET\"") != std::string::npos) {
+      EXPECT_NE(text.find("127.0.0.1:"), std::string::npos) << text;  // the real client
+      seen.insert(text);
+    }
+  }
+  RedisReplyPtr log = Command(conns[0].get(), {"SLOWLOG", "GET", "-1"});
+  int sets = 0;
+  int64_t last_id = INT64_MAX;
+  for (size_t i = 0; i < log->elements; i++) {
+    const int64_t id = log->element[i]->element[0]->integer;
+    EXPECT_LT(id, last_id);  // newest first, one id sequence
+    last_id = id;
+    sets += std::string(log->element[i]->element[3]->element[0]->str) == "SET" ? 1 : 0;
+  }
+  EXPECT_EQ(sets, kShards);
+  // LEN counts the GET above too (every command is slow now).
+  EXPECT_EQ(Command(conns[0].get(), {"SLOWLOG", "LEN"})->integer,
+            static_cast<int64_t>(log->elements) + 1);
+  Command(conns[0].get(), {"SLOWLOG", "RESET"});
+  Command(conns[0].get(), {"CONFIG", "SET", "slowlog-log-slower-than", "10000"});
+  EXPECT_LE(Command(conns[0].get(), {"SLOWLOG", "LEN"})->integer, 1);
+}
+
+// A reply computed on another shard still reaches a client that closes right after.
+TEST_F(ShardsTest, QuitAfterAForwardedRequestStillGetsItsReply) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  RedisConn setup = server_.Connect();
+  const std::string key = KeyOn(3, "late:");  // the next client lands on shard 1
+  Command(setup.get(), {"SET", key, "value"});
+  const int fd = ConnectRaw(server_.port());
+  ASSERT_GE(fd, 0);
+  const std::string req = "GET " + key + "\r\nCLIENT REPLY OFF\r\nQUIT\r\n";
+  ASSERT_EQ(write(fd, req.data(), req.size()), static_cast<ssize_t>(req.size()));
+  EXPECT_EQ(ReadUntilClose(fd, 2000), "$5\r\nvalue\r\n");
+  close(fd);
+}
+
+// CLIENT PAUSE WRITE holds writes that were on their way from another shard when it
+// began: a write admitted before the pause but not yet run does not run during it.
+TEST_F(ShardsTest, ClientPauseHoldsForwardedWrites) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  RedisConn admin = server_.Connect();  // shard 0
+  const std::string remote = KeyOn(0, "paused:");
+  const std::string local = KeyOn(1, "local:");
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    RedisConn w = server_.Connect();  // shard 1: INCR remote is forwarded to shard 0, and
+    while (!stop.load()) {            // INCR local keeps the client from moving there
+      for (int i = 0; i < 50; i++) {
+        redisAppendCommand(w.get(), "INCR %s", remote.c_str());
+        redisAppendCommand(w.get(), "INCR %s", local.c_str());
+      }
+      for (int i = 0; i < 100; i++) {
+        void* raw = nullptr;
+        if (redisGetReply(w.get(), &raw) != REDIS_OK) {
+          return;
+        }
+        freeReplyObject(raw);
+      }
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // In one write: shard 0 runs the GET right after the PAUSE, before any write that was
+  // still on its way from shard 1 (reads go on during a pause).
+  redisAppendCommand(admin.get(), "CLIENT PAUSE 400 WRITE");
+  redisAppendCommand(admin.get(), "GET %s", remote.c_str());
+  void* raw = nullptr;
+  ASSERT_EQ(redisGetReply(admin.get(), &raw), REDIS_OK);
+  RedisReplyPtr paused(static_cast<redisReply*>(raw));
+  ASSERT_EQ(std::string(paused->str), "OK");
+  ASSERT_EQ(redisGetReply(admin.get(), &raw), REDIS_OK);
+  RedisReplyPtr got(static_cast<redisReply*>(raw));
+  const std::string before = got->str;
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(std::string(Command(admin.get(), {"GET", remote})->str), before);
+  stop = true;
+  writer.join();
+  EXPECT_GT(atoll(Command(admin.get(), {"GET", remote})->str), atoll(before.c_str()));
+}
+
+TEST_F(ShardsTest, WhatSeveralShardsCannotDoYetIsRefused) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  RedisConn c = server_.Connect();
+  RedisReplyPtr r = Command(c.get(), {"CONFIG", "SET", "maxmemory", "100mb"});
+  ASSERT_EQ(r->type, REDIS_REPLY_ERROR);
+  EXPECT_NE(std::string(r->str).find("shards > 1"), std::string::npos);
+  EXPECT_EQ(Command(c.get(), {"BGSAVE"})->type, REDIS_REPLY_ERROR);
+  ServerProcess with_aof({"--shards", "2", "--appendonly", "yes"});
+  EXPECT_FALSE(with_aof.started());
 }
 
 }  // namespace
