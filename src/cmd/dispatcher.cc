@@ -79,13 +79,6 @@ void CommandContext::ReplyErrorLine(std::string_view line) {
 
 void CommandContext::Block(std::vector<std::pair<int, std::string>> keys, int64_t deadline_ms,
                            std::vector<std::string> argv) {
-  const shard::ShardSet& set = shard_.set();
-  if (std::any_of(keys.begin(), keys.end(),
-                  [&](const auto& k) { return set.ShardOf(k.second) != client_.home; })) {
-    return ReplyErrorLine(
-        "ERR BLOCK on a key of another shard is not supported yet: use hash tags to keep "
-        "the client's blocking keys on one shard, or shards 1");
-  }
   blocked_ = true;
   if (client_.block.rerun) {
     client_.block.still_waiting = true;
@@ -357,7 +350,8 @@ bool Dispatcher::Coordinate(shard::Shard& shard, shard::Client& client, const Co
   client.token_granted = false;
   shard.FlushForwards();  // they came before this command
   set.PauseOthers(shard);
-  Execute(ExecShard(shard, spec, args), client, spec, args);
+  // A read that may block runs at home, where the client waits (Shard::Block).
+  Execute((spec.flags & kBlocking) != 0 ? shard : ExecShard(shard, spec, args), client, spec, args);
   set.ResumeOthers(shard);
   set.ReleaseToken();
   return true;

@@ -14,8 +14,11 @@
 // the command that woke it.
 #include <event2/event.h>
 
+#include <algorithm>
+
 #include "core/check.h"
 #include "shard/shard.h"
+#include "shard/shard_set.h"
 
 namespace rill::shard {
 
@@ -24,7 +27,14 @@ void Shard::Block(Client& c) {
   c.block.active = true;
   for (const auto& [db, key] : c.block.keys) {
     waiters_[db][key].push_back(c.id);
-    keyspace_.AddBlockingKey(db, key);
+    const int owner = set_->ShardOf(key);
+    if (owner == id_) {
+      keyspace_.AddBlockingKey(db, key);
+    } else {
+      RILL_CHECK(coordinating_);  // the owner is parked
+      set_->shard(owner).AddRemoteWaiter(db, key, id_);
+      c.block.spans = true;
+    }
   }
   block_deadlines_.emplace(c.block.deadline_ms, c.id);
   if (c.block.deadline_ms != 0) {
@@ -45,7 +55,15 @@ void Shard::Unblock(Client& c) {
         waiters_[db].erase(it);
       }
     }
-    keyspace_.RemoveBlockingKey(db, key);
+    const int owner = set_->ShardOf(key);
+    if (owner == id_) {
+      keyspace_.RemoveBlockingKey(db, key);
+    } else if (coordinating_) {
+      set_->shard(owner).RemoveRemoteWaiter(db, key, id_);
+    } else {
+      Shard* s = &set_->shard(owner);
+      s->Post([s, db, key = key, home = id_] { s->RemoveRemoteWaiter(db, key, home); });
+    }
   }
   block_deadlines_.erase({c.block.deadline_ms, c.id});
   c.block = BlockState{};
@@ -83,6 +101,15 @@ void Shard::ServeReadyKeys() {
   serving_ready_ = true;
   while (keyspace_.has_ready_keys()) {
     for (const auto& [db, key] : keyspace_.TakeReadyKeys()) {
+      if (auto r = remote_waiters_[db].find(key); r != remote_waiters_[db].end()) {
+        std::vector<int> homes = r->second;
+        std::sort(homes.begin(), homes.end());
+        homes.erase(std::unique(homes.begin(), homes.end()), homes.end());
+        for (const int h : homes) {
+          Shard* s = &set_->shard(h);
+          s->Post([s, db, key = key] { s->KeyReadyElsewhere(db, key); });
+        }
+      }
       auto it = waiters_[db].find(key);
       if (it == waiters_[db].end()) {
         continue;
@@ -91,13 +118,92 @@ void Shard::ServeReadyKeys() {
       const std::deque<uint64_t> ids = it->second;
       for (const uint64_t id : ids) {
         Client* c = FindClient(id);
+        if (c == nullptr || !c->block.active) {
+          continue;
+        }
+        if (c->block.spans && !coordinating_) {
+          spanning_ready_.emplace_back(db, key);  // it reads other shards' keys too
+          continue;
+        }
+        WakeBlocked(*c, BlockWake::kKeyReady);
+      }
+    }
+  }
+  serving_ready_ = false;
+  if (!spanning_ready_.empty() && !coordinating_) {
+    ServeSpanningReady();
+  }
+}
+
+void Shard::AddRemoteWaiter(int db, std::string_view key, int home) {
+  keyspace_.AddBlockingKey(db, key);
+  remote_waiters_[db][key].push_back(home);
+}
+
+void Shard::RemoveRemoteWaiter(int db, std::string_view key, int home) {
+  auto it = remote_waiters_[db].find(key);
+  if (it == remote_waiters_[db].end()) {
+    return;
+  }
+  auto h = std::find(it->second.begin(), it->second.end(), home);
+  if (h == it->second.end()) {
+    return;
+  }
+  it->second.erase(h);
+  if (it->second.empty()) {
+    remote_waiters_[db].erase(it);
+  }
+  keyspace_.RemoveBlockingKey(db, key);
+}
+
+void Shard::KeyReadyElsewhere(int db, std::string key) {
+  clock_.Refresh();
+  spanning_ready_.emplace_back(db, std::move(key));
+  ServeSpanningReady();
+}
+
+// The clients waiting on these keys read keys of other shards as well: they run again
+// with the other shards parked, under the token, oldest first per key.
+void Shard::ServeSpanningReady() {
+  if (spanning_ready_.empty() || spanning_token_asked_) {
+    return;  // the grant runs them all, keys that arrive meanwhile included
+  }
+  if (!set_->AcquireToken(*this, [this] {
+        clock_.Refresh();
+        spanning_token_asked_ = false;
+        RunSpanningReady();
+      })) {
+    spanning_token_asked_ = true;
+    return;
+  }
+  RunSpanningReady();
+}
+
+void Shard::RunSpanningReady() {
+  FlushForwards();
+  set_->PauseOthers(*this);
+  while (!spanning_ready_.empty()) {
+    std::vector<std::pair<int, std::string>> keys;
+    keys.swap(spanning_ready_);
+    for (const auto& [db, key] : keys) {
+      auto it = waiters_[db].find(key);
+      if (it == waiters_[db].end()) {
+        continue;
+      }
+      const std::deque<uint64_t> ids = it->second;
+      for (const uint64_t id : ids) {
+        Client* c = FindClient(id);
         if (c != nullptr && c->block.active) {
           WakeBlocked(*c, BlockWake::kKeyReady);
         }
       }
     }
+    if (keyspace_.has_ready_keys()) {
+      ServeReadyKeys();  // what the re-runs changed here
+    }
   }
-  serving_ready_ = false;
+  set_->ResumeOthers(*this);
+  set_->ReleaseToken();
 }
 
 void Shard::ArmBlockTimer() {

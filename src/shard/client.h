@@ -37,6 +37,7 @@ struct BlockState {
   // (WAITAOF's counts), instead of the null reply of XREAD.
   bool rerun_on_timeout = false;
   bool timed_out = false;
+  bool spans = false;  // some key lives on another shard (Shard::Block)
 };
 
 struct Client {

@@ -36,6 +36,7 @@ Shard::Shard(int id, ShardSet* set, RequestHandler* handler,
       clock_(clock),
       base_(event_base_new()),
       waiters_(static_cast<size_t>(config_->databases)),
+      remote_waiters_(static_cast<size_t>(config_->databases)),
       keyspace_(static_cast<int>(config_->databases), &clock_),
       command_stats_(handler->command_count()) {
   RILL_CHECK(base_ != nullptr);

@@ -274,11 +274,19 @@ class Shard final : public net::ConnectionHandler {
   // deadline, and stops running its pipeline; Unblock() undoes that and lets the pipeline
   // go on (soon, from the loop, not inside the caller). After every command the shard
   // serves the clients waiting on keys that changed, oldest first (ServeReadyKeys).
+  //
+  // Keys of other shards (a read over streams of several shards; it blocks while its
+  // shard coordinates): the client waits here, and each key's shard keeps a remote waiter
+  // that makes it post KeyReady here when the key changes. Such a client runs again with
+  // the other shards parked (ServeSpanningReady), so it reads every key at one point.
   void Block(Client& c);
   void Unblock(Client& c);
   // Wakes c for why (CLIENT UNBLOCK, timeouts, ready keys); unblocks it when done.
   void WakeBlocked(Client& c, BlockWake why);
   void ServeReadyKeys();
+  // The other side of a spanning wait: home waits on (db, key) of this shard.
+  void AddRemoteWaiter(int db, std::string_view key, int home);
+  void RemoveRemoteWaiter(int db, std::string_view key, int home);
   size_t blocked_clients() const { return block_deadlines_.size(); }
   // Keys with at least one blocked client (INFO total_blocking_keys).
   size_t blocking_keys() const;
@@ -314,6 +322,9 @@ class Shard final : public net::ConnectionHandler {
   void ReleaseHeld(uint64_t offset);
   void WakeSyncWaiters();
   void ExpireBlocked();
+  void KeyReadyElsewhere(int db, std::string key);
+  void ServeSpanningReady();
+  void RunSpanningReady();  // REQUIRES: the token
   void ArmBlockTimer();
   void ResumeUnblocked();
   void DrainMailbox();
@@ -348,6 +359,13 @@ class Shard final : public net::ConnectionHandler {
   std::set<std::pair<int64_t, uint64_t>> block_deadlines_;
   std::vector<uint64_t> to_resume_;  // unblocked clients whose pipeline goes on next turn
   bool serving_ready_ = false;       // inside ServeReadyKeys (re-entrancy guard)
+  // Per database: key of this shard -> the shards with clients waiting on it (one entry
+  // per waiting client).
+  std::vector<StringMap<std::vector<int>>> remote_waiters_;
+  // Keys whose waiters include clients that wait on several shards: they run again under
+  // the coordination token (ServeSpanningReady).
+  std::vector<std::pair<int, std::string>> spanning_ready_;
+  bool spanning_token_asked_ = false;
 
   Journal own_journal_;
   Journal* journal_ = &own_journal_;  // own_journal_, or a coordinator's while parked

@@ -549,5 +549,113 @@ TEST_F(ShardsTest, WhatSeveralShardsCannotDoYetIsRefused) {
   EXPECT_FALSE(with_aof.started());
 }
 
+// Waits until INFO reports n blocked clients.
+bool WaitBlocked(redisContext* c, int64_t n) {
+  for (int i = 0; i < 500; i++) {
+    if (InfoField(c, "clients", "blocked_clients") == n) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return false;
+}
+
+// XREAD BLOCK over streams of four shards: the first stream to get data serves the
+// reader; a timeout and a hang-up leave no waiter behind on the other shards.
+TEST_F(ShardsTest, ABlockedReadWaitsOnSeveralShards) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  RedisConn admin = server_.Connect();
+  std::vector<std::string> streams;
+  for (int s = 0; s < kShards; s++) {
+    streams.push_back(KeyOn(s, "feed:"));
+  }
+  RedisConn reader = server_.Connect();
+  redisAppendCommand(reader.get(), "XREAD BLOCK 0 STREAMS %s %s %s %s $ $ $ $", streams[0].c_str(),
+                     streams[1].c_str(), streams[2].c_str(), streams[3].c_str());
+  ASSERT_EQ(redisBufferWrite(reader.get(), nullptr), REDIS_OK);
+  ASSERT_TRUE(WaitBlocked(admin.get(), 1));
+  Command(admin.get(), {"XADD", streams[2], "5-1", "f", "v"});
+  void* raw = nullptr;
+  ASSERT_EQ(redisGetReply(reader.get(), &raw), REDIS_OK);
+  RedisReplyPtr got(static_cast<redisReply*>(raw));
+  ASSERT_EQ(got->type, REDIS_REPLY_ARRAY);
+  ASSERT_EQ(got->elements, 1u);
+  EXPECT_EQ(std::string(got->element[0]->element[0]->str), streams[2]);
+  EXPECT_EQ(std::string(got->element[0]->element[1]->element[0]->element[0]->str), "5-1");
+  EXPECT_TRUE(WaitBlocked(admin.get(), 0));
+
+  // A timeout: null after about the time asked, and nothing left waiting.
+  const auto start = std::chrono::steady_clock::now();
+  RedisReplyPtr none =
+      Command(reader.get(), {"XREAD", "BLOCK", "100", "STREAMS", streams[0], streams[3], "$", "$"});
+  EXPECT_EQ(none->type, REDIS_REPLY_NIL);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(100));
+  EXPECT_EQ(InfoField(admin.get(), "clients", "total_blocking_keys"), 0);
+
+  // A hang-up while waiting.
+  {
+    RedisConn gone = server_.Connect();
+    redisAppendCommand(gone.get(), "XREAD BLOCK 0 STREAMS %s %s $ $", streams[1].c_str(),
+                       streams[3].c_str());
+    ASSERT_EQ(redisBufferWrite(gone.get(), nullptr), REDIS_OK);
+    ASSERT_TRUE(WaitBlocked(admin.get(), 1));
+  }
+  ASSERT_TRUE(WaitBlocked(admin.get(), 0));
+  Command(admin.get(), {"XADD", streams[3], "*", "f", "v"});
+  EXPECT_EQ(std::string(Command(admin.get(), {"PING"})->str), "PONG");
+}
+
+// Consumers of two groups' streams on two shards, each consumer blocking on both at once:
+// every entry reaches exactly one consumer.
+TEST_F(ShardsTest, GroupReadersBlockingOnSeveralShardsGetEachEntryOnce) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  RedisConn admin = server_.Connect();
+  const std::string a = KeyOn(1, "qa:");
+  const std::string b = KeyOn(3, "qb:");
+  Command(admin.get(), {"XGROUP", "CREATE", a, "g", "$", "MKSTREAM"});
+  Command(admin.get(), {"XGROUP", "CREATE", b, "g", "$", "MKSTREAM"});
+  constexpr int kEntries = 1000;
+  std::mutex mu;
+  std::multiset<std::string> got;
+  std::atomic<int> total{0};
+  std::vector<std::thread> consumers;
+  for (int i = 0; i < 6; i++) {
+    consumers.emplace_back([&, i] {
+      RedisConn c = server_.Connect();
+      const std::string name = "c" + std::to_string(i);
+      while (total.load() < kEntries) {
+        RedisReplyPtr r = Command(c.get(), {"XREADGROUP", "GROUP", "g", name, "COUNT", "3", "BLOCK",
+                                            "100", "STREAMS", a, b, ">", ">"});
+        if (r == nullptr || r->type != REDIS_REPLY_ARRAY) {
+          continue;
+        }
+        for (size_t s = 0; s < r->elements; s++) {
+          const std::string stream = r->element[s]->element[0]->str;
+          for (size_t e = 0; e < r->element[s]->element[1]->elements; e++) {
+            const std::string id = r->element[s]->element[1]->element[e]->element[0]->str;
+            {
+              std::lock_guard<std::mutex> lock(mu);
+              got.insert(stream + "/" + id);
+            }
+            Command(c.get(), {"XACK", stream, "g", id});
+            total++;
+          }
+        }
+      }
+    });
+  }
+  RedisConn producer = server_.Connect();
+  for (int i = 0; i < kEntries; i++) {
+    Command(producer.get(), {"XADD", i % 2 == 0 ? a : b, "*", "n", std::to_string(i)});
+  }
+  for (std::thread& t : consumers) {
+    t.join();
+  }
+  EXPECT_EQ(got.size(), static_cast<size_t>(kEntries));
+  EXPECT_EQ(std::set<std::string>(got.begin(), got.end()).size(), got.size());
+  EXPECT_EQ(Command(admin.get(), {"XPENDING", a, "g"})->element[0]->integer, 0);
+  EXPECT_EQ(Command(admin.get(), {"XPENDING", b, "g"})->element[0]->integer, 0);
+}
+
 }  // namespace
 }  // namespace rill::test
