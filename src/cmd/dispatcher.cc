@@ -231,12 +231,32 @@ bool Dispatcher::Admit(shard::Shard& shard, shard::Client& client, const Command
   }
   const config::Config& cfg = shard.config();
   if (cfg.maxmemory > 0) {
-    // What a snapshot keeps aside is not the dataset's (shard/keyspace.h).
-    shard::Keyspace& ks = shard.keyspace();
-    const bool fits = ks.EvictUntil(static_cast<uint64_t>(cfg.maxmemory), [&ks] {
-      const uint64_t used = memory::UsedMemory();
-      return used - std::min(used, ks.snapshot_bytes());
-    });
+    bool fits = true;
+    if (shard.set().size() == 1) {
+      // What a snapshot keeps aside is not the dataset's (shard/keyspace.h).
+      shard::Keyspace& ks = shard.keyspace();
+      fits = ks.EvictUntil(static_cast<uint64_t>(cfg.maxmemory), [&ks] {
+        const uint64_t used = memory::UsedMemory();
+        return used - std::min(used, ks.snapshot_bytes());
+      });
+    } else if (memory::UsedMemory() > static_cast<uint64_t>(cfg.maxmemory)) {
+      // Memory is the process's: the keys to evict may be any shard's, and one shard
+      // evicts at a time, with the others parked, so they do not all evict for the same
+      // excess.
+      if (cfg.maxmemory_policy == config::EvictionPolicy::kNoEviction || shard.coordinating()) {
+        fits = false;
+      } else {
+        if (!client.token_granted && !shard.set().AcquireToken(shard, TokenGrant(shard, client))) {
+          return false;
+        }
+        client.token_granted = false;
+        shard.FlushForwards();
+        shard.set().PauseOthers(shard);
+        fits = EvictAcrossShards(shard.set(), static_cast<uint64_t>(cfg.maxmemory));
+        shard.set().ResumeOthers(shard);
+        shard.set().ReleaseToken();
+      }
+    }
     if (!fits && (spec.flags & kDenyOom) != 0) {
       Reject(shard, client, &spec, ErrorText(ErrorCode::kOom));
       return true;
@@ -328,23 +348,51 @@ bool Dispatcher::RunForwarded(shard::Shard& shard, shard::Client& proxy, const v
   return true;
 }
 
+std::function<void()> Dispatcher::TokenGrant(shard::Shard& shard, shard::Client& client) {
+  return [&shard, id = client.id] {
+    shard::Client* c = shard.FindClient(id);
+    if (c != nullptr && !c->conn->closed()) {
+      c->token_granted = true;
+      c->conn->Resume();
+    }
+    // Gone, closed, or its request did not use it now (held): the token goes on.
+    if (c == nullptr || c->conn->closed() || c->token_granted) {
+      if (c != nullptr) {
+        c->token_granted = false;
+      }
+      shard.set().ReleaseToken();
+    }
+  };
+}
+
+bool Dispatcher::EvictAcrossShards(shard::ShardSet& set, uint64_t limit) {
+  // Ties (allkeys-random scores every key alike) go to each shard in turn: the first
+  // shard asked wins a tie.
+  auto turn = static_cast<uint32_t>(TickCount());
+  while (memory::UsedMemory() > limit) {
+    shard::Keyspace* from = nullptr;
+    shard::Keyspace::Victim best;
+    const uint32_t first = turn++;
+    for (int n = 0; n < set.size(); n++) {
+      shard::Keyspace& ks = set.shard(static_cast<int>((first + n) % set.size())).keyspace();
+      const shard::Keyspace::Victim v = ks.EvictionVictim();
+      if (v.entry != nullptr && (from == nullptr || v.score > best.score)) {
+        from = &ks;
+        best = v;
+      }
+    }
+    if (from == nullptr) {
+      return false;
+    }
+    from->Evict(best);
+  }
+  return true;
+}
+
 bool Dispatcher::Coordinate(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
                             std::span<const std::string_view> args) {
   shard::ShardSet& set = shard.set();
-  if (!client.token_granted && !set.AcquireToken(shard, [&shard, id = client.id] {
-        shard::Client* c = shard.FindClient(id);
-        if (c != nullptr && !c->conn->closed()) {
-          c->token_granted = true;
-          c->conn->Resume();
-        }
-        // Gone, closed, or its request did not run now (held): the token goes on.
-        if (c == nullptr || c->conn->closed() || c->token_granted) {
-          if (c != nullptr) {
-            c->token_granted = false;
-          }
-          shard.set().ReleaseToken();
-        }
-      })) {
+  if (!client.token_granted && !set.AcquireToken(shard, TokenGrant(shard, client))) {
     return false;
   }
   client.token_granted = false;

@@ -17,6 +17,7 @@
 // Threading: one Dispatcher serves every shard; it holds no mutable state of its own.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -66,6 +67,12 @@ class Dispatcher final : public shard::RequestHandler {
            std::span<const std::string_view> args);
   bool Coordinate(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,
                   std::span<const std::string_view> args);
+  // What runs when the token passes to client's request, which waited for it: the request
+  // runs again (with client.token_granted set), and the token goes on if it does not use it.
+  static std::function<void()> TokenGrant(shard::Shard& shard, shard::Client& client);
+  // Evicts by policy from every shard's keyspace, best candidate first, until the process
+  // uses at most limit. REQUIRES: the other shards are parked. False if nothing is left.
+  static bool EvictAcrossShards(shard::ShardSet& set, uint64_t limit);
   // Whether CLIENT PAUSE WRITE must hold this request (EXEC: if a queued command writes).
   bool IsWrite(const shard::Client& client, const CommandSpec& spec) const;
   void Reject(shard::Shard& shard, shard::Client& client, const CommandSpec* spec,

@@ -247,8 +247,7 @@ void CmdConfigSet(CommandContext& ctx) {
   if (ctx.shard().set().size() > 1) {
     // What several shards cannot do yet (the server refuses to start with it, too).
     for (const auto& [name, value] : pairs) {
-      if ((EqualsIgnoreCase(name, "maxmemory") && value != "0") ||
-          (EqualsIgnoreCase(name, "save") && !value.empty())) {
+      if (EqualsIgnoreCase(name, "save") && !value.empty()) {
         return ctx.ReplyErrorLine("ERR CONFIG SET " + ToLower(name) +
                                   " is not available with shards > 1 yet");
       }

@@ -282,13 +282,6 @@ int Main(const std::vector<std::string>& args) {
              shard_count, cfg->dbfilename.c_str());
     return 1;
   }
-  if (shard_count > 1 && cfg->maxmemory > 0) {
-    RILL_LOG(kWarning,
-             "shards %d: maxmemory is enforced on one shard so far. Set maxmemory 0, or use "
-             "shards 1. Exiting.",
-             shard_count);
-    return 1;
-  }
   for (int i = 0; i < shard_count; i++) {
     shards.Add(std::make_unique<shard::Shard>(i, &shards, &dispatcher, cfg, &SystemClock::Get()));
   }

@@ -603,24 +603,32 @@ bool Keyspace::EvictUntil(uint64_t limit, const std::function<uint64_t()>& used)
     return used() <= limit;
   }
   while (used() > limit) {
-    Entry* victim = nullptr;
-    int victim_db = 0;
-    int64_t victim_score = INT64_MIN;
-    for (int db = 0; db < databases(); db++) {
-      auto [e, score] = EvictionCandidate(db);
-      if (e != nullptr && score > victim_score) {
-        victim = e;
-        victim_db = db;
-        victim_score = score;
-      }
-    }
-    if (victim == nullptr) {
+    const Victim v = EvictionVictim();
+    if (v.entry == nullptr) {
       return false;
     }
-    stats_.evicted_keys++;
-    DropEntry(victim_db, victim);
+    Evict(v);
   }
   return true;
+}
+
+Keyspace::Victim Keyspace::EvictionVictim() {
+  Victim v;
+  if (policy_ == config::EvictionPolicy::kNoEviction) {
+    return v;
+  }
+  for (int db = 0; db < databases(); db++) {
+    auto [e, score] = EvictionCandidate(db);
+    if (e != nullptr && score > v.score) {
+      v = {e, db, score};
+    }
+  }
+  return v;
+}
+
+void Keyspace::Evict(const Victim& v) {
+  stats_.evicted_keys++;
+  DropEntry(v.db, v.entry);
 }
 
 }  // namespace rill::shard

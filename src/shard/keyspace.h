@@ -278,6 +278,16 @@ class Keyspace {
   // Evicts keys by the current policy until used() <= limit. Returns false when nothing
   // more can be evicted (noeviction, or no candidate key): the caller answers -OOM.
   bool EvictUntil(uint64_t limit, const std::function<uint64_t()>& used);
+  // One step of eviction, for a caller that picks among several keyspaces (shards): the
+  // key the policy would evict first here (entry nullptr if none, or noeviction), with its
+  // score (higher goes first), and its eviction.
+  struct Victim {
+    Entry* entry = nullptr;
+    int db = 0;
+    int64_t score = INT64_MIN;
+  };
+  Victim EvictionVictim();
+  void Evict(const Victim& v);
 
   // LFU counter of an entry with decay applied (OBJECT FREQ), LRU idle seconds.
   uint8_t LfuCounter(const Entry& e) const;

@@ -541,7 +541,7 @@ TEST_F(ShardsTest, ClientPauseHoldsForwardedWrites) {
 TEST_F(ShardsTest, WhatSeveralShardsCannotDoYetIsRefused) {
   ASSERT_TRUE(server_.started()) << server_.Log();
   RedisConn c = server_.Connect();
-  RedisReplyPtr r = Command(c.get(), {"CONFIG", "SET", "maxmemory", "100mb"});
+  RedisReplyPtr r = Command(c.get(), {"CONFIG", "SET", "save", "60 1"});
   ASSERT_EQ(r->type, REDIS_REPLY_ERROR);
   EXPECT_NE(std::string(r->str).find("shards > 1"), std::string::npos);
   EXPECT_EQ(Command(c.get(), {"BGSAVE"})->type, REDIS_REPLY_ERROR);
@@ -655,6 +655,44 @@ TEST_F(ShardsTest, GroupReadersBlockingOnSeveralShardsGetEachEntryOnce) {
   EXPECT_EQ(std::set<std::string>(got.begin(), got.end()).size(), got.size());
   EXPECT_EQ(Command(admin.get(), {"XPENDING", a, "g"})->element[0]->integer, 0);
   EXPECT_EQ(Command(admin.get(), {"XPENDING", b, "g"})->element[0]->integer, 0);
+}
+
+// maxmemory counts the process's memory: over it, a write evicts the best candidates of
+// every shard (one shard at a time evicting, the others parked), not its own shard's only.
+TEST_F(ShardsTest, EvictionTakesKeysFromEveryShard) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  RedisConn c = server_.Connect();
+  const int64_t base = InfoField(c.get(), "memory", "used_memory");
+  const int64_t limit = base + 8 * 1024 * 1024;
+  Command(c.get(), {"CONFIG", "SET", "maxmemory", std::to_string(limit), "maxmemory-policy",
+                    "allkeys-random"});
+  const std::string value(1000, 'x');
+  for (int i = 0; i < 40000; i++) {  // about 40 MB of values
+    redisAppendCommand(c.get(), "SET big:%d %s", i, value.c_str());
+    if (i % 500 == 499) {
+      for (int k = 0; k < 500; k++) {
+        void* raw = nullptr;
+        ASSERT_EQ(redisGetReply(c.get(), &raw), REDIS_OK);
+        RedisReplyPtr r(static_cast<redisReply*>(raw));
+        ASSERT_EQ(r->type, REDIS_REPLY_STATUS) << r->str;
+      }
+    }
+  }
+  EXPECT_GT(InfoField(c.get(), "stats", "evicted_keys"), 10000);
+  EXPECT_LE(InfoField(c.get(), "memory", "used_memory"), limit + 2 * 1024 * 1024);
+  const std::string shards = Info(c.get(), "shards");
+  for (int s = 0; s < kShards; s++) {
+    const size_t at = shards.find("shard" + std::to_string(s) + ":keys=");
+    ASSERT_NE(at, std::string::npos);
+    EXPECT_GT(atoll(shards.c_str() + at + 12), 100) << "shard " << s << " kept keys";
+  }
+  // noeviction: writes that need memory are refused, reads go on.
+  Command(c.get(), {"CONFIG", "SET", "maxmemory-policy", "noeviction", "maxmemory", "1"});
+  RedisReplyPtr oom = Command(c.get(), {"SET", KeyOn(3, "more:"), "v"});
+  ASSERT_EQ(oom->type, REDIS_REPLY_ERROR);
+  EXPECT_EQ(std::string(oom->str).rfind("OOM", 0), 0u);
+  EXPECT_EQ(Command(c.get(), {"GET", KeyOn(2, "absent:")})->type, REDIS_REPLY_NIL);
+  Command(c.get(), {"CONFIG", "SET", "maxmemory", "0"});
 }
 
 }  // namespace
