@@ -368,11 +368,10 @@ std::function<void()> Dispatcher::TokenGrant(shard::Shard& shard, shard::Client&
 bool Dispatcher::EvictAcrossShards(shard::ShardSet& set, uint64_t limit) {
   // Ties (allkeys-random scores every key alike) go to each shard in turn: the first
   // shard asked wins a tie.
-  auto turn = static_cast<uint32_t>(TickCount());
   while (memory::UsedMemory() > limit) {
     shard::Keyspace* from = nullptr;
     shard::Keyspace::Victim best;
-    const uint32_t first = turn++;
+    const uint32_t first = set.NextEvictionTurn();
     for (int n = 0; n < set.size(); n++) {
       shard::Keyspace& ks = set.shard(static_cast<int>((first + n) % set.size())).keyspace();
       const shard::Keyspace::Victim v = ks.EvictionVictim();

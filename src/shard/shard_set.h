@@ -82,6 +82,9 @@ class ShardSet {
   void MonitorRemoved() { monitors_.fetch_sub(1, std::memory_order_relaxed); }
   bool monitoring() const { return monitors_.load(std::memory_order_relaxed) > 0; }
 
+  // Which shard cross-shard eviction asks first (Dispatcher::EvictAcrossShards).
+  uint32_t NextEvictionTurn() { return eviction_turn_.fetch_add(1, std::memory_order_relaxed); }
+
   // The shard that owns key.
   int ShardOf(std::string_view key) const {
     return shards_.size() == 1 ? 0 : KeySlot(key) * size() / kSlotCount;
@@ -128,7 +131,8 @@ class ShardSet {
   std::atomic<int> loops_running_{0};
   std::atomic<int64_t> clients_{0};
   std::atomic<uint64_t> slowlog_ids_{0};
-  std::atomic<int> monitors_{0};  // SLOWLOG entry ids, across the shards
+  std::atomic<int> monitors_{0};
+  std::atomic<uint32_t> eviction_turn_{0};  // SLOWLOG entry ids, across the shards
 
   std::mutex token_mu_;
   bool token_held_ = false;
