@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -693,6 +694,164 @@ TEST_F(ShardsTest, EvictionTakesKeysFromEveryShard) {
   EXPECT_EQ(std::string(oom->str).rfind("OOM", 0), 0u);
   EXPECT_EQ(Command(c.get(), {"GET", KeyOn(2, "absent:")})->type, REDIS_REPLY_NIL);
   Command(c.get(), {"CONFIG", "SET", "maxmemory", "0"});
+}
+
+// Everything at once, under load: clients run random mixes of single- and multi-shard
+// commands (cross-shard transfers in MULTI/EXEC, atomic MGET audits, multi-key DEL and
+// EXISTS, SCAN steps, PUBLISH, single-key writes that are forwarded), while a producer
+// feeds four streams on four shards, consumers of one group block on all four at once,
+// and a plain XREAD reader blocks on all four too. The total never changes, no audit sees
+// a transfer half done, and every entry reaches exactly one consumer.
+TEST_F(ShardsTest, StressMixedSingleAndMultiShardCommands) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  RedisConn admin = server_.Connect();
+  constexpr int kAccounts = 12;
+  constexpr int kStart = 500;
+  std::vector<std::string> accounts;
+  for (int i = 0; i < kAccounts; i++) {
+    accounts.push_back(KeyOn(i % kShards, "bank" + std::to_string(i) + ":"));
+    Command(admin.get(), {"SET", accounts.back(), std::to_string(kStart)});
+  }
+  std::vector<std::string> streams;
+  for (int s = 0; s < kShards; s++) {
+    streams.push_back(KeyOn(s, "work:"));
+    Command(admin.get(), {"XGROUP", "CREATE", streams.back(), "g", "$", "MKSTREAM"});
+  }
+  constexpr int kPerStream = 1000;
+  std::atomic<bool> stop{false};
+  std::atomic<int> bad_audits{0};
+  std::atomic<int> audits{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; t++) {
+    threads.emplace_back([&, t] {
+      RedisConn c = server_.Connect();
+      std::mt19937 rng(100 + t);
+      std::vector<std::string> audit = {"MGET"};
+      audit.insert(audit.end(), accounts.begin(), accounts.end());
+      while (!stop.load()) {
+        const std::string& a = accounts[rng() % kAccounts];
+        const std::string& b = accounts[rng() % kAccounts];
+        const std::string scratch =
+            "scratch:" + std::to_string(t) + ":" + std::to_string(rng() % 20);
+        switch (rng() % 6) {
+          case 0: {
+            Command(c.get(), {"MULTI"});
+            Command(c.get(), {"DECRBY", a, "7"});
+            Command(c.get(), {"INCRBY", b, "7"});
+            ASSERT_EQ(Command(c.get(), {"EXEC"})->type, REDIS_REPLY_ARRAY);
+            break;
+          }
+          case 1: {
+            RedisReplyPtr r = Command(c.get(), audit);
+            int64_t sum = 0;
+            for (size_t i = 0; i < r->elements; i++) {
+              sum += atoll(r->element[i]->str);
+            }
+            audits++;
+            bad_audits += sum != kAccounts * kStart ? 1 : 0;
+            break;
+          }
+          case 2:
+            Command(c.get(), {"INCR", scratch});
+            Command(c.get(), {"GET", scratch});
+            break;
+          case 3:
+            Command(c.get(), {"DEL", scratch, "scratch:" + std::to_string(t) + ":1", a + "x"});
+            Command(c.get(), {"EXISTS", scratch, b});
+            break;
+          case 4:
+            Command(c.get(), {"SCAN", std::to_string(rng() % 64), "COUNT", "5"});
+            break;
+          default:
+            Command(c.get(), {"PUBLISH", "events", scratch});
+        }
+      }
+    });
+  }
+  std::mutex mu;
+  std::multiset<std::string> delivered;
+  std::atomic<int> consumed{0};
+  std::vector<std::thread> consumers;
+  for (int i = 0; i < 4; i++) {
+    consumers.emplace_back([&, i] {
+      RedisConn c = server_.Connect();
+      const std::string name = "w" + std::to_string(i);
+      std::vector<std::string> cmd = {"XREADGROUP", "GROUP", "g",   name,     "COUNT",
+                                      "5",          "BLOCK", "100", "STREAMS"};
+      cmd.insert(cmd.end(), streams.begin(), streams.end());
+      for (int s = 0; s < kShards; s++) {
+        cmd.push_back(">");
+      }
+      while (consumed.load() < kPerStream * kShards) {
+        RedisReplyPtr r = Command(c.get(), cmd);
+        if (r == nullptr || r->type != REDIS_REPLY_ARRAY) {
+          continue;
+        }
+        for (size_t s = 0; s < r->elements; s++) {
+          const std::string stream = r->element[s]->element[0]->str;
+          for (size_t e = 0; e < r->element[s]->element[1]->elements; e++) {
+            const std::string id = r->element[s]->element[1]->element[e]->element[0]->str;
+            {
+              std::lock_guard<std::mutex> lock(mu);
+              delivered.insert(stream + "/" + id);
+            }
+            Command(c.get(), {"XACK", stream, "g", id});
+            consumed++;
+          }
+        }
+      }
+    });
+  }
+  std::atomic<int> watched_entries{0};
+  std::thread watcher([&] {
+    RedisConn c = server_.Connect();
+    std::vector<std::string> cmd = {"XREAD", "COUNT", "100", "BLOCK", "100", "STREAMS"};
+    cmd.insert(cmd.end(), streams.begin(), streams.end());
+    std::vector<std::string> last(kShards, "$");
+    while (consumed.load() < kPerStream * kShards) {
+      std::vector<std::string> args = cmd;
+      args.insert(args.end(), last.begin(), last.end());
+      RedisReplyPtr r = Command(c.get(), args);
+      if (r == nullptr || r->type != REDIS_REPLY_ARRAY) {
+        continue;
+      }
+      for (size_t s = 0; s < r->elements; s++) {
+        const size_t n = r->element[s]->element[1]->elements;
+        const auto at = std::find(streams.begin(), streams.end(), r->element[s]->element[0]->str);
+        last[at - streams.begin()] = r->element[s]->element[1]->element[n - 1]->element[0]->str;
+        watched_entries += static_cast<int>(n);
+      }
+    }
+  });
+  RedisConn producer = server_.Connect();
+  for (int i = 0; i < kPerStream; i++) {
+    for (const std::string& s : streams) {
+      ASSERT_EQ(Command(producer.get(), {"XADD", s, "*", "n", std::to_string(i)})->type,
+                REDIS_REPLY_STRING);
+    }
+  }
+  for (std::thread& c : consumers) {
+    c.join();
+  }
+  watcher.join();
+  stop = true;
+  for (std::thread& t : threads) {
+    t.join();
+  }
+  EXPECT_EQ(bad_audits.load(), 0) << "of " << audits.load();
+  EXPECT_GT(audits.load(), 0);
+  int64_t total = 0;
+  for (const std::string& a : accounts) {
+    total += atoll(Command(admin.get(), {"GET", a})->str);
+  }
+  EXPECT_EQ(total, kAccounts * kStart);
+  EXPECT_EQ(delivered.size(), static_cast<size_t>(kPerStream * kShards));
+  EXPECT_EQ(std::set<std::string>(delivered.begin(), delivered.end()).size(), delivered.size());
+  for (const std::string& s : streams) {
+    EXPECT_EQ(Command(admin.get(), {"XPENDING", s, "g"})->element[0]->integer, 0) << s;
+  }
+  EXPECT_GT(watched_entries.load(), 0);
+  EXPECT_EQ(InfoField(admin.get(), "clients", "blocked_clients"), 0);
 }
 
 }  // namespace
