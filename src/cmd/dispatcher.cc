@@ -471,7 +471,7 @@ shard::ReplayResult Dispatcher::Replay(shard::Shard& shard, shard::Client& clien
     client.queued.emplace_back(args.begin(), args.end());
     return shard::ReplayResult::kOk;
   }
-  Execute(shard, client, *spec, args);
+  Execute(ExecShard(shard, *spec, args), client, *spec, args);
   const std::string& out = client.conn->out();
   return out.empty() || out[0] != '-' ? shard::ReplayResult::kOk : shard::ReplayResult::kFailed;
 }

@@ -189,8 +189,11 @@ FileCheck CheckAofFile(FileSystem* fs, const std::string& path) {
   return check;
 }
 
-AofLoader::AofLoader(Aof& aof, bool truncate_torn_tail, ApplyFn apply, shard::Keyspace* ks)
-    : aof_(aof), ks_(ks), truncate_torn_tail_(truncate_torn_tail), apply_(std::move(apply)) {
+AofLoader::AofLoader(Aof& aof, bool truncate_torn_tail, ApplyFn apply, KeyspaceFor route)
+    : aof_(aof),
+      route_(std::move(route)),
+      truncate_torn_tail_(truncate_torn_tail),
+      apply_(std::move(apply)) {
   for (const AofFile& f : aof.manifest().Files()) {
     Result<uint64_t> size = aof.fs()->FileSize(aof.PathOf(f));
     total_bytes_ += size.ok() ? *size : 0;
@@ -240,10 +243,10 @@ Result<bool> AofLoader::Step(int64_t budget_us) {
 Result<bool> AofLoader::StepBase(const AofFile& f, int64_t budget_us) {
   const std::string path = aof_.PathOf(f);
   if (base_ == nullptr) {
-    if (ks_ == nullptr) {
+    if (route_(std::string_view()) == nullptr) {
       return Status(ErrorCode::kIoError, path + ": this tool cannot load a base snapshot");
     }
-    base_ = std::make_unique<SnapshotLoader>(aof_.fs(), path, ks_);
+    base_ = std::make_unique<SnapshotLoader>(aof_.fs(), path, route_);
     if (Status s = base_->Open(); !s.ok()) {
       return s;
     }
@@ -291,8 +294,8 @@ Status AofLoader::FinishFile(bool last) {
 }
 
 Result<LoadStats> LoadAof(Aof& aof, bool truncate_torn_tail, const ApplyFn& apply,
-                          shard::Keyspace* ks) {
-  AofLoader loader(aof, truncate_torn_tail, apply, ks);
+                          KeyspaceFor route) {
+  AofLoader loader(aof, truncate_torn_tail, apply, std::move(route));
   for (;;) {
     Result<bool> done = loader.Step(INT64_MAX / 2);
     if (!done.ok()) {

@@ -29,6 +29,7 @@
 
 #include "core/status.h"
 #include "persist/aof.h"
+#include "persist/snapshot.h"
 #include "shard/keyspace.h"
 
 namespace rill::persist {
@@ -50,9 +51,11 @@ class SnapshotLoader;
 
 class AofLoader {
  public:
-  // ks receives the base; null when the caller cannot load one (a manifest with a base
-  // then fails to load).
-  AofLoader(Aof& aof, bool truncate_torn_tail, ApplyFn apply, shard::Keyspace* ks);
+  // route takes the base's keys (persist/snapshot.h); AllTo(nullptr) when the caller
+  // cannot load one (a manifest with a base then fails to load).
+  AofLoader(Aof& aof, bool truncate_torn_tail, ApplyFn apply, KeyspaceFor route);
+  AofLoader(Aof& aof, bool truncate_torn_tail, ApplyFn apply, shard::Keyspace* ks)
+      : AofLoader(aof, truncate_torn_tail, std::move(apply), AllTo(ks)) {}
   ~AofLoader();
   // Loads for about budget_us (at least one read or one batch of commands); true once
   // everything is loaded.
@@ -65,7 +68,7 @@ class AofLoader {
   Result<bool> StepBase(const AofFile& f, int64_t budget_us);
 
   Aof& aof_;
-  shard::Keyspace* ks_;
+  KeyspaceFor route_;
   std::unique_ptr<SnapshotLoader> base_;
   bool truncate_torn_tail_;
   ApplyFn apply_;
@@ -78,7 +81,11 @@ class AofLoader {
 
 // All steps at once.
 Result<LoadStats> LoadAof(Aof& aof, bool truncate_torn_tail, const ApplyFn& apply,
-                          shard::Keyspace* ks);
+                          KeyspaceFor route);
+inline Result<LoadStats> LoadAof(Aof& aof, bool truncate_torn_tail, const ApplyFn& apply,
+                                 shard::Keyspace* ks) {
+  return LoadAof(aof, truncate_torn_tail, apply, AllTo(ks));
+}
 
 // One file checked without applying anything (rill-check-aof): valid_end is where the last
 // whole record ends; error says what is wrong at or after it; torn that the file ends in

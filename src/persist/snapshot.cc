@@ -342,8 +342,9 @@ namespace internal {
 // Applies whole records from a growing buffer to the keyspace.
 class SnapshotParser {
  public:
-  // ks null: check only.
-  SnapshotParser(std::string path, shard::Keyspace* ks) : path_(std::move(path)), ks_(ks) {}
+  // A route that gives null: check only.
+  SnapshotParser(std::string path, KeyspaceFor route)
+      : path_(std::move(path)), route_(std::move(route)), any_(route_(std::string_view())) {}
 
   // Parses the records in buf_; more data is appended by the caller. done() after END and
   // its checksum; at the end of the file (eof) anything unfinished is an error.
@@ -433,7 +434,7 @@ class SnapshotParser {
         if (!r.ok()) {
           return Status::Ok();
         }
-        if (ks_ != nullptr && db >= static_cast<uint64_t>(ks_->databases())) {
+        if (any_ != nullptr && db >= static_cast<uint64_t>(any_->databases())) {
           return Status::Err("database " + std::to_string(db) +
                              " is out of range (raise `databases`)");
         }
@@ -597,21 +598,23 @@ class SnapshotParser {
 
   Status Insert(std::string_view key, shard::Value v, int64_t expire) {
     keys_++;
-    if (ks_ == nullptr) {
+    if (any_ == nullptr) {
       return Status::Ok();
     }
-    if (ks_->db(db_).Find(key) != nullptr) {
+    shard::Keyspace* ks = route_(key);
+    if (ks->db(db_).Find(key) != nullptr) {
       return Status::Err("duplicate key");
     }
-    shard::Entry* e = ks_->Add(db_, key, std::move(v));
+    shard::Entry* e = ks->Add(db_, key, std::move(v));
     if (expire != shard::kNoExpire) {
-      ks_->SetExpire(db_, e, expire);
+      ks->SetExpire(db_, e, expire);
     }
     return Status::Ok();
   }
 
   std::string path_;
-  shard::Keyspace* ks_;
+  KeyspaceFor route_;
+  shard::Keyspace* any_;  // one of them (databases), or null
   std::string buf_;
   size_t pos_ = 0;
   uint64_t offset_ = 0;  // file offset of buf_[0]
@@ -628,10 +631,14 @@ class SnapshotParser {
 
 // --- Loader ---
 
-SnapshotLoader::SnapshotLoader(FileSystem* fs, std::string path, shard::Keyspace* ks)
+KeyspaceFor AllTo(shard::Keyspace* ks) {
+  return [ks](std::string_view) { return ks; };
+}
+
+SnapshotLoader::SnapshotLoader(FileSystem* fs, std::string path, KeyspaceFor route)
     : fs_(fs),
       path_(std::move(path)),
-      parser_(std::make_unique<internal::SnapshotParser>(path_, ks)) {}
+      parser_(std::make_unique<internal::SnapshotParser>(path_, std::move(route))) {}
 
 SnapshotLoader::~SnapshotLoader() = default;
 
@@ -690,7 +697,11 @@ bool IsSnapshotFile(FileSystem* fs, const std::string& path) {
 }
 
 Status LoadSnapshot(FileSystem* fs, const std::string& path, shard::Keyspace* ks) {
-  SnapshotLoader loader(fs, path, ks);
+  return LoadSnapshot(fs, path, AllTo(ks));
+}
+
+Status LoadSnapshot(FileSystem* fs, const std::string& path, const KeyspaceFor& route) {
+  SnapshotLoader loader(fs, path, route);
   if (Status s = loader.Open(); !s.ok()) {
     return s;
   }

@@ -37,6 +37,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -110,12 +111,19 @@ namespace internal {
 class SnapshotParser;
 }
 
+// Where a loaded key goes: with several shards, the keyspace of the key's shard.
+using KeyspaceFor = std::function<shard::Keyspace*(std::string_view key)>;
+// Every key to ks (null: none, the file is only checked).
+KeyspaceFor AllTo(shard::Keyspace* ks);
+
 // Loads a snapshot file into a keyspace a step at a time (between steps the shard answers
-// -LOADING). The keyspace must be loading (no expiry) and should be empty. Without a
+// -LOADING). The keyspaces must be loading (no expiry) and should be empty. Without a
 // keyspace (null) the file is only checked.
 class SnapshotLoader {
  public:
-  SnapshotLoader(FileSystem* fs, std::string path, shard::Keyspace* ks);
+  SnapshotLoader(FileSystem* fs, std::string path, shard::Keyspace* ks)
+      : SnapshotLoader(fs, std::move(path), AllTo(ks)) {}
+  SnapshotLoader(FileSystem* fs, std::string path, KeyspaceFor route);
   ~SnapshotLoader();
   Status Open();
   // Loads until deadline_us (MonotonicUs) passes; true once the file was loaded and its
@@ -139,6 +147,7 @@ std::string SnapshotTrailer(uint32_t crc);
 // Loads a whole snapshot file at once (tests, DEBUG RELOAD); with ks null, only checks it
 // (rill-check-aof).
 Status LoadSnapshot(FileSystem* fs, const std::string& path, shard::Keyspace* ks);
+Status LoadSnapshot(FileSystem* fs, const std::string& path, const KeyspaceFor& route);
 // Whether the file starts like a snapshot (its magic).
 bool IsSnapshotFile(FileSystem* fs, const std::string& path);
 

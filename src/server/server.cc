@@ -109,28 +109,51 @@ std::unique_ptr<Journaling> OpenJournal(const config::Config& cfg) {
   return j;
 }
 
+// Where a loaded key goes: its shard's keyspace.
+persist::KeyspaceFor KeyspaceOfShard(shard::ShardSet& shards) {
+  return [&shards](std::string_view key) { return &shards.Owner(key).keyspace(); };
+}
+
 // Runs step (a slice of loading that returns true when done, or an error) from shard 0's
-// loop, then ready().
+// loop, then ready(). Every shard answers -LOADING meanwhile. With several shards each
+// slice runs with the others parked, under the coordination token (it writes their
+// keyspaces); a slice that finds the token taken (an INFO) waits for the next turn.
 void LoadInSlices(shard::ShardSet& shards, std::function<Result<bool>()> step,
                   std::function<void(double seconds)> ready) {
   shard::Shard& shard = shards.shard(0);
   const int64_t start_us = MonotonicUs();
+  shards.set_loading(true);
   shard.BeginReplay();
   shard.StartLoading(
       [&shards, &shard, step = std::move(step), ready = std::move(ready), start_us]() -> bool {
         if (shards.shutdown_requested()) {
           return false;  // the load failed: -LOADING until the shard stops
         }
+        const bool several = shards.size() > 1;
+        if (several && !shards.TryAcquireToken()) {
+          return false;
+        }
+        if (several) {
+          shards.PauseOthers(shard);
+        }
         Result<bool> done = step();
+        const bool finished = done.ok() && *done;
+        if (finished) {
+          shard.EndReplay();
+          shards.set_loading(false);
+        }
+        if (several) {
+          shards.ResumeOthers(shard);
+          shards.ReleaseToken();
+        }
         if (!done.ok()) {
           RILL_LOG(kWarning, "%s", done.status().message().c_str());
           shards.RequestShutdown(1);
           return false;
         }
-        if (!*done) {
+        if (!finished) {
           return false;
         }
-        shard.EndReplay();
         ready(static_cast<double>(MonotonicUs() - start_us) / 1e6);
         RILL_LOG(kNotice, "Ready to accept connections tcp port=%d", shard.tcp_port());
         return true;
@@ -156,7 +179,7 @@ void LoadJournal(const config::Config& cfg, shard::ShardSet& shards, Journaling*
         }
         return Status::Ok();
       },
-      &shard.keyspace());
+      KeyspaceOfShard(shards));
   shard.load_progress().total_bytes = j->loader->total_bytes();
   RILL_LOG(kNotice, "Loading the append only file (%llu bytes)",
            static_cast<unsigned long long>(j->loader->total_bytes()));
@@ -197,7 +220,8 @@ bool LoadDump(const config::Config& cfg, shard::ShardSet& shards,
     return false;
   }
   shard::Shard& shard = shards.shard(0);
-  auto loader = std::make_shared<persist::SnapshotLoader>(fs, cfg.dbfilename, &shard.keyspace());
+  auto loader =
+      std::make_shared<persist::SnapshotLoader>(fs, cfg.dbfilename, KeyspaceOfShard(shards));
   if (Status s = loader->Open(); !s.ok()) {
     RILL_LOG(kWarning, "Can't open the snapshot: %s", s.message().c_str());
     shards.RequestShutdown(1);

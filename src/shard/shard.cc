@@ -343,7 +343,9 @@ void Shard::ReleaseHeld(uint64_t offset) {
 }
 
 void Shard::BeginReplay() {
-  keyspace_.set_loading(true);
+  for (int i = 0; i < set_->size(); i++) {  // parked, or not started yet
+    set_->shard(i).keyspace().set_loading(true);
+  }
   replay_client_ = std::make_unique<Client>();
   replay_client_->authenticated = true;
   // A connection that is never started: replies pile up in its buffer and are dropped.
@@ -358,6 +360,8 @@ ReplayResult Shard::Replay(std::span<const std::string_view> args) {
   return handler_->Replay(*this, *replay_client_, args);
 }
 
+bool Shard::loading() const { return load_step_ != nullptr || set_->loading(); }
+
 void Shard::StartLoading(std::function<bool()> step) {
   load_progress_.start_ms = clock_.NowMs();
   load_step_ = std::move(step);
@@ -365,17 +369,20 @@ void Shard::StartLoading(std::function<bool()> step) {
 
 void Shard::EndReplay(bool reset_stats) {
   replay_client_.reset();
-  keyspace_.set_loading(false);
-  if (!reset_stats) {
-    return;
+  for (int i = 0; i < set_->size(); i++) {  // parked
+    Shard& s = set_->shard(i);
+    s.keyspace().set_loading(false);
+    if (!reset_stats) {
+      continue;
+    }
+    for (CommandStat& cs : s.command_stats_) {
+      cs = CommandStat();
+    }
+    s.error_stats_.clear();
+    s.stats_.total_commands_processed = 0;
+    s.stats_.total_error_replies = 0;
+    s.stats_.dirty = 0;
   }
-  for (CommandStat& cs : command_stats_) {
-    cs = CommandStat();
-  }
-  error_stats_.clear();
-  stats_.total_commands_processed = 0;
-  stats_.total_error_replies = 0;
-  stats_.dirty = 0;
 }
 
 void Shard::SetConfig(std::shared_ptr<const config::Config> cfg) {

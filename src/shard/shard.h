@@ -244,7 +244,9 @@ class Shard final : public net::ConnectionHandler {
 
   // Loading the journal (main thread, before Start): each command runs through the handler
   // for a client of its own, with expiry off (Keyspace::set_loading) and the journal off.
-  // EndReplay clears the statistics the replay counted, as a fresh start has none.
+  // EndReplay clears the statistics the replay counted, as a fresh start has none. With
+  // several shards the others are parked (or not started) meanwhile: the replay writes
+  // every shard's keyspace, each command on the shard of its keys.
   void BeginReplay();
   ReplayResult Replay(std::span<const std::string_view> args);
   // reset_stats: clear what the replay counted, as after a start (DEBUG LOADAOF keeps them).
@@ -253,7 +255,7 @@ class Shard final : public net::ConnectionHandler {
   // it returns true; meanwhile loading() is true and commands get -LOADING. BeginReplay()
   // must have been called.
   void StartLoading(std::function<bool()> step);
-  bool loading() const { return load_step_ != nullptr; }
+  bool loading() const;  // this shard loads, or (ShardSet::loading) another one
   struct LoadProgress {
     int64_t start_ms = 0;
     uint64_t total_bytes = 0;

@@ -32,6 +32,15 @@ bool ShardSet::AcquireToken(Shard& shard, std::function<void()> granted) {
   return false;
 }
 
+bool ShardSet::TryAcquireToken() {
+  std::lock_guard<std::mutex> lock(token_mu_);
+  if (token_held_) {
+    return false;
+  }
+  token_held_ = true;
+  return true;
+}
+
 void ShardSet::ReleaseToken() {
   std::pair<Shard*, std::function<void()>> next;
   {

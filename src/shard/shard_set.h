@@ -85,6 +85,10 @@ class ShardSet {
   // Which shard cross-shard eviction asks first (Dispatcher::EvictAcrossShards).
   uint32_t NextEvictionTurn() { return eviction_turn_.fetch_add(1, std::memory_order_relaxed); }
 
+  // Loading at start: every shard answers -LOADING (Shard::loading()).
+  void set_loading(bool on) { loading_.store(on); }
+  bool loading() const { return loading_.load(std::memory_order_relaxed); }
+
   // The shard that owns key.
   int ShardOf(std::string_view key) const {
     return shards_.size() == 1 ? 0 : KeySlot(key) * size() / kSlotCount;
@@ -99,6 +103,8 @@ class ShardSet {
   // runs later on the caller's thread (shard's mailbox) once the token is its, in
   // request order, and the caller must ReleaseToken() when done with it.
   bool AcquireToken(Shard& shard, std::function<void()> granted);
+  // Takes the token if it is free; false (and nothing queued) if not.
+  bool TryAcquireToken();
   void ReleaseToken();
   // Parks every shard but coordinator until ResumeOthers(). REQUIRES: the token is held
   // by coordinator; the caller is on coordinator's thread.
@@ -132,7 +138,8 @@ class ShardSet {
   std::atomic<int64_t> clients_{0};
   std::atomic<uint64_t> slowlog_ids_{0};
   std::atomic<int> monitors_{0};
-  std::atomic<uint32_t> eviction_turn_{0};  // SLOWLOG entry ids, across the shards
+  std::atomic<uint32_t> eviction_turn_{0};
+  std::atomic<bool> loading_{false};  // SLOWLOG entry ids, across the shards
 
   std::mutex token_mu_;
   bool token_held_ = false;
