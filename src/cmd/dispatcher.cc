@@ -413,11 +413,13 @@ void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const Comma
   const size_t reply_start = client.conn->out().size();
   journal.BeginScope();
   const int64_t start = TickCount();
-  if ((spec.flags & kWrite) != 0 && shard.keyspace().frozen()) {
+  if ((spec.flags & kWrite) != 0 && (shard.keyspace().frozen() || shard.coordinating())) {
     // A snapshot is being read: it keeps the old values of the keys this command may change
-    // (shard/snapshot_view.h).
+    // (shard/snapshot_view.h), in the keyspace of each key's shard.
     for (const size_t pos : KeyPositions(spec, args)) {
-      shard.keyspace().BeforeWrite(args[pos]);
+      shard::Keyspace& ks =
+          shard.coordinating() ? shard.set().Owner(args[pos]).keyspace() : shard.keyspace();
+      ks.BeforeWrite(args[pos]);
     }
   }
   CommandContext ctx(*this, shard, client, args, spec);
@@ -427,9 +429,12 @@ void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const Comma
     journal.Append(client.db, args);
   }
   journal.EndScope();
-  // Inside EXEC, the EXEC as a whole waits (its reply starts before the queued ones).
-  if (journal.produced() != produced_before && !client.in_exec) {
-    shard.HoldUntilDurable(client, reply_start);
+  // Inside EXEC, the EXEC as a whole waits (its reply starts before the queued ones). The
+  // client's own shard holds it: a coordinated command's effects are in that shard's
+  // journal, whichever shard's keys it ran on; a forwarded one's reply is held by the
+  // shard that ran it, which sends it back once durable (Shard::RunForwardBatch).
+  if (journal.produced() != produced_before && !client.in_exec && !client.proxy) {
+    shard.set().shard(client.home).HoldUntilDurable(client, reply_start);
   }
   // MONITOR sees a blocking command once, when it arrives (as in Redis).
   // A forwarded command was fed by its home shard, which knows the client.
@@ -449,7 +454,7 @@ void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const Comma
     cs.failed_calls++;
   }
   if (ctx.changed()) {
-    st.dirty++;
+    st.CountWrite();
   }
   const config::Config& cfg = shard.config();
   if ((spec.flags & kSkipSlowlog) == 0 && cfg.slowlog_log_slower_than >= 0 &&

@@ -97,7 +97,7 @@ void CmdShutdown(CommandContext& ctx) {
     return ctx.ReplyErrorLine("ERR No shutdown in progress.");
   }
   RILL_LOG(kWarning, "User requested shutdown...");
-  if (!nosave && ctx.shard().set().persistence() != nullptr) {
+  if (!nosave) {
     if (Status st = ctx.shard().set().persistence()->SaveForShutdown(ctx.shard(), save); !st.ok()) {
       if (!force) {
         RILL_LOG(kWarning, "Error trying to save the DB, can't exit.");
@@ -112,22 +112,8 @@ void CmdShutdown(CommandContext& ctx) {
 
 // --- Snapshots and AOF rewrites (persist/snapshotter.h) ---
 
-// Snapshots and the journal cover one shard so far: with several, they are off (the
-// server refuses to start with them configured) and these commands say so.
-shard::Persistence* PersistenceOrError(CommandContext& ctx) {
-  shard::Persistence* p = ctx.shard().set().persistence();
-  if (p == nullptr) {
-    ctx.ReplyErrorLine(
-        "ERR snapshots and the append only file are not available with shards > 1 yet");
-  }
-  return p;
-}
-
 void CmdSave(CommandContext& ctx) {
-  shard::Persistence* p = PersistenceOrError(ctx);
-  if (p == nullptr) {
-    return;
-  }
+  shard::Persistence* p = ctx.shard().set().persistence();
   if (Status st = p->Save(ctx.shard()); !st.ok()) {
     return ctx.ReplyError(st);
   }
@@ -140,10 +126,7 @@ void CmdBgSave(CommandContext& ctx) {
       (ctx.argc() == 2 && !(schedule = EqualsIgnoreCase(ctx.arg(1), "SCHEDULE")))) {
     return ctx.ReplySyntaxError();
   }
-  shard::Persistence* p = PersistenceOrError(ctx);
-  if (p == nullptr) {
-    return;
-  }
+  shard::Persistence* p = ctx.shard().set().persistence();
   Result<std::string> r = p->StartBgSave(ctx.shard(), schedule);
   if (!r.ok()) {
     return ctx.ReplyError(r.status());
@@ -152,10 +135,7 @@ void CmdBgSave(CommandContext& ctx) {
 }
 
 void CmdBgRewriteAof(CommandContext& ctx) {
-  shard::Persistence* p = PersistenceOrError(ctx);
-  if (p == nullptr) {
-    return;
-  }
+  shard::Persistence* p = ctx.shard().set().persistence();
   Result<std::string> r = p->StartRewrite(ctx.shard());
   if (!r.ok()) {
     return ctx.ReplyError(r.status());
@@ -206,10 +186,7 @@ void CmdWaitAof(CommandContext& ctx) {
 }
 
 void CmdLastSave(CommandContext& ctx) {
-  shard::Persistence* p = PersistenceOrError(ctx);
-  if (p != nullptr) {
-    ctx.ReplyInt(p->info(ctx.shard()).last_save_s);
-  }
+  ctx.ReplyInt(ctx.shard().set().persistence()->info(ctx.shard()).last_save_s);
 }
 
 void CmdMonitor(CommandContext& ctx) {
@@ -243,15 +220,6 @@ void CmdConfigSet(CommandContext& ctx) {
   std::vector<std::pair<std::string_view, std::string_view>> pairs;
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     pairs.emplace_back(ctx.arg(i), ctx.arg(i + 1));
-  }
-  if (ctx.shard().set().size() > 1) {
-    // What several shards cannot do yet (the server refuses to start with it, too).
-    for (const auto& [name, value] : pairs) {
-      if (EqualsIgnoreCase(name, "save") && !value.empty()) {
-        return ctx.ReplyErrorLine("ERR CONFIG SET " + ToLower(name) +
-                                  " is not available with shards > 1 yet");
-      }
-    }
   }
   if (Status s = ctx.shard().set().config_store().Set(pairs); !s.ok()) {
     return ctx.ReplyError(s);
@@ -472,10 +440,7 @@ void CmdDebug(CommandContext& ctx) {
     return ctx.reply().SimpleString(buf);
   }
   if (sub == "loadaof" && ctx.argc() == 2) {
-    shard::Persistence* p = PersistenceOrError(ctx);
-    if (p == nullptr) {
-      return;
-    }
+    shard::Persistence* p = ctx.shard().set().persistence();
     if (Status st = p->ReloadAof(ctx.shard()); !st.ok()) {
       return ctx.ReplyError(st);
     }
@@ -483,10 +448,7 @@ void CmdDebug(CommandContext& ctx) {
     return ctx.ReplyOk();
   }
   if (sub == "reload" && ctx.argc() == 2) {
-    shard::Persistence* p = PersistenceOrError(ctx);
-    if (p == nullptr) {
-      return;
-    }
+    shard::Persistence* p = ctx.shard().set().persistence();
     if (Status st = p->Reload(ctx.shard()); !st.ok()) {
       return ctx.ReplyError(st);
     }
@@ -736,20 +698,21 @@ void RegisterServerFamily(CommandTable& t) {
                 .summary = "Returns the replication role.",
                 .complexity = "O(1)",
                 .handler = CmdRole}));
-  t.Add(server({.name = "shutdown",
-                .arity = -1,
-                .flags = kAdmin | kNoScript | kLoading | kStale | kNoMulti | kAllowBusy,
-                .acl = {"admin", "slow", "dangerous"},
-                .since = "1.0.0",
-                .summary = "Synchronously saves the database(s) to disk and shuts down the "
-                           "Redis server.",
-                .complexity = "O(N) when saving, where N is the total number of keys in all "
-                              "databases when saving data, otherwise O(1)",
-                .syntax = "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]",
-                .handler = CmdShutdown}));
+  t.Add(
+      server({.name = "shutdown",
+              .arity = -1,
+              .flags = kAdmin | kNoScript | kLoading | kStale | kNoMulti | kAllowBusy | kAllShards,
+              .acl = {"admin", "slow", "dangerous"},
+              .since = "1.0.0",
+              .summary = "Synchronously saves the database(s) to disk and shuts down the "
+                         "Redis server.",
+              .complexity = "O(N) when saving, where N is the total number of keys in all "
+                            "databases when saving data, otherwise O(1)",
+              .syntax = "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]",
+              .handler = CmdShutdown}));
   t.Add(server({.name = "save",
                 .arity = 1,
-                .flags = kAdmin | kNoScript | kNoAsyncLoading | kNoMulti,
+                .flags = kAdmin | kNoScript | kNoAsyncLoading | kNoMulti | kAllShards,
                 .acl = {"admin", "slow", "dangerous"},
                 .since = "1.0.0",
                 .summary = "Synchronously saves the database(s) to disk.",
@@ -757,7 +720,7 @@ void RegisterServerFamily(CommandTable& t) {
                 .handler = CmdSave}));
   t.Add(server({.name = "bgsave",
                 .arity = -1,
-                .flags = kAdmin | kNoScript | kNoAsyncLoading,
+                .flags = kAdmin | kNoScript | kNoAsyncLoading | kAllShards,
                 .acl = {"admin", "slow", "dangerous"},
                 .since = "1.0.0",
                 .summary = "Asynchronously saves the database(s) to disk.",
@@ -766,7 +729,7 @@ void RegisterServerFamily(CommandTable& t) {
                 .handler = CmdBgSave}));
   t.Add(server({.name = "bgrewriteaof",
                 .arity = 1,
-                .flags = kAdmin | kNoScript | kNoAsyncLoading,
+                .flags = kAdmin | kNoScript | kNoAsyncLoading | kAllShards,
                 .acl = {"admin", "slow", "dangerous"},
                 .since = "1.0.0",
                 .summary = "Asynchronously rewrites the append-only file to disk.",
@@ -788,7 +751,7 @@ void RegisterServerFamily(CommandTable& t) {
   t.Add(std::move(waitaof));
   t.Add(server({.name = "lastsave",
                 .arity = 1,
-                .flags = kLoading | kStale | kFast,
+                .flags = kLoading | kStale | kFast | kAllShards,
                 .acl = {"admin", "fast", "dangerous"},
                 .since = "1.0.0",
                 .summary = "Returns the Unix timestamp of the last successful save to disk.",
@@ -803,7 +766,7 @@ void RegisterServerFamily(CommandTable& t) {
                 .handler = CmdMonitor}));
   t.Add(server({.name = "debug",
                 .arity = -2,
-                .flags = kAdmin | kNoScript | kLoading | kStale,
+                .flags = kAdmin | kNoScript | kLoading | kStale | kAllShards,
                 .acl = {"admin", "slow", "dangerous"},
                 .since = "1.0.0",
                 .summary = "A container for debugging commands.",

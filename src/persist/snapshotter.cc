@@ -12,6 +12,7 @@
 #include "core/memory.h"
 #include "persist/aof_loader.h"
 #include "shard/shard.h"
+#include "shard/shard_set.h"
 
 namespace rill::persist {
 
@@ -47,7 +48,11 @@ struct JobFile {
 
 struct Snapshotter::Job {
   Kind kind = Kind::kBgSave;
-  std::unique_ptr<shard::SnapshotView> view;
+  // One view per shard, all begun at P, encoded one after the other; `view` is the one
+  // being read (views[part]).
+  std::vector<std::unique_ptr<shard::SnapshotView>> views;
+  size_t part = 0;
+  shard::SnapshotView* view = nullptr;
   std::unique_ptr<SnapshotEncoder> enc;
   std::unique_ptr<JobFile> out = std::make_unique<JobFile>();
   std::string path;        // where the bytes go
@@ -74,7 +79,7 @@ Snapshotter::~Snapshotter() { Stop(); }
 
 void Snapshotter::Attach(shard::Shard& shard) {
   shard_ = &shard;
-  dirty_at_save_ = shard.stats().dirty;
+  dirty_at_save_ = shard.set().TotalDirty();
   if (aof_ != nullptr) {
     info_.aof_base_size = aof_->base_size();
   }
@@ -113,11 +118,16 @@ Status Snapshotter::Reload(shard::Shard& shard) {
   if (Status s = Save(shard); !s.ok()) {
     return s;
   }
-  shard::Keyspace& ks = shard.keyspace();
-  ks.FlushAll();
-  ks.set_loading(true);  // nothing expires halfway
-  Status s = LoadSnapshot(fs_, shard.config().dbfilename, &ks);
-  ks.set_loading(false);
+  shard::ShardSet& set = shard.set();
+  for (int i = 0; i < set.size(); i++) {  // parked (DEBUG runs as kAllShards)
+    set.shard(i).keyspace().FlushAll();
+    set.shard(i).keyspace().set_loading(true);  // nothing expires halfway
+  }
+  Status s = LoadSnapshot(fs_, shard.config().dbfilename,
+                          [&set](std::string_view key) { return &set.Owner(key).keyspace(); });
+  for (int i = 0; i < set.size(); i++) {
+    set.shard(i).keyspace().set_loading(false);
+  }
   if (!s.ok()) {
     RILL_LOG(kWarning, "DEBUG RELOAD could not load the snapshot it wrote: %s",
              s.message().c_str());
@@ -137,8 +147,10 @@ Status Snapshotter::ReloadAof(shard::Shard& shard) {
   if (!aof_->WaitDurable(aof_->stats().appended, 60000)) {
     return Status::Err("the append only file could not be fsynced: " + aof_->last_error());
   }
-  shard::Keyspace& ks = shard.keyspace();
-  ks.FlushAll();
+  shard::ShardSet& set = shard.set();
+  for (int i = 0; i < set.size(); i++) {
+    set.shard(i).keyspace().FlushAll();
+  }
   shard.BeginReplay();
   shard.journal().set_enabled(false);  // what is replayed is in the journal already
   Result<LoadStats> st = LoadAof(
@@ -149,7 +161,7 @@ Status Snapshotter::ReloadAof(shard::Shard& shard) {
         }
         return Status::Ok();
       },
-      &ks);
+      [&set](std::string_view key) { return &set.Owner(key).keyspace(); });
   shard.journal().set_enabled(true);
   shard.EndReplay(/*reset_stats=*/false);
   if (!st.ok()) {
@@ -190,7 +202,7 @@ Result<std::string> Snapshotter::StartRewrite(shard::Shard& shard) {
   if (job_ != nullptr || bgsave_requested_) {
     return std::string("Background append only file rewriting scheduled");
   }
-  shard.WakeBackground();
+  shard_->WakeBackground();  // the control shard runs jobs (parked, or this one)
   return std::string("Background append only file rewriting started");
 }
 
@@ -208,7 +220,7 @@ Result<std::string> Snapshotter::StartBgSave(shard::Shard& shard, bool schedule)
     return std::string("Background saving scheduled");
   }
   bgsave_requested_ = true;
-  shard.WakeBackground();
+  shard_->WakeBackground();
   return std::string("Background saving started");
 }
 
@@ -221,16 +233,19 @@ Status Snapshotter::Save(shard::Shard& shard) {
   Result<std::unique_ptr<WritableFile>> f = OpenEmpty(fs_, tmp);
   Status s = f.ok() ? Status::Ok() : f.status();
   {
-    shard::SnapshotView view(shard.keyspace());
     SnapshotEncoder enc(shard.clock().NowMs());
-    view.Next(INT64_MAX, [&](const shard::SnapshotView::Item& it) {
-      RILL_DCHECK(it.frozen == nullptr);  // nothing changes while SAVE reads the view
-      enc.Add(it.db, it.key, it.value, it.expire_at_ms);
-      if (s.ok() && enc.buffered() >= kChunkBytes) {
-        s = (*f)->Append(enc.Take());
-      }
-      return true;
-    });
+    shard::ShardSet& set = shard.set();
+    for (int i = 0; i < set.size(); i++) {  // every shard's keys (parked: kAllShards)
+      shard::SnapshotView view(set.shard(i).keyspace());
+      view.Next(INT64_MAX, [&](const shard::SnapshotView::Item& it) {
+        RILL_DCHECK(it.frozen == nullptr);  // nothing changes while SAVE reads the view
+        enc.Add(it.db, it.key, it.value, it.expire_at_ms);
+        if (s.ok() && enc.buffered() >= kChunkBytes) {
+          s = (*f)->Append(enc.Take());
+        }
+        return true;
+      });
+    }
     if (s.ok()) {
       s = (*f)->Append(enc.Finish());
     }
@@ -248,7 +263,7 @@ Status Snapshotter::Save(shard::Shard& shard) {
     return Status(ErrorCode::kErr, "ERR " + s.message());
   }
   RILL_LOG(kNotice, "DB saved on disk");
-  dirty_at_save_ = shard.stats().dirty;
+  dirty_at_save_ = shard.set().TotalDirty();
   info_.last_save_s = shard.clock().NowMs() / 1000;
   info_.saves++;
   return Status::Ok();
@@ -264,18 +279,23 @@ shard::PersistenceInfo Snapshotter::info(shard::Shard& shard) const {
   i.bgsave_in_progress = saving || (bgsave_requested_ && job_ == nullptr);
   i.current_rewrite_time_s = rewriting ? (now - job_->start_ms) / 1000 : -1;
   i.current_save_time_s = saving ? (now - job_->start_ms) / 1000 : -1;
-  i.changes_since_save = shard.stats().dirty - dirty_at_save_;
-  i.kept_entries = kept_total_ + (job_ != nullptr && job_->view ? job_->view->kept() : 0);
+  i.changes_since_save = shard.set().TotalDirty() - dirty_at_save_;
+  i.kept_entries = kept_total_;
+  if (job_ != nullptr) {
+    for (const auto& v : job_->views) {
+      i.kept_entries += v != nullptr ? v->kept() : 0;
+    }
+  }
   return i;
 }
 
 void Snapshotter::Cron(shard::Shard& shard) {
-  if (job_ != nullptr || rewrite_requested_ || bgsave_requested_) {
-    return;
+  if (&shard != shard_ || job_ != nullptr || rewrite_requested_ || bgsave_requested_) {
+    return;  // the control shard's cron decides
   }
   const config::Config& cfg = shard.config();
   const int64_t now = shard.clock().NowMs();
-  const uint64_t changes = shard.stats().dirty - dirty_at_save_;
+  const uint64_t changes = shard.set().TotalDirty() - dirty_at_save_;
   for (const config::Config::SavePoint& p : cfg.save) {
     if (changes >= static_cast<uint64_t>(p.changes) &&
         now - info_.last_save_s * 1000 >= p.seconds * 1000 &&
@@ -308,6 +328,25 @@ void Snapshotter::Cron(shard::Shard& shard) {
 // --- The job, on the shard's loop ---
 
 bool Snapshotter::Step() {
+  // With several shards a slice reads the others' keyspaces: they are parked meanwhile.
+  shard::ShardSet& set = shard_->set();
+  if (set.size() == 1) {
+    return StepParked();
+  }
+  if (job_ == nullptr && !rewrite_requested_ && !bgsave_requested_) {
+    return false;
+  }
+  if (!set.TryAcquireToken()) {
+    return true;  // another shard coordinates: the next turn tries again
+  }
+  set.PauseOthers(*shard_);
+  const bool more = StepParked();
+  set.ResumeOthers(*shard_);
+  set.ReleaseToken();
+  return more;
+}
+
+bool Snapshotter::StepParked() {
   if (job_ == nullptr) {
     if (rewrite_requested_) {
       rewrite_requested_ = false;
@@ -336,7 +375,7 @@ void Snapshotter::Begin(Kind kind) {
   auto job = std::make_unique<Job>();
   job->kind = kind;
   job->start_ms = shard_->clock().NowMs();
-  job->dirty_at_start = shard_->stats().dirty;
+  job->dirty_at_start = shard_->set().TotalDirty();
   if (kind == Kind::kRewrite) {
     // The consistent point: the loop handed every earlier effect to the journal just
     // before this step, and no command runs until the view exists.
@@ -352,7 +391,10 @@ void Snapshotter::Begin(Kind kind) {
     job->out->sync_every = shard_->config().rdb_save_incremental_fsync ? kSyncEveryBytes : 0;
     RILL_LOG(kNotice, "Background saving started");
   }
-  job->view = std::make_unique<shard::SnapshotView>(shard_->keyspace());
+  for (int i = 0; i < shard_->set().size(); i++) {
+    job->views.push_back(std::make_unique<shard::SnapshotView>(shard_->set().shard(i).keyspace()));
+  }
+  job->view = job->views[0].get();
   job->enc = std::make_unique<SnapshotEncoder>(job->start_ms, /*checksum=*/false);
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -429,11 +471,17 @@ bool Snapshotter::Encode(int64_t deadline_us) {
     if (!done || job.big != nullptr) {
       return false;
     }
+    // This shard's data at P is all encoded: its writes stop paying for copies.
+    kept_total_ += job.view->kept();
+    job.views[job.part].reset();
+    if (++job.part < job.views.size()) {
+      job.view = job.views[job.part].get();
+      continue;
+    }
+    job.view = nullptr;
     break;
   }
   flush(job.enc->Finish());
-  kept_total_ += job.view->kept();
-  job.view.reset();  // the point's data is all encoded: writes stop paying for copies
   job.encoded = true;
   // The file is complete: fdatasync it, then make it the base (BGREWRITEAOF) or the dump
   // file (BGSAVE).

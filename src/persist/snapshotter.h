@@ -83,7 +83,9 @@ class Snapshotter final : public shard::Persistence {
   struct Job;
 
   // The background step: begins a requested job, or encodes one slice of the running one.
+  // With several shards it runs StepParked with the others parked, under the token.
   bool Step();
+  bool StepParked();
   void Begin(Kind kind);
   // Encodes until deadline_us; true when the view was read to its end.
   bool Encode(int64_t deadline_us);

@@ -298,14 +298,6 @@ int Main(const std::vector<std::string>& args) {
   cmd::Dispatcher dispatcher(cmd::BuildCommandTable());
   shard::ShardSet shards(&store, std::move(info));
   const int shard_count = static_cast<int>(cfg->shards);
-  if (shard_count > 1 && (cfg->appendonly || !cfg->save.empty() ||
-                          persist::FileSystem::Default()->Exists(cfg->dbfilename))) {
-    RILL_LOG(kWarning,
-             "shards %d: snapshots and the append only file cover one shard so far. Set "
-             "appendonly no and save \"\" (and move %s away), or use shards 1. Exiting.",
-             shard_count, cfg->dbfilename.c_str());
-    return 1;
-  }
   for (int i = 0; i < shard_count; i++) {
     shards.Add(std::make_unique<shard::Shard>(i, &shards, &dispatcher, cfg, &SystemClock::Get()));
   }
@@ -323,15 +315,13 @@ int Main(const std::vector<std::string>& args) {
   persist::Snapshotter snapshotter(persist::FileSystem::Default(),
                                    journaling != nullptr ? journaling->aof.get() : nullptr,
                                    SystemClock::Get().NowMs());
-  bool loading = shard_count == 1;
-  if (shard_count == 1) {
-    shards.set_persistence(&snapshotter);
-    if (journaling != nullptr) {
-      LoadJournal(*cfg, shards, journaling.get(), &snapshotter);
-    } else if (!LoadDump(*cfg, shards, &snapshotter)) {
-      snapshotter.Attach(shards.shard(0));
-      loading = false;
-    }
+  shards.set_persistence(&snapshotter);
+  bool loading = true;
+  if (journaling != nullptr) {
+    LoadJournal(*cfg, shards, journaling.get(), &snapshotter);
+  } else if (!LoadDump(*cfg, shards, &snapshotter)) {
+    snapshotter.Attach(shards.shard(0));
+    loading = false;
   }
   if (!cfg->pidfile.empty() && !WritePidFile(cfg->pidfile)) {
     RILL_LOG(kWarning, "Failed to write PID file %s: %s", cfg->pidfile.c_str(), strerror(errno));
@@ -349,18 +339,27 @@ int Main(const std::vector<std::string>& args) {
   if (!shards.shutdown_requested()) {
     RILL_LOG(kWarning, "Received %s scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
   }
-  if (!shards.shutdown_requested() && shards.persistence() != nullptr) {
+  if (!shards.shutdown_requested()) {
     // As Redis on SIGTERM: the final snapshot when `save` points are set. The shard's
     // thread does it (it owns the keyspace); a failure is logged and the exit goes on.
+    // With several shards it reads them all, so it takes the token and parks the others.
     std::promise<void> saved;
     shard::Shard& shard = shards.shard(0);
-    shard.Post([&shard, &snapshotter, &saved] {
+    std::function<void()> save = [&shards, &shard, &snapshotter, &saved] {
+      shards.PauseOthers(shard);
       if (!shard.loading()) {
         if (Status s = snapshotter.SaveForShutdown(shard, false); !s.ok()) {
           RILL_LOG(kWarning, "Error saving the final snapshot: %s", s.message().c_str());
         }
       }
+      shards.ResumeOthers(shard);
+      shards.ReleaseToken();
       saved.set_value();
+    };
+    shard.Post([&shards, &shard, save] {
+      if (shards.AcquireToken(shard, save)) {
+        save();
+      }
     });
     saved.get_future().wait();
   }

@@ -41,6 +41,7 @@ struct Shard::ReplyBatch {
   };
   std::vector<Reply> replies;
   std::string bytes;
+  int home = 0;  // where they go
 };
 
 void Shard::Forward(Client& c, int owner, const void* command,
@@ -103,6 +104,7 @@ bool Shard::RunForwardBatch(const ForwardBatch& batch, size_t* next) {
     proxy_->conn->set_user_data(proxy_.get());
   }
   auto replies = std::make_shared<ReplyBatch>();
+  const uint64_t produced_before = own_journal_.produced();
   replies->replies.reserve(batch.requests.size() - *next);
   std::string& out = proxy_->conn->out();
   bool done = true;
@@ -132,11 +134,22 @@ bool Shard::RunForwardBatch(const ForwardBatch& batch, size_t* next) {
     replies->replies.push_back({r.client, r.slot, replies->bytes.size()});
   }
   out.clear();
-  if (!replies->replies.empty()) {
-    Shard& home = set_->shard(batch.from);
-    home.Post([&home, replies = std::move(replies)] { home.FillReplies(*replies); });
+  if (replies->replies.empty()) {
+    return done;
+  }
+  replies->home = batch.from;
+  if (own_journal_.produced() != produced_before && journal_sink_ != nullptr) {
+    // Writes: their replies wait until the journal holds their effects (appendfsync).
+    held_forward_replies_.emplace_back(own_journal_.produced(), std::move(replies));
+  } else {
+    SendReplies(std::move(replies));
   }
   return done;
+}
+
+void Shard::SendReplies(std::shared_ptr<ReplyBatch> replies) {
+  Shard& h = set_->shard(replies->home);
+  h.Post([&h, replies = std::move(replies)] { h.FillReplies(*replies); });
 }
 
 void Shard::FillReplies(const ReplyBatch& batch) {

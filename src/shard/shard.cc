@@ -340,6 +340,11 @@ void Shard::ReleaseHeld(uint64_t offset) {
     }
     held_replies_.pop_front();
   }
+  while (!held_forward_replies_.empty() && held_forward_replies_.front().first <= durable) {
+    std::shared_ptr<ReplyBatch> replies = std::move(held_forward_replies_.front().second);
+    held_forward_replies_.pop_front();
+    SendReplies(std::move(replies));
+  }
 }
 
 void Shard::BeginReplay() {

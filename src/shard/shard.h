@@ -100,7 +100,7 @@ struct ShardStats {
   uint64_t total_error_replies = 0;
   uint64_t output_limit_disconnections = 0;
   uint64_t query_limit_disconnections = 0;
-  uint64_t dirty = 0;        // writes since start (no persistence yet: never reset)
+  uint64_t dirty = 0;        // writes since start (replays aside)
   uint64_t peak_memory = 0;  // largest UsedMemory() seen by the cron or INFO, in bytes
   uint64_t unexpected_error_replies = 0;
   net::IoCounters io;
@@ -111,6 +111,13 @@ struct ShardStats {
   int64_t last_sample_ms = 0;
   uint64_t last_sample_ops = 0;
   uint64_t instantaneous_ops() const;
+  // dirty is written by its shard alone; the snapshotter reads every shard's (save points).
+  void CountWrite() {
+    std::atomic_ref<uint64_t>(dirty).store(dirty + 1, std::memory_order_relaxed);
+  }
+  uint64_t dirty_now() const {
+    return std::atomic_ref<uint64_t>(const_cast<uint64_t&>(dirty)).load(std::memory_order_relaxed);
+  }
 };
 
 class Shard final : public net::ConnectionHandler {
@@ -143,6 +150,7 @@ class Shard final : public net::ConnectionHandler {
   // slowlog-log-slower-than in TickCount() units, so the per-command check is a compare.
   int64_t slowlog_threshold_ticks() const { return slowlog_threshold_ticks_; }
   ShardStats& stats() { return stats_; }
+  const ShardStats& stats() const { return stats_; }
   std::vector<CommandStat>& command_stats() { return command_stats_; }
   std::map<std::string, uint64_t>& error_stats() { return error_stats_; }
   const Clock& clock() const { return clock_; }
@@ -316,6 +324,7 @@ class Shard final : public net::ConnectionHandler {
   void RunForwards();
   // Runs batch's requests from *next on; false if one was held (*next is it).
   bool RunForwardBatch(const ForwardBatch& batch, size_t* next);
+  void SendReplies(std::shared_ptr<ReplyBatch> replies);  // to replies->home
   static void MigrateCallback(evutil_socket_t fd, short what, void* arg) noexcept;
   // Moves c if it can go now, gives up if it cannot go at all, else waits.
   void MaybeMigrate(Client& c);
@@ -391,6 +400,8 @@ class Shard final : public net::ConnectionHandler {
   std::deque<std::pair<uint64_t, uint64_t>> in_flight_;
   // Clients with held output: (produced() their hold waits for, client id), in order.
   std::deque<std::pair<uint64_t, uint64_t>> held_replies_;
+  // Replies to forwarded writes, sent back once durable: (produced() they wait for, batch).
+  std::deque<std::pair<uint64_t, std::shared_ptr<ReplyBatch>>> held_forward_replies_;
   uint64_t handed_offset_ = 0;          // journal offset after the last batch handed over
   uint64_t durable_offset_ = 0;         // journal offset fsynced
   std::vector<uint64_t> sync_waiters_;  // ids of clients blocked in WAITAOF

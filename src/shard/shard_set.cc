@@ -81,6 +81,7 @@ void ShardSet::PauseOthers(Shard& coordinator) {
     }
   }
   coordinator.set_coordinating(true);
+  coordinator.RefreshClock();  // the wait may have taken a while: the command runs now
 }
 
 void ShardSet::ResumeOthers(Shard& coordinator) {

@@ -89,6 +89,15 @@ class ShardSet {
   void set_loading(bool on) { loading_.store(on); }
   bool loading() const { return loading_.load(std::memory_order_relaxed); }
 
+  // Writes since start on every shard (ShardStats::dirty). Any thread.
+  uint64_t TotalDirty() const {
+    uint64_t n = 0;
+    for (const auto& s : shards_) {
+      n += s->stats().dirty_now();
+    }
+    return n;
+  }
+
   // The shard that owns key.
   int ShardOf(std::string_view key) const {
     return shards_.size() == 1 ? 0 : KeySlot(key) * size() / kSlotCount;

@@ -118,9 +118,9 @@ TEST(ServerTest, ConfigRewritePersistsRuntimeChanges) {
   ServerProcess server({}, "# keep me\ntimeout 0\n");
   ASSERT_TRUE(server.started()) << server.Log();
   RedisConn c = server.Connect();
-  ASSERT_EQ(Command(c.get(), {"CONFIG", "SET", "timeout", "33", "proto-max-bulk-len", "10mb"})
-                ->type,
-            REDIS_REPLY_STATUS);
+  ASSERT_EQ(
+      Command(c.get(), {"CONFIG", "SET", "timeout", "33", "proto-max-bulk-len", "10mb"})->type,
+      REDIS_REPLY_STATUS);
   ASSERT_EQ(Command(c.get(), {"CONFIG", "REWRITE"})->type, REDIS_REPLY_STATUS);
   const std::string conf = ReadFile(server.dir() + "/rill.conf");
   EXPECT_NE(conf.find("# keep me\ntimeout 33\n"), std::string::npos) << conf;

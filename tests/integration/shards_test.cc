@@ -539,17 +539,6 @@ TEST_F(ShardsTest, ClientPauseHoldsForwardedWrites) {
   EXPECT_GT(atoll(Command(admin.get(), {"GET", remote})->str), atoll(before.c_str()));
 }
 
-TEST_F(ShardsTest, WhatSeveralShardsCannotDoYetIsRefused) {
-  ASSERT_TRUE(server_.started()) << server_.Log();
-  RedisConn c = server_.Connect();
-  RedisReplyPtr r = Command(c.get(), {"CONFIG", "SET", "save", "60 1"});
-  ASSERT_EQ(r->type, REDIS_REPLY_ERROR);
-  EXPECT_NE(std::string(r->str).find("shards > 1"), std::string::npos);
-  EXPECT_EQ(Command(c.get(), {"BGSAVE"})->type, REDIS_REPLY_ERROR);
-  ServerProcess with_aof({"--shards", "2", "--appendonly", "yes"});
-  EXPECT_FALSE(with_aof.started());
-}
-
 // Waits until INFO reports n blocked clients.
 bool WaitBlocked(redisContext* c, int64_t n) {
   for (int i = 0; i < 500; i++) {
@@ -590,7 +579,8 @@ TEST_F(ShardsTest, ABlockedReadWaitsOnSeveralShards) {
   RedisReplyPtr none =
       Command(reader.get(), {"XREAD", "BLOCK", "100", "STREAMS", streams[0], streams[3], "$", "$"});
   EXPECT_EQ(none->type, REDIS_REPLY_NIL);
-  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(100));
+  // Deadlines are whole milliseconds, as in Redis: up to one early.
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(99));
   EXPECT_EQ(InfoField(admin.get(), "clients", "total_blocking_keys"), 0);
 
   // A hang-up while waiting.

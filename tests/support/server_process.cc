@@ -76,7 +76,7 @@ void ServerProcess::Start(const std::vector<std::string>& extra_args, bool with_
   // The suite runs once per shard count (tests/CMakeLists.txt); a test's own arguments
   // come after, so one that needs a shard count sets it.
   if (const char* shards = getenv("RILL_TEST_SHARDS"); shards != nullptr) {
-    args.insert(args.end(), {"--shards", shards, "--save", ""});
+    args.insert(args.end(), {"--shards", shards});
   }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   unlink((dir_ + "/rill.log").c_str());
