@@ -58,7 +58,7 @@ struct Config {
   int64_t databases = 0;     // number of numbered databases (SELECT 0..databases-1)
   int64_t hz = 0;            // background tasks (expiry, timeouts) per second
   int64_t busy_poll_us = 0;  // how long a busy shard polls before it sleeps; 0 = never
-  int64_t shards = 0;        // event-loop threads, each owning a slice of the keys
+  int64_t shards = 0;        // event-loop threads, each owning a slice of the keys; 0 = cores
   std::string dir;           // working directory
   DebugCommand enable_debug_command = DebugCommand::kNo;
   // SECURITY

@@ -373,8 +373,8 @@ std::vector<ConfigDef> BuildTable() {
   t.push_back(Clamped(Int("hz", &Config::hz, 10, 0, kIntMax, kMutable,
                           "Background task runs per second (clamped to 1..500, as in Redis)."),
                       &Config::hz, 1, 500));
-  t.push_back(Int("shards", &Config::shards, 1, 1, 64, kImmutable,
-                  "Event-loop threads; each owns a slice of the keys and of the clients."));
+  t.push_back(Int("shards", &Config::shards, 0, 0, 64, kImmutable,
+                  "Event-loop threads, each owning a slice of the keys; 0 = one per core."));
   t.push_back(Int("busy-poll-us", &Config::busy_poll_us, 50, 0, 10000, kMutable,
                   "Microseconds a busy shard polls its sockets before it sleeps; 0 never."));
   t.push_back(WithApply(String("dir", &Config::dir, "./", kMutable,

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <future>
 #include <random>
+#include <thread>
 
 #include "cmd/dispatcher.h"
 #include "cmd/families.h"
@@ -297,7 +298,10 @@ int Main(const std::vector<std::string>& args) {
   info.start_mono_us = MonotonicUs();
   cmd::Dispatcher dispatcher(cmd::BuildCommandTable());
   shard::ShardSet shards(&store, std::move(info));
-  const int shard_count = static_cast<int>(cfg->shards);
+  // shards 0 (the default): one per core.
+  const int shard_count =
+      cfg->shards > 0 ? static_cast<int>(cfg->shards)
+                      : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 64);
   for (int i = 0; i < shard_count; i++) {
     shards.Add(std::make_unique<shard::Shard>(i, &shards, &dispatcher, cfg, &SystemClock::Get()));
   }

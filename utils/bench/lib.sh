@@ -101,8 +101,13 @@ start_server() {
   local name=$1 port=$2 dir=$3
   mkdir -p "$dir"
   if [ "$name" = rill ]; then
+    # One shard, as Redis has one thread, unless server_extra says otherwise (later wins);
+    # not for a redis-server standing in as --server (dry runs).
+    local one_shard=(--shards 1)
+    case "$(basename "$server")" in redis-server*) one_shard=() ;; esac
     "$server" --port "$port" --bind 127.0.0.1 --save "" --dir "$dir" \
-      ${server_extra[@]+"${server_extra[@]}"} >"$dir/server.log" 2>&1 &
+      ${one_shard[@]+"${one_shard[@]}"} ${server_extra[@]+"${server_extra[@]}"} \
+      >"$dir/server.log" 2>&1 &
   else
     "$redis" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
       --daemonize no --logfile "$dir/server.log" ${redis_extra[@]+"${redis_extra[@]}"} \
