@@ -96,7 +96,7 @@ void Server(CommandContext& ctx, std::string& out) {
   Line(out, "process_id:%d", static_cast<int>(getpid()));
   Line(out, "process_supervised:no");
   Line(out, "run_id:%s", info.run_id.c_str());
-  Line(out, "tcp_port:%d", ctx.shard().tcp_port());
+  Line(out, "tcp_port:%d", ctx.shard().set().shard(0).tcp_port());  // shard 0 listens
   Line(out, "server_time_usec:%" PRId64, now_us);
   Line(out, "uptime_in_seconds:%" PRId64, uptime);
   Line(out, "uptime_in_days:%" PRId64, uptime / 86400);

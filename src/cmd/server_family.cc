@@ -428,7 +428,8 @@ void CmdDebug(CommandContext& ctx) {
     return DebugProtocol(ctx, ctx.arg(2));
   }
   if (sub == "object" && ctx.argc() == 3) {
-    shard::Entry* e = ctx.ks().Peek(ctx.db(), ctx.arg(2));
+    shard::Keyspace& ks = ctx.ks(ctx.arg(2));  // DEBUG runs with the other shards parked
+    shard::Entry* e = ks.Peek(ctx.db(), ctx.arg(2));
     if (e == nullptr) {
       return ctx.ReplyError(ErrorCode::kNoSuchKey);
     }
@@ -436,7 +437,7 @@ void CmdDebug(CommandContext& ctx) {
     snprintf(buf, sizeof(buf),
              "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u lru_seconds_idle:%lld",
              static_cast<void*>(e), std::string(shard::EncodingName(e->value)).c_str(),
-             e->value.str.size(), e->access, static_cast<long long>(ctx.ks().IdleSeconds(*e)));
+             e->value.str.size(), e->access, static_cast<long long>(ks.IdleSeconds(*e)));
     return ctx.reply().SimpleString(buf);
   }
   if (sub == "loadaof" && ctx.argc() == 2) {

@@ -14,13 +14,6 @@
 namespace rill::test {
 namespace {
 
-int64_t InfoField(redisContext* c, const std::string& section, const std::string& field) {
-  RedisReplyPtr r = Command(c, {"INFO", section});
-  const std::string info(r->str, r->len);
-  const size_t at = info.find(field + ":");
-  return at == std::string::npos ? -1 : atoll(info.c_str() + at + field.size() + 1);
-}
-
 TEST(ClientsTest, ThousandConcurrentClients) {
   ServerProcess server;
   ASSERT_TRUE(server.started()) << server.Log();

@@ -44,12 +44,6 @@ std::string Info(redisContext* c, const std::string& section) {
   return std::string(r->str, r->len);
 }
 
-int64_t InfoField(redisContext* c, const std::string& section, const std::string& field) {
-  const std::string info = Info(c, section);
-  const size_t at = info.find(field + ":");
-  return at == std::string::npos ? -1 : atoll(info.c_str() + at + field.size() + 1);
-}
-
 // clients= of each shard in INFO shards.
 std::vector<int64_t> ClientsPerShard(redisContext* c) {
   const std::string info = Info(c, "shards");
@@ -61,6 +55,30 @@ std::vector<int64_t> ClientsPerShard(redisContext* c) {
     out.push_back(at == std::string::npos ? -1 : atoll(info.c_str() + clients + 8));
   }
   return out;
+}
+
+// Reads what one XREADGROUP call (cmd) delivers, over any number of streams, acks each
+// entry and adds "stream/id" to got; returns how many entries it read.
+int ReadAndAck(redisContext* c, const std::vector<std::string>& cmd, std::mutex& mu,
+               std::multiset<std::string>& got) {
+  RedisReplyPtr r = Command(c, cmd);
+  if (r == nullptr || r->type != REDIS_REPLY_ARRAY) {
+    return 0;
+  }
+  int n = 0;
+  for (size_t s = 0; s < r->elements; s++) {
+    const std::string stream = r->element[s]->element[0]->str;
+    for (size_t e = 0; e < r->element[s]->element[1]->elements; e++) {
+      const std::string id = r->element[s]->element[1]->element[e]->element[0]->str;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        got.insert(stream + "/" + id);
+      }
+      Command(c, {"XACK", stream, cmd[2], id});
+      n++;
+    }
+  }
+  return n;
 }
 
 class ShardsTest : public ::testing::Test {
@@ -400,20 +418,10 @@ TEST_F(ShardsTest, GroupsOnEveryShardDeliverEachEntryOnce) {
       const std::string& stream = streams[i % kShards];
       const std::string name = "c" + std::to_string(i);
       while (total.load() < kPerStream * kShards) {
-        RedisReplyPtr r = Command(c.get(), {"XREADGROUP", "GROUP", "g", name, "COUNT", "5", "BLOCK",
-                                            "50", "STREAMS", stream, ">"});
-        if (r == nullptr || r->type != REDIS_REPLY_ARRAY) {
-          continue;
-        }
-        for (size_t e = 0; e < r->element[0]->element[1]->elements; e++) {
-          const std::string id = r->element[0]->element[1]->element[e]->element[0]->str;
-          {
-            std::lock_guard<std::mutex> lock(mu);
-            got.insert(stream + "/" + id);
-          }
-          Command(c.get(), {"XACK", stream, "g", id});
-          total++;
-        }
+        total += ReadAndAck(
+            c.get(),
+            {"XREADGROUP", "GROUP", "g", name, "COUNT", "5", "BLOCK", "50", "STREAMS", stream, ">"},
+            mu, got);
       }
     });
   }
@@ -539,17 +547,6 @@ TEST_F(ShardsTest, ClientPauseHoldsForwardedWrites) {
   EXPECT_GT(atoll(Command(admin.get(), {"GET", remote})->str), atoll(before.c_str()));
 }
 
-// Waits until INFO reports n blocked clients.
-bool WaitBlocked(redisContext* c, int64_t n) {
-  for (int i = 0; i < 500; i++) {
-    if (InfoField(c, "clients", "blocked_clients") == n) {
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return false;
-}
-
 // XREAD BLOCK over streams of four shards: the first stream to get data serves the
 // reader; a timeout and a hang-up leave no waiter behind on the other shards.
 TEST_F(ShardsTest, ABlockedReadWaitsOnSeveralShards) {
@@ -615,23 +612,10 @@ TEST_F(ShardsTest, GroupReadersBlockingOnSeveralShardsGetEachEntryOnce) {
       RedisConn c = server_.Connect();
       const std::string name = "c" + std::to_string(i);
       while (total.load() < kEntries) {
-        RedisReplyPtr r = Command(c.get(), {"XREADGROUP", "GROUP", "g", name, "COUNT", "3", "BLOCK",
-                                            "100", "STREAMS", a, b, ">", ">"});
-        if (r == nullptr || r->type != REDIS_REPLY_ARRAY) {
-          continue;
-        }
-        for (size_t s = 0; s < r->elements; s++) {
-          const std::string stream = r->element[s]->element[0]->str;
-          for (size_t e = 0; e < r->element[s]->element[1]->elements; e++) {
-            const std::string id = r->element[s]->element[1]->element[e]->element[0]->str;
-            {
-              std::lock_guard<std::mutex> lock(mu);
-              got.insert(stream + "/" + id);
-            }
-            Command(c.get(), {"XACK", stream, "g", id});
-            total++;
-          }
-        }
+        total += ReadAndAck(c.get(),
+                            {"XREADGROUP", "GROUP", "g", name, "COUNT", "3", "BLOCK", "100",
+                             "STREAMS", a, b, ">", ">"},
+                            mu, got);
       }
     });
   }
@@ -773,22 +757,7 @@ TEST_F(ShardsTest, StressMixedSingleAndMultiShardCommands) {
         cmd.push_back(">");
       }
       while (consumed.load() < kPerStream * kShards) {
-        RedisReplyPtr r = Command(c.get(), cmd);
-        if (r == nullptr || r->type != REDIS_REPLY_ARRAY) {
-          continue;
-        }
-        for (size_t s = 0; s < r->elements; s++) {
-          const std::string stream = r->element[s]->element[0]->str;
-          for (size_t e = 0; e < r->element[s]->element[1]->elements; e++) {
-            const std::string id = r->element[s]->element[1]->element[e]->element[0]->str;
-            {
-              std::lock_guard<std::mutex> lock(mu);
-              delivered.insert(stream + "/" + id);
-            }
-            Command(c.get(), {"XACK", stream, "g", id});
-            consumed++;
-          }
-        }
+        consumed += ReadAndAck(c.get(), cmd, mu, delivered);
       }
     });
   }
@@ -842,6 +811,28 @@ TEST_F(ShardsTest, StressMixedSingleAndMultiShardCommands) {
   }
   EXPECT_GT(watched_entries.load(), 0);
   EXPECT_EQ(InfoField(admin.get(), "clients", "blocked_clients"), 0);
+}
+
+// A client on any shard gets the same answers from the commands about the server and its
+// keys (INFO's tcp_port is shard 0's listener; DEBUG OBJECT looks in the key's shard).
+TEST_F(ShardsTest, ServerCommandsAnswerAlikeOnEveryShard) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  std::vector<RedisConn> conns;
+  for (int i = 0; i < kShards; i++) {
+    conns.push_back(server_.Connect());
+  }
+  for (int k = 0; k < kShards; k++) {
+    Command(conns[0].get(), {"SET", KeyOn(k, "obj:"), "v"});
+  }
+  for (int i = 0; i < kShards; i++) {
+    EXPECT_EQ(InfoField(conns[i].get(), "server", "tcp_port"), server_.port()) << i;
+    EXPECT_EQ(InfoField(conns[i].get(), "server", "shards"), kShards) << i;
+    for (int k = 0; k < kShards; k++) {
+      RedisReplyPtr r = Command(conns[i].get(), {"DEBUG", "OBJECT", KeyOn(k, "obj:")});
+      ASSERT_EQ(r->type, REDIS_REPLY_STATUS) << "client " << i << " key of shard " << k;
+      EXPECT_EQ(std::string(Command(conns[i].get(), {"TYPE", KeyOn(k, "obj:")})->str), "string");
+    }
+  }
 }
 
 }  // namespace

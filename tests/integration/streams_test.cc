@@ -18,24 +18,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int64_t InfoField(redisContext* c, const std::string& section, const std::string& field) {
-  RedisReplyPtr r = Command(c, {"INFO", section});
-  const std::string info(r->str, r->len);
-  const size_t at = info.find(field + ":");
-  return at == std::string::npos ? -1 : atoll(info.c_str() + at + field.size() + 1);
-}
-
-// Waits until INFO reports n blocked clients (the blocking command reached the server).
-bool WaitBlocked(redisContext* c, int64_t n) {
-  for (int i = 0; i < 500; i++) {
-    if (InfoField(c, "clients", "blocked_clients") == n) {
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return false;
-}
-
 TEST(StreamsTest, BlockTimesOutWithMillisecondResolution) {
   ServerProcess server;
   ASSERT_TRUE(server.started()) << server.Log();

@@ -154,6 +154,23 @@ int ServerProcess::Stop(int sig) {
   return status;
 }
 
+int64_t InfoField(redisContext* c, const std::string& section, const std::string& field) {
+  RedisReplyPtr r = Command(c, {"INFO", section});
+  const std::string info(r->str, r->len);
+  const size_t at = info.find(field + ":");
+  return at == std::string::npos ? -1 : atoll(info.c_str() + at + field.size() + 1);
+}
+
+bool WaitBlocked(redisContext* c, int64_t n) {
+  for (int i = 0; i < 500; i++) {
+    if (InfoField(c, "clients", "blocked_clients") == n) {
+      return true;
+    }
+    usleep(2000);
+  }
+  return false;
+}
+
 RedisReplyPtr Command(redisContext* c, const std::vector<std::string>& args) {
   std::vector<const char*> argv;
   std::vector<size_t> lens;

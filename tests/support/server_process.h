@@ -63,6 +63,11 @@ class ServerProcess {
 
 // Runs one command given as separate arguments (binary safe).
 RedisReplyPtr Command(redisContext* c, const std::vector<std::string>& args);
+// A numeric field of INFO section; -1 if absent.
+int64_t InfoField(redisContext* c, const std::string& section, const std::string& field);
+// Waits (up to a second) until INFO reports n blocked clients: a blocking command reached
+// the server. False if it never did.
+bool WaitBlocked(redisContext* c, int64_t n);
 // Connects a raw TCP socket to 127.0.0.1:port; returns the fd or -1.
 int ConnectRaw(int port);
 // Reads until the peer closes or timeout_ms passes; returns what was read.
