@@ -366,11 +366,24 @@ std::function<void()> Dispatcher::TokenGrant(shard::Shard& shard, shard::Client&
 }
 
 bool Dispatcher::EvictAcrossShards(shard::ShardSet& set, uint64_t limit) {
+  // What snapshots keep aside is not the dataset's (shard/keyspace.h): evicting an unread
+  // key only moves it aside.
+  const auto used = [&set] {
+    uint64_t kept = 0;
+    for (int i = 0; i < set.size(); i++) {
+      kept += set.shard(i).keyspace().snapshot_bytes();
+    }
+    const uint64_t u = memory::UsedMemory();
+    return u - std::min(u, kept);
+  };
   // Ties (allkeys-random scores every key alike) go to each shard in turn: the first
   // shard asked wins a tie.
-  while (memory::UsedMemory() > limit) {
+  for (;;) {
     shard::Keyspace* from = nullptr;
     shard::Keyspace::Victim best;
+    if (used() <= limit) {
+      return true;
+    }
     const uint32_t first = set.NextEvictionTurn();
     for (int n = 0; n < set.size(); n++) {
       shard::Keyspace& ks = set.shard(static_cast<int>((first + n) % set.size())).keyspace();
@@ -385,7 +398,6 @@ bool Dispatcher::EvictAcrossShards(shard::ShardSet& set, uint64_t limit) {
     }
     from->Evict(best);
   }
-  return true;
 }
 
 bool Dispatcher::Coordinate(shard::Shard& shard, shard::Client& client, const CommandSpec& spec,

@@ -97,6 +97,9 @@ void CmdShutdown(CommandContext& ctx) {
     return ctx.ReplyErrorLine("ERR No shutdown in progress.");
   }
   RILL_LOG(kWarning, "User requested shutdown...");
+  if (ctx.shard().loading()) {
+    nosave = true;  // as Redis: a dataset half loaded is not saved over the good one
+  }
   if (!nosave) {
     if (Status st = ctx.shard().set().persistence()->SaveForShutdown(ctx.shard(), save); !st.ok()) {
       if (!force) {
@@ -232,7 +235,9 @@ void CmdConfigResetStat(CommandContext& ctx) {
   shard::ShardSet& set = ctx.shard().set();
   for (int i = 0; i < set.size(); i++) {  // every shard's (kAllShards)
     shard::Shard& s = set.shard(i);
-    s.stats() = shard::ShardStats();  // byte counters included, as in Redis
+    const uint64_t dirty = s.stats().dirty;  // as Redis: not a statistic (save points use it)
+    s.stats() = shard::ShardStats();         // byte counters included, as in Redis
+    s.stats().dirty = dirty;
     for (shard::CommandStat& cs : s.command_stats()) {
       cs = shard::CommandStat();
     }
@@ -439,6 +444,9 @@ void CmdDebug(CommandContext& ctx) {
              static_cast<void*>(e), std::string(shard::EncodingName(e->value)).c_str(),
              e->value.str.size(), e->access, static_cast<long long>(ks.IdleSeconds(*e)));
     return ctx.reply().SimpleString(buf);
+  }
+  if ((sub == "loadaof" || sub == "reload") && ctx.argc() == 2 && ctx.shard().loading()) {
+    return ctx.ReplyErrorLine("LOADING Redis is loading the dataset in memory");
   }
   if (sub == "loadaof" && ctx.argc() == 2) {
     shard::Persistence* p = ctx.shard().set().persistence();

@@ -77,13 +77,12 @@ Snapshotter::Snapshotter(FileSystem* fs, Aof* aof, int64_t now_ms) : fs_(fs), ao
 
 Snapshotter::~Snapshotter() { Stop(); }
 
-void Snapshotter::Attach(shard::Shard& shard) {
-  shard_ = &shard;
-  dirty_at_save_ = shard.set().TotalDirty();
+void Snapshotter::Attach() {
+  dirty_at_save_ = shard_->set().TotalDirty();
   if (aof_ != nullptr) {
     info_.aof_base_size = aof_->base_size();
   }
-  shard.SetBackgroundStep([this] { return Step(); });
+  shard_->SetBackgroundStep([this] { return Step(); });
 }
 
 void Snapshotter::Stop() {
@@ -333,12 +332,35 @@ bool Snapshotter::Step() {
   if (set.size() == 1) {
     return StepParked();
   }
-  if (job_ == nullptr && !rewrite_requested_ && !bgsave_requested_) {
-    return false;
+  bool work = job_ != nullptr ? !job_->encoded : rewrite_requested_ || bgsave_requested_;
+  if (work && job_ != nullptr) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (queued_bytes_ > kMaxQueuedBytes) {
+      waiting_for_writer_ = true;  // the writer wakes the loop when it caught up
+      work = false;
+    }
   }
-  if (!set.TryAcquireToken()) {
-    return true;  // another shard coordinates: the next turn tries again
+  if (!work) {
+    if (token_granted_) {  // granted for work that went away (abandoned) or must wait
+      token_asked_ = token_granted_ = false;
+      set.ReleaseToken();
+    }
+    return false;  // the writer posts Finished(), or wakes the loop
   }
+  // The token in turn with the coordinators (a loop that polled for it could starve).
+  if (!token_granted_) {
+    if (!token_asked_) {
+      token_asked_ = true;
+      token_granted_ = set.AcquireToken(*shard_, [this] {
+        token_granted_ = true;
+        shard_->WakeBackground();
+      });
+    }
+    if (!token_granted_) {
+      return false;  // the grant wakes the loop
+    }
+  }
+  token_asked_ = token_granted_ = false;
   set.PauseOthers(*shard_);
   const bool more = StepParked();
   set.ResumeOthers(*shard_);

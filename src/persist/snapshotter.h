@@ -26,7 +26,12 @@
 // One job at a time: BGREWRITEAOF during BGSAVE is scheduled (Redis's reply), BGSAVE during
 // a rewrite is refused unless SCHEDULE is given. The cron starts scheduled jobs, the `save`
 // points, and auto-aof-rewrite-percentage rewrites.
-// Threading: everything but the writer thread runs on the shard's thread.
+// Several shards: the control shard (shard 0) runs jobs; each slice parks the other shards
+// under the coordination token, so the job reads every shard's view at one point in time;
+// commands that use the snapshotter run as kAllShards (the others parked), so they touch
+// its state with the control shard standing still.
+// Threading: everything but the writer thread runs on the control shard's thread, or on a
+// coordinator's while the control shard is parked.
 #pragma once
 
 #include <condition_variable>
@@ -63,8 +68,10 @@ class Snapshotter final : public shard::Persistence {
   // aof is null with appendonly no. now_ms is the start time (LASTSAVE's first value).
   Snapshotter(FileSystem* fs, Aof* aof, int64_t now_ms);
   ~Snapshotter() override;
-  // Connects to the shard whose keyspace is saved. Shard thread (or before it starts).
-  void Attach(shard::Shard& shard);
+  // The shard that runs jobs (shard 0); before the shards start.
+  void set_control(shard::Shard& shard) { shard_ = &shard; }
+  // Starts running jobs on the control shard. Its thread, or before it starts.
+  void Attach();
   // Stops the writer thread; a job still running is abandoned (its file is never installed).
   void Stop();
 
@@ -103,6 +110,8 @@ class Snapshotter final : public shard::Persistence {
   std::unique_ptr<Job> job_;
   uint64_t job_id_ = 0;  // of the running job; a Finished() for another one is stale
   bool rewrite_requested_ = false;
+  bool token_asked_ = false;    // Step() waits for the token (several shards)
+  bool token_granted_ = false;  // ... and it came
   bool bgsave_requested_ = false;
 
   shard::PersistenceInfo info_;

@@ -3,6 +3,7 @@
 
 #include <event2/event.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -119,6 +120,8 @@ persist::KeyspaceFor KeyspaceOfShard(shard::ShardSet& shards) {
 // loop, then ready(). Every shard answers -LOADING meanwhile. With several shards each
 // slice runs with the others parked, under the coordination token (it writes their
 // keyspaces); a slice that finds the token taken (an INFO) waits for the next turn.
+// ready() runs while they are still parked, so no shard serves a write before it has its
+// journal.
 void LoadInSlices(shard::ShardSet& shards, std::function<Result<bool>()> step,
                   std::function<void(double seconds)> ready) {
   shard::Shard& shard = shards.shard(0);
@@ -141,6 +144,7 @@ void LoadInSlices(shard::ShardSet& shards, std::function<Result<bool>()> step,
         const bool finished = done.ok() && *done;
         if (finished) {
           shard.EndReplay();
+          ready(static_cast<double>(MonotonicUs() - start_us) / 1e6);
           shards.set_loading(false);
         }
         if (several) {
@@ -155,7 +159,6 @@ void LoadInSlices(shard::ShardSet& shards, std::function<Result<bool>()> step,
         if (!finished) {
           return false;
         }
-        ready(static_cast<double>(MonotonicUs() - start_us) / 1e6);
         RILL_LOG(kNotice, "Ready to accept connections tcp port=%d", shard.tcp_port());
         return true;
       });
@@ -196,20 +199,15 @@ void LoadJournal(const config::Config& cfg, shard::ShardSet& shards, Journaling*
                  "DB loaded from append only file: %.3f seconds, %llu commands (%llu failed)",
                  seconds, static_cast<unsigned long long>(j->loader->stats().commands),
                  static_cast<unsigned long long>(j->failed));
-        for (int i = 0; i < shards.size(); i++) {
-          shard::Shard* s = &shards.shard(i);
-          if (s == &shard) {
-            s->SetJournalSink(j->aof.get());
-          } else {
-            s->Post([s, aof = j->aof.get()] { s->SetJournalSink(aof); });
-          }
+        for (int i = 0; i < shards.size(); i++) {  // the others are parked
+          shards.shard(i).SetJournalSink(j->aof.get());
         }
         j->aof->Start([&shards](uint64_t written, uint64_t durable) {
           for (int i = 0; i < shards.size(); i++) {
             shards.shard(i).NotifyJournal(written, durable);
           }
         });
-        snapshotter->Attach(shard);
+        snapshotter->Attach();
       });
 }
 
@@ -238,10 +236,10 @@ bool LoadDump(const config::Config& cfg, shard::ShardSet& shards,
         shard.load_progress().loaded_bytes = loader->bytes_read();
         return done;
       },
-      [&shard, loader, snapshotter](double seconds) {
+      [loader, snapshotter](double seconds) {
         RILL_LOG(kNotice, "DB loaded from disk: %.3f seconds, %llu keys", seconds,
                  static_cast<unsigned long long>(loader->keys()));
-        snapshotter->Attach(shard);
+        snapshotter->Attach();
       });
   return true;
 }
@@ -298,10 +296,13 @@ int Main(const std::vector<std::string>& args) {
   info.start_mono_us = MonotonicUs();
   cmd::Dispatcher dispatcher(cmd::BuildCommandTable());
   shard::ShardSet shards(&store, std::move(info));
-  // shards 0 (the default): one per core.
+  // shards 0 (the default): one per core this process may run on.
+  cpu_set_t cpus;
+  const int cores = sched_getaffinity(0, sizeof(cpus), &cpus) == 0
+                        ? CPU_COUNT(&cpus)
+                        : static_cast<int>(std::thread::hardware_concurrency());
   const int shard_count =
-      cfg->shards > 0 ? static_cast<int>(cfg->shards)
-                      : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 64);
+      cfg->shards > 0 ? static_cast<int>(cfg->shards) : std::clamp(cores, 1, 64);
   for (int i = 0; i < shard_count; i++) {
     shards.Add(std::make_unique<shard::Shard>(i, &shards, &dispatcher, cfg, &SystemClock::Get()));
   }
@@ -320,11 +321,12 @@ int Main(const std::vector<std::string>& args) {
                                    journaling != nullptr ? journaling->aof.get() : nullptr,
                                    SystemClock::Get().NowMs());
   shards.set_persistence(&snapshotter);
+  snapshotter.set_control(shards.shard(0));
   bool loading = true;
   if (journaling != nullptr) {
     LoadJournal(*cfg, shards, journaling.get(), &snapshotter);
   } else if (!LoadDump(*cfg, shards, &snapshotter)) {
-    snapshotter.Attach(shards.shard(0));
+    snapshotter.Attach();
     loading = false;
   }
   if (!cfg->pidfile.empty() && !WritePidFile(cfg->pidfile)) {

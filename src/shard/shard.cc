@@ -386,7 +386,8 @@ void Shard::EndReplay(bool reset_stats) {
     s.error_stats_.clear();
     s.stats_.total_commands_processed = 0;
     s.stats_.total_error_replies = 0;
-    s.stats_.dirty = 0;
+    s.stats_.last_sample_ops = 0;  // instantaneous_ops_per_sec starts from zero, too
+    std::atomic_ref<uint64_t>(s.stats_.dirty).store(0, std::memory_order_relaxed);
   }
 }
 

@@ -246,7 +246,16 @@ class Shard final : public net::ConnectionHandler {
   // WaitForSync(c) asks the sink for an fsync up to c.sync_target and wakes c (blocked) when
   // one covered it.
   static constexpr uint64_t kPendingHandOver = UINT64_MAX;
-  uint64_t SyncTarget() const { return own_journal_.empty() ? handed_offset_ : kPendingHandOver; }
+  // With several shards the client's writes may be in other shards' journals (forwarded,
+  // or made before it moved here), all handed over before they were acknowledged: the
+  // target is everything handed over so far.
+  uint64_t SyncTarget() const {
+    if (!own_journal_.empty()) {
+      return kPendingHandOver;
+    }
+    return journal_sink_ == nullptr ? handed_offset_
+                                    : std::max(handed_offset_, journal_sink_->stats().appended);
+  }
   bool Synced(uint64_t target) const { return durable_offset_ >= target; }
   void WaitForSync(Client& c);
 

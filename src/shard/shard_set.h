@@ -145,10 +145,10 @@ class ShardSet {
   std::atomic<uint64_t> next_home_{0};
   std::atomic<int> loops_running_{0};
   std::atomic<int64_t> clients_{0};
-  std::atomic<uint64_t> slowlog_ids_{0};
+  std::atomic<uint64_t> slowlog_ids_{0};  // SLOWLOG entry ids, across the shards
   std::atomic<int> monitors_{0};
   std::atomic<uint32_t> eviction_turn_{0};
-  std::atomic<bool> loading_{false};  // SLOWLOG entry ids, across the shards
+  std::atomic<bool> loading_{false};  // a shard loads at start (loading())
 
   std::mutex token_mu_;
   bool token_held_ = false;

@@ -19,6 +19,7 @@
 #include <thread>
 #include <tuple>
 
+#include "core/slot.h"
 #include "tests/support/server_process.h"
 
 namespace rill::test {
@@ -379,6 +380,52 @@ TEST(PersistenceTest, ClientsGetLoadingWhileTheJournalLoads) {
   }
   EXPECT_EQ(Str(Command(c.get(), {"XLEN", "s"})), "2000");
   EXPECT_NE(Str(Command(c.get(), {"INFO", "persistence"})).find("loading:0"), std::string::npos);
+}
+
+// While the journal loads, SHUTDOWN does not save the half-loaded dataset over the dump,
+// and DEBUG RELOAD and LOADAOF are refused (as Redis answers -LOADING).
+TEST(PersistenceTest, NothingHalfLoadedIsSavedOrReloaded) {
+  ServerProcess server({"--appendonly", "yes", "--key-load-delay", "500"});
+  ASSERT_TRUE(server.started()) << server.Log();
+  {
+    RedisConn c = server.Connect();
+    for (int i = 0; i < 2000; i++) {
+      Command(c.get(), {"SET", "k" + std::to_string(i), "v"});
+    }
+    ASSERT_EQ(Str(Command(c.get(), {"SAVE"})), "OK");  // a dump of all 2000 keys
+  }
+  ASSERT_EQ(server.Stop(SIGTERM), 0);
+  const std::string dump = ReadFile(server.dir() + "/dump.rdb");
+  ASSERT_TRUE(server.Restart("Loading the append only file")) << server.Log();  // ~1 s of it
+  RedisConn c = server.Connect();
+  EXPECT_EQ(Str(Command(c.get(), {"DEBUG", "RELOAD"})),
+            "LOADING Redis is loading the dataset in memory");
+  EXPECT_EQ(Str(Command(c.get(), {"DEBUG", "LOADAOF"})),
+            "LOADING Redis is loading the dataset in memory");
+  EXPECT_EQ(Command(c.get(), {"SHUTDOWN", "SAVE"}), nullptr);  // exits, without saving
+  ASSERT_EQ(server.Stop(0), 0);
+  EXPECT_EQ(ReadFile(server.dir() + "/dump.rdb"), dump);
+}
+
+// WAITAOF covers the client's writes whatever shard ran them: writes forwarded to other
+// shards' journals are fsynced before WAITAOF answers 1, though the client's own shard
+// journalled nothing.
+TEST(PersistenceTest, WaitaofCoversWritesOfEveryShard) {
+  ServerProcess server({"--appendonly", "yes", "--appendfsync", "everysec", "--shards", "4"});
+  ASSERT_TRUE(server.started()) << server.Log();
+  RedisConn c = server.Connect();  // the first client lives on shard 0
+  int written = 0;
+  for (int k = 0; written < 8; k++) {
+    const std::string key = "w:" + std::to_string(k);
+    if (KeySlot(key) * 4 / kSlotCount != 0) {  // another shard's key: forwarded
+      Command(c.get(), {"SET", key, "v"});
+      written++;
+    }
+  }
+  RedisReplyPtr r = Command(c.get(), {"WAITAOF", "1", "0", "5000"});
+  ASSERT_EQ(r->type, REDIS_REPLY_ARRAY);
+  EXPECT_EQ(r->element[0]->integer, 1);
+  EXPECT_EQ(InfoField(c.get(), "persistence", "aof_pending_bytes"), 0);
 }
 
 TEST(PersistenceTest, TornTailIsCutWithAWarningOrStopsTheStart) {
