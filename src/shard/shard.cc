@@ -166,12 +166,16 @@ void Shard::Loop() {
       background_busy_ = background_step_ != nullptr && background_step_();
       continue;
     }
-    // Polling pays when a core is free for it; with as many shards as cores, a polling
-    // shard would take the core another shard (or the clients) needs.
-    const int64_t budget_us = set_->size() < static_cast<int>(std::thread::hardware_concurrency())
-                                  ? config_->busy_poll_us
-                                  : 0;
-    if (budget_us > 0 && last_sleep_ticks < cutoff_ticks) {
+    // Polling pays when a core is free for it: with as many busy shards as cores, a
+    // polling shard would take the core another shard (or the clients) needs. An idle
+    // shard (its clients moved away) leaves its core to the busy ones.
+    const bool busy = last_sleep_ticks < cutoff_ticks;
+    if (busy != busy_) {
+      busy_ = busy;
+      set_->CountBusy(busy ? 1 : -1);
+    }
+    const int64_t budget_us = set_->busy_shards() < set_->cores() ? config_->busy_poll_us : 0;
+    if (budget_us > 0 && busy) {
       // Time spent polling counts as sleep: requests that keep arriving, but each only
       // after most of the budget, do not make a busy shard.
       const int64_t start = TickCount();
@@ -179,6 +183,10 @@ void Shard::Loop() {
         last_sleep_ticks = TickCount() - start;
         continue;
       }
+    }
+    if (busy_) {
+      busy_ = false;  // asleep, it leaves its core to the others
+      set_->CountBusy(-1);
     }
     const int64_t start = TickCount();
     event_base_loop(base_, EVLOOP_ONCE);

@@ -399,6 +399,7 @@ class Shard final : public net::ConnectionHandler {
   event* migrate_ev_ = nullptr;
   bool coordinating_ = false;
   bool stopping_ = false;                  // the loop has ended
+  bool busy_ = false;                      // counted in ShardSet::busy_shards()
   std::unique_ptr<Client> replay_client_;  // between BeginReplay and EndReplay
   std::function<bool()> load_step_;
   std::function<bool()> background_step_;

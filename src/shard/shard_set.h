@@ -89,6 +89,13 @@ class ShardSet {
   void set_loading(bool on) { loading_.store(on); }
   bool loading() const { return loading_.load(std::memory_order_relaxed); }
 
+  // Busy polling (Shard::Loop): the cores the process may run on, and how many shards are
+  // busy now; a shard polls only while fewer shards than cores are busy.
+  void set_cores(int n) { cores_ = n; }
+  int cores() const { return cores_; }
+  void CountBusy(int delta) { busy_shards_.fetch_add(delta, std::memory_order_relaxed); }
+  int busy_shards() const { return busy_shards_.load(std::memory_order_relaxed); }
+
   // Writes since start on every shard (ShardStats::dirty). Any thread.
   uint64_t TotalDirty() const {
     uint64_t n = 0;
@@ -149,6 +156,8 @@ class ShardSet {
   std::atomic<int> monitors_{0};
   std::atomic<uint32_t> eviction_turn_{0};
   std::atomic<bool> loading_{false};  // a shard loads at start (loading())
+  int cores_ = 1;                     // set before the shards start
+  std::atomic<int> busy_shards_{0};
 
   std::mutex token_mu_;
   bool token_held_ = false;
