@@ -51,15 +51,11 @@ class CommandContext {
   // The keyspace that owns key. A command whose keys may lie on several shards runs with
   // the other shards parked (shard/shard_set.h) and reaches each key through this.
   // Otherwise every key of the command lives on the shard it runs on.
-  shard::Keyspace& ks(std::string_view key) {
-    return shard_.coordinating() ? shard_.set().Owner(key).keyspace() : shard_.keyspace();
-  }
+  shard::Keyspace& ks(std::string_view key) { return shard_.KeyspaceOf(key); }
   // Every shard's keyspace, in shard order (a kAllShards command).
   template <typename Fn>
   void ForEachKeyspace(Fn&& fn) {
-    for (int i = 0; i < shard_.set().size(); i++) {
-      fn(shard_.set().shard(i).keyspace());
-    }
+    shard_.set().ForEach([&fn](shard::Shard& s) { fn(s.keyspace()); });
   }
   int db() const { return client_.db; }
   const config::Config& config() const { return shard_.config(); }

@@ -250,7 +250,6 @@ bool Dispatcher::Admit(shard::Shard& shard, shard::Client& client, const Command
           return false;
         }
         client.token_granted = false;
-        shard.FlushForwards();
         shard.set().PauseOthers(shard);
         fits = EvictAcrossShards(shard.set(), static_cast<uint64_t>(cfg.maxmemory));
         shard.set().ResumeOthers(shard);
@@ -298,11 +297,12 @@ bool Dispatcher::Run(shard::Shard& shard, shard::Client& client, const CommandSp
     for (const std::vector<std::string>& q : client.queued) {
       const std::vector<std::string_view> qargs(q.begin(), q.end());
       const CommandSpec* qs = Resolve(qargs, &ignored);
-      if (qs != nullptr &&
-          ((qs->flags & kAllShards) != 0 ||
-           (KeysShard(set, *qs, qargs) != kNoKeys && KeysShard(set, *qs, qargs) != shard.id()))) {
-        coordinate = true;
+      if (qs == nullptr) {
+        continue;
       }
+      const int keys = KeysShard(set, *qs, qargs);
+      coordinate =
+          coordinate || (qs->flags & kAllShards) != 0 || (keys != kNoKeys && keys != shard.id());
     }
     for (const auto& [db, key] : client.watched) {
       coordinate = coordinate || set.ShardOf(key) != shard.id();
@@ -407,7 +407,6 @@ bool Dispatcher::Coordinate(shard::Shard& shard, shard::Client& client, const Co
     return false;
   }
   client.token_granted = false;
-  shard.FlushForwards();  // they came before this command
   set.PauseOthers(shard);
   // A read that may block runs at home, where the client waits (Shard::Block).
   Execute((spec.flags & kBlocking) != 0 ? shard : ExecShard(shard, spec, args), client, spec, args);
@@ -429,9 +428,7 @@ void Dispatcher::Execute(shard::Shard& shard, shard::Client& client, const Comma
     // A snapshot is being read: it keeps the old values of the keys this command may change
     // (shard/snapshot_view.h), in the keyspace of each key's shard.
     for (const size_t pos : KeyPositions(spec, args)) {
-      shard::Keyspace& ks =
-          shard.coordinating() ? shard.set().Owner(args[pos]).keyspace() : shard.keyspace();
-      ks.BeforeWrite(args[pos]);
+      shard.KeyspaceOf(args[pos]).BeforeWrite(args[pos]);
     }
   }
   CommandContext ctx(*this, shard, client, args, spec);

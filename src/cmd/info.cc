@@ -43,16 +43,9 @@ void Line(std::string& out, const char* fmt, ...) {
 
 // INFO runs with the other shards parked (kAllShards): it reads every shard's figures.
 template <typename Fn>
-void ForEachShard(CommandContext& ctx, Fn&& fn) {
-  for (int i = 0; i < ctx.shard().set().size(); i++) {
-    fn(ctx.shard().set().shard(i));
-  }
-}
-
-template <typename Fn>
 uint64_t SumShards(CommandContext& ctx, Fn&& fn) {
   uint64_t sum = 0;
-  ForEachShard(ctx, [&](shard::Shard& s) { sum += static_cast<uint64_t>(fn(s)); });
+  ctx.shard().set().ForEach([&](shard::Shard& s) { sum += static_cast<uint64_t>(fn(s)); });
   return sum;
 }
 
@@ -112,7 +105,7 @@ void Server(CommandContext& ctx, std::string& out) {
 void Clients(CommandContext& ctx, std::string& out) {
   size_t max_in = 0;
   size_t max_out = 0;
-  ForEachShard(ctx, [&](shard::Shard& s) {
+  ctx.shard().set().ForEach([&](shard::Shard& s) {
     for (const auto& [id, c] : s.clients()) {
       max_in = std::max(max_in, c->conn->query_buffer_capacity());
       max_out = std::max(max_out, c->conn->pending_output());
@@ -234,7 +227,7 @@ void Stats(CommandContext& ctx, std::string& out) {
   shard::ShardStats s;
   shard::Keyspace::Stats k;
   uint64_t ops = 0;
-  ForEachShard(ctx, [&](shard::Shard& sh) {
+  ctx.shard().set().ForEach([&](shard::Shard& sh) {
     const shard::ShardStats& t = sh.stats();
     s.total_connections_received += t.total_connections_received;
     s.total_commands_processed += t.total_commands_processed;
@@ -265,7 +258,7 @@ void Stats(CommandContext& ctx, std::string& out) {
   Line(out, "keyspace_misses:%" PRIu64, k.keyspace_misses);
   std::set<std::string> channels;
   std::set<std::string> patterns;
-  ForEachShard(ctx, [&](shard::Shard& sh) {
+  ctx.shard().set().ForEach([&](shard::Shard& sh) {
     for (std::string& c : sh.pubsub().Channels("")) {
       channels.insert(std::move(c));
     }
@@ -311,7 +304,7 @@ void CommandStats(CommandContext& ctx, std::string& out) {
   out += "# Commandstats\r\n";
   const auto& all = ctx.dispatcher().table().all();
   std::vector<shard::CommandStat> stats(all.size());
-  ForEachShard(ctx, [&](shard::Shard& sh) {
+  ctx.shard().set().ForEach([&](shard::Shard& sh) {
     for (size_t i = 0; i < all.size(); i++) {
       const shard::CommandStat& t = sh.command_stats()[i];
       stats[i].calls += t.calls;
@@ -338,7 +331,7 @@ void CommandStats(CommandContext& ctx, std::string& out) {
 void ErrorStats(CommandContext& ctx, std::string& out) {
   out += "# Errorstats\r\n";
   std::map<std::string, uint64_t> merged;
-  ForEachShard(ctx, [&](shard::Shard& sh) {
+  ctx.shard().set().ForEach([&](shard::Shard& sh) {
     for (const auto& [prefix, count] : sh.error_stats()) {
       merged[prefix] += count;
     }
@@ -379,7 +372,7 @@ void Keyspace(CommandContext& ctx, std::string& out) {
 // Rill's own section: each shard's share of the load.
 void Shards(CommandContext& ctx, std::string& out) {
   out += "# Shards\r\n";
-  ForEachShard(ctx, [&](shard::Shard& s) {
+  ctx.shard().set().ForEach([&](shard::Shard& s) {
     size_t keys = 0;
     for (int i = 0; i < s.keyspace().databases(); i++) {
       keys += s.keyspace().db(i).size();

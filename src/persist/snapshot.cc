@@ -635,6 +635,10 @@ KeyspaceFor AllTo(shard::Keyspace* ks) {
   return [ks](std::string_view) { return ks; };
 }
 
+KeyspaceFor ToItsShard(shard::ShardSet& set) {
+  return [&set](std::string_view key) { return &set.Owner(key).keyspace(); };
+}
+
 SnapshotLoader::SnapshotLoader(FileSystem* fs, std::string path, KeyspaceFor route)
     : fs_(fs),
       path_(std::move(path)),

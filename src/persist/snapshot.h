@@ -45,6 +45,7 @@
 #include "core/status.h"
 #include "persist/file.h"
 #include "shard/keyspace.h"
+#include "shard/shard_set.h"
 
 namespace rill::persist {
 
@@ -115,6 +116,8 @@ class SnapshotParser;
 using KeyspaceFor = std::function<shard::Keyspace*(std::string_view key)>;
 // Every key to ks (null: none, the file is only checked).
 KeyspaceFor AllTo(shard::Keyspace* ks);
+// Every key to its shard's keyspace. REQUIRES: set outlives the loading.
+KeyspaceFor ToItsShard(shard::ShardSet& set);
 
 // Loads a snapshot file into a keyspace a step at a time (between steps the shard answers
 // -LOADING). The keyspaces must be loading (no expiry) and should be empty. Without a

@@ -122,8 +122,7 @@ Status Snapshotter::Reload(shard::Shard& shard) {
     set.shard(i).keyspace().FlushAll();
     set.shard(i).keyspace().set_loading(true);  // nothing expires halfway
   }
-  Status s = LoadSnapshot(fs_, shard.config().dbfilename,
-                          [&set](std::string_view key) { return &set.Owner(key).keyspace(); });
+  Status s = LoadSnapshot(fs_, shard.config().dbfilename, ToItsShard(set));
   for (int i = 0; i < set.size(); i++) {
     set.shard(i).keyspace().set_loading(false);
   }
@@ -160,7 +159,7 @@ Status Snapshotter::ReloadAof(shard::Shard& shard) {
         }
         return Status::Ok();
       },
-      [&set](std::string_view key) { return &set.Owner(key).keyspace(); });
+      ToItsShard(set));
   shard.journal().set_enabled(true);
   shard.EndReplay(/*reset_stats=*/false);
   if (!st.ok()) {

@@ -111,11 +111,6 @@ std::unique_ptr<Journaling> OpenJournal(const config::Config& cfg) {
   return j;
 }
 
-// Where a loaded key goes: its shard's keyspace.
-persist::KeyspaceFor KeyspaceOfShard(shard::ShardSet& shards) {
-  return [&shards](std::string_view key) { return &shards.Owner(key).keyspace(); };
-}
-
 // Runs step (a slice of loading that returns true when done, or an error) from shard 0's
 // loop, then ready(). Every shard answers -LOADING meanwhile. With several shards each
 // slice runs with the others parked, under the coordination token (it writes their
@@ -183,7 +178,7 @@ void LoadJournal(const config::Config& cfg, shard::ShardSet& shards, Journaling*
         }
         return Status::Ok();
       },
-      KeyspaceOfShard(shards));
+      persist::ToItsShard(shards));
   shard.load_progress().total_bytes = j->loader->total_bytes();
   RILL_LOG(kNotice, "Loading the append only file (%llu bytes)",
            static_cast<unsigned long long>(j->loader->total_bytes()));
@@ -220,7 +215,7 @@ bool LoadDump(const config::Config& cfg, shard::ShardSet& shards,
   }
   shard::Shard& shard = shards.shard(0);
   auto loader =
-      std::make_shared<persist::SnapshotLoader>(fs, cfg.dbfilename, KeyspaceOfShard(shards));
+      std::make_shared<persist::SnapshotLoader>(fs, cfg.dbfilename, persist::ToItsShard(shards));
   if (Status s = loader->Open(); !s.ok()) {
     RILL_LOG(kWarning, "Can't open the snapshot: %s", s.message().c_str());
     shards.RequestShutdown(1);

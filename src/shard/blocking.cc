@@ -180,7 +180,6 @@ void Shard::ServeSpanningReady() {
 }
 
 void Shard::RunSpanningReady() {
-  FlushForwards();
   set_->PauseOthers(*this);
   while (!spanning_ready_.empty()) {
     std::vector<std::pair<int, std::string>> keys;

@@ -253,6 +253,10 @@ void Shard::DrainMailbox() {
   }
 }
 
+Keyspace& Shard::KeyspaceOf(std::string_view key) {
+  return coordinating_ ? set_->Owner(key).keyspace() : keyspace_;
+}
+
 void Shard::AfterPause() {
   clock_.Refresh();
   if (keyspace_.has_ready_keys()) {

@@ -210,6 +210,9 @@ class Shard final : public net::ConnectionHandler {
   void AfterPause();
   // Whether this shard runs a command with the others parked (it may touch their state).
   bool coordinating() const { return coordinating_; }
+  // The keyspace holding key: while coordinating, its owner's; otherwise this shard's, as
+  // every key of a command that runs here without coordinating lives here.
+  Keyspace& KeyspaceOf(std::string_view key);
   void set_coordinating(bool on) { coordinating_ = on; }
 
   // Forwarding (shard/forwarding.cc): runs the request of client c on shard `owner`, which

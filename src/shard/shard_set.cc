@@ -58,6 +58,9 @@ void ShardSet::ReleaseToken() {
 
 void ShardSet::PauseOthers(Shard& coordinator) {
   RILL_CHECK(gate_ == nullptr);
+  // The coordinator's forwarded requests came before the command it coordinates: they
+  // reach each mailbox ahead of the park request.
+  coordinator.FlushForwards();
   gate_ = std::make_shared<Gate>();
   for (auto& s : shards_) {
     if (s.get() != &coordinator) {

@@ -58,6 +58,14 @@ class ShardSet {
     loops_running_.fetch_add(1);
   }
   Shard& shard(int i) { return *shards_[i]; }
+  // fn(shard) for every shard, in order. REQUIRES: the others are parked, or fn touches
+  // only what is safe from this thread.
+  template <typename Fn>
+  void ForEach(Fn&& fn) {
+    for (auto& s : shards_) {
+      fn(*s);
+    }
+  }
   int size() const { return static_cast<int>(shards_.size()); }
   config::ConfigStore& config_store() { return *store_; }
   const ServerInfo& info() const { return info_; }
@@ -122,8 +130,9 @@ class ShardSet {
   // Takes the token if it is free; false (and nothing queued) if not.
   bool TryAcquireToken();
   void ReleaseToken();
-  // Parks every shard but coordinator until ResumeOthers(). REQUIRES: the token is held
-  // by coordinator; the caller is on coordinator's thread.
+  // Parks every shard but coordinator until ResumeOthers(), after sending coordinator's
+  // forwarded requests on. REQUIRES: the token is held by coordinator; the caller is on
+  // coordinator's thread.
   void PauseOthers(Shard& coordinator);
   void ResumeOthers(Shard& coordinator);
   bool others_paused() const { return gate_ != nullptr; }
