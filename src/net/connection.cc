@@ -121,7 +121,12 @@ void Connection::OnReadable() {
   if (fd_ >= 0 && static_cast<int64_t>(in_len_) > limits_.max_query_buffer) {
     ProtocolError("Protocol error: client query buffer limit reached");
   }
-  Flush();
+  // Replies in front of a slot wait for it: a pipeline that spans shards then leaves in
+  // one write, not one before the slot and one after (a write and a client read saved per
+  // pipeline; the first replies arrive one hop later). The slot's SendReleased sends them.
+  if (holds_.empty() || !holds_.front().slot) {
+    Flush();
+  }
 }
 
 void Connection::ProcessOwnBuffer() {

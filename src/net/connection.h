@@ -19,7 +19,8 @@
 // Slots (several shards): a request whose reply another thread computes leaves a slot
 // at the end of out(); OpenSlot() holds everything from there on, FillSlot() puts the
 // reply in its place and lifts the hold. Slots and holds may be filled and released in any
-// order; bytes leave strictly in request order.
+// order; bytes leave strictly in request order. After a batch of requests, replies in
+// front of an open slot wait for it, so the batch's replies leave in one write.
 //
 // Back-pressure (better than Redis, which lets a client that never reads grow its output
 // until the output limit kills it): when more than kOutputHighWater bytes wait to be sent,

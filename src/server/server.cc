@@ -298,7 +298,7 @@ int Main(const std::vector<std::string>& args) {
                         : static_cast<int>(std::thread::hardware_concurrency());
   const int shard_count =
       cfg->shards > 0 ? static_cast<int>(cfg->shards) : std::clamp(cores, 1, 64);
-  shards.set_cores(std::max(cores, 1));
+  shards.SetUpPolling(std::max(cores, 1), shard_count);
   for (int i = 0; i < shard_count; i++) {
     shards.Add(std::make_unique<shard::Shard>(i, &shards, &dispatcher, cfg, &SystemClock::Get()));
   }

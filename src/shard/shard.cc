@@ -154,6 +154,9 @@ void Shard::Loop() {
   int64_t last_sleep_ticks = cutoff_ticks;  // start idle
   while (load_step_ != nullptr && !event_base_got_break(base_)) {
     event_base_loop(base_, EVLOOP_NONBLOCK);  // clients get -LOADING meanwhile
+    if (has_mail_.load(std::memory_order_relaxed)) {
+      DrainMailbox();
+    }
     if (load_step_()) {
       load_step_ = nullptr;
     }
@@ -161,37 +164,35 @@ void Shard::Loop() {
   while (!event_base_got_break(base_)) {
     if (background_busy_) {
       event_base_loop(base_, EVLOOP_NONBLOCK);
-      FlushForwards();
-      HandOverJournal();  // the step may begin a snapshot: no effect may be left behind
+      EndTurn();  // the step may begin a snapshot: no effect may be left behind
       background_busy_ = background_step_ != nullptr && background_step_();
       continue;
     }
-    // Polling pays when a core is free for it: with as many busy shards as cores, a
-    // polling shard would take the core another shard (or the clients) needs. An idle
-    // shard (its clients moved away) leaves its core to the busy ones.
+    // Polling pays when a core is free for it (shard/busy_board.h).
     const bool busy = last_sleep_ticks < cutoff_ticks;
-    if (busy != busy_) {
-      busy_ = busy;
-      set_->CountBusy(busy ? 1 : -1);
-    }
-    const int64_t budget_us = set_->busy_shards() < set_->cores() ? config_->busy_poll_us : 0;
-    if (budget_us > 0 && busy) {
+    BusyBoard& board = set_->busy_board();
+    if (busy && config_->busy_poll_us > 0 &&
+        board.Busy(TickCount(), cutoff_ticks) < set_->cores()) {
       // Time spent polling counts as sleep: requests that keep arriving, but each only
       // after most of the budget, do not make a busy shard.
       const int64_t start = TickCount();
-      if (PollBriefly(budget_us)) {
+      if (PollBriefly(config_->busy_poll_us)) {
         last_sleep_ticks = TickCount() - start;
         continue;
       }
     }
-    if (busy_) {
-      busy_ = false;  // asleep, it leaves its core to the others
-      set_->CountBusy(-1);
-    }
     const int64_t start = TickCount();
-    event_base_loop(base_, EVLOOP_ONCE);
-    FlushForwards();
-    HandOverJournal();
+    if (MaySleep()) {
+      if (busy) {
+        board.Asleep(id_, start);
+      } else {
+        board.AsleepIdle(id_);
+      }
+      event_base_loop(base_, EVLOOP_ONCE);
+      board.Awake(id_);
+      Woke();
+    }
+    EndTurn();
     last_sleep_ticks = TickCount() - start;
   }
 }
@@ -201,8 +202,7 @@ bool Shard::PollBriefly(int64_t budget_us) {
   const int64_t deadline = TickCount() + UsToTicks(budget_us);
   do {
     event_base_loop(base_, EVLOOP_NONBLOCK);
-    FlushForwards();
-    HandOverJournal();
+    EndTurn();
     if (activity_ != before || event_base_got_break(base_)) {
       return true;
     }
@@ -220,33 +220,62 @@ void Shard::Join() {
   }
 }
 
+// The loop marks itself asleep, under the mailbox's lock, only after finding the mailbox
+// empty; a post made after that sees the mark and writes the eventfd, once per sleep. So
+// no post is left waiting while the loop sleeps, and an awake loop costs its posters no
+// system call.
 void Shard::Post(std::function<void()> fn) {
+  bool wake;
   {
     std::lock_guard<std::mutex> lock(mailbox_mu_);
     mailbox_.push_back(std::move(fn));
-    if (mailbox_.size() > 1) {
-      return;  // the first one's wake-up is pending: DrainMailbox takes them all
-    }
+    has_mail_.store(true, std::memory_order_relaxed);
+    wake = sleeping_ && !woken_;
+    woken_ = woken_ || wake;
   }
-  const uint64_t one = 1;
-  const ssize_t n = write(mailbox_fd_, &one, sizeof(one));
-  (void)n;  // a full eventfd counter still wakes the loop
+  if (wake) {
+    const uint64_t one = 1;
+    const ssize_t n = write(mailbox_fd_, &one, sizeof(one));
+    (void)n;  // a full eventfd counter still wakes the loop
+  }
+}
+
+bool Shard::MaySleep() {
+  std::lock_guard<std::mutex> lock(mailbox_mu_);
+  sleeping_ = mailbox_.empty();
+  return sleeping_;
+}
+
+void Shard::Woke() {
+  std::lock_guard<std::mutex> lock(mailbox_mu_);
+  sleeping_ = false;
+  woken_ = false;
+}
+
+void Shard::EndTurn() {
+  if (has_mail_.load(std::memory_order_relaxed)) {
+    DrainMailbox();
+  }
+  FlushForwards();
+  HandOverJournal();
 }
 
 void Shard::MailboxCallback(evutil_socket_t, short, void* arg) noexcept {
-  static_cast<Shard*>(arg)->DrainMailbox();
+  Shard* s = static_cast<Shard*>(arg);
+  uint64_t counter;
+  const ssize_t n = read(s->mailbox_fd_, &counter, sizeof(counter));
+  (void)n;
+  s->DrainMailbox();
 }
 
 void Shard::DrainMailbox() {
   clock_.Refresh();
   activity_++;
-  uint64_t counter;
-  const ssize_t n = read(mailbox_fd_, &counter, sizeof(counter));
-  (void)n;
   std::vector<std::function<void()>> batch;
   {
     std::lock_guard<std::mutex> lock(mailbox_mu_);
     batch.swap(mailbox_);
+    has_mail_.store(false, std::memory_order_relaxed);
   }
   for (auto& fn : batch) {
     fn();

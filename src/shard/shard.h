@@ -4,9 +4,10 @@
 //
 // A Shard owns a libevent event_base and runs it on its own thread. Everything it owns
 // (keyspace, clients, pub/sub registry, slow log, statistics) is touched only from that
-// thread. Other threads talk to it through Post(), a mutex-guarded mailbox that wakes the
-// loop through an eventfd; the mailbox is off the request path (config publication,
-// shutdown), so a lock-free queue can wait until shards post to each other (#5).
+// thread. Other threads talk to it through Post(), a mutex-guarded mailbox. Shards post
+// to each other on the request path (forwarded requests and their replies, a batch per
+// loop turn), so a post costs a system call only when the loop sleeps: then it wakes it
+// through an eventfd; an awake loop looks at the mailbox after each turn.
 //
 // The shard parses nothing and executes nothing itself: each request goes to the
 // RequestHandler (the command dispatcher, a higher layer). The shard's own jobs are:
@@ -351,6 +352,12 @@ class Shard final : public net::ConnectionHandler {
   void ArmBlockTimer();
   void ResumeUnblocked();
   void DrainMailbox();
+  // Marks the loop asleep unless mail waits; Woke() undoes it. See Post().
+  bool MaySleep();
+  void Woke();
+  // After a turn of the loop: the mail an awake loop was not woken for, the forwarded
+  // requests the turn produced, the journal.
+  void EndTurn();
   // The thread's event loop: libevent's, plus busy-poll-us of polling while busy.
   void Loop();
   // Polls the loop without sleeping for up to budget_us; true once something happened.
@@ -402,7 +409,6 @@ class Shard final : public net::ConnectionHandler {
   event* migrate_ev_ = nullptr;
   bool coordinating_ = false;
   bool stopping_ = false;                  // the loop has ended
-  bool busy_ = false;                      // counted in ShardSet::busy_shards()
   std::unique_ptr<Client> replay_client_;  // between BeginReplay and EndReplay
   std::function<bool()> load_step_;
   std::function<bool()> background_step_;
@@ -431,8 +437,11 @@ class Shard final : public net::ConnectionHandler {
   bool pause_write_only_ = false;
 
   std::mutex mailbox_mu_;
-  std::vector<std::function<void()>> mailbox_;
-  int mailbox_fd_ = -1;  // eventfd
+  std::vector<std::function<void()>> mailbox_;  // guarded by mailbox_mu_, as are:
+  bool sleeping_ = false;                       // the loop waits in epoll: a post wakes it
+  bool woken_ = false;                          // the eventfd was written since it slept
+  std::atomic<bool> has_mail_{false};           // mailbox_ is not empty (a hint)
+  int mailbox_fd_ = -1;                         // eventfd
   event* mailbox_ev_ = nullptr;
   event* cron_ev_ = nullptr;
   event* reap_ev_ = nullptr;

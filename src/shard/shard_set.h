@@ -36,6 +36,7 @@
 
 #include "config/config_store.h"
 #include "core/slot.h"
+#include "shard/busy_board.h"
 #include "shard/persistence.h"
 #include "shard/shard.h"
 
@@ -97,12 +98,14 @@ class ShardSet {
   void set_loading(bool on) { loading_.store(on); }
   bool loading() const { return loading_.load(std::memory_order_relaxed); }
 
-  // Busy polling (Shard::Loop): the cores the process may run on, and how many shards are
-  // busy now; a shard polls only while fewer shards than cores are busy.
-  void set_cores(int n) { cores_ = n; }
+  // Busy polling (Shard::Loop): the cores the process may run on, and which shards are
+  // busy (shard/busy_board.h). Before the shards start.
+  void SetUpPolling(int cores, int shards) {
+    cores_ = cores;
+    busy_board_ = std::make_unique<BusyBoard>(shards);
+  }
   int cores() const { return cores_; }
-  void CountBusy(int delta) { busy_shards_.fetch_add(delta, std::memory_order_relaxed); }
-  int busy_shards() const { return busy_shards_.load(std::memory_order_relaxed); }
+  BusyBoard& busy_board() { return *busy_board_; }
 
   // Writes since start on every shard (ShardStats::dirty). Any thread.
   uint64_t TotalDirty() const {
@@ -166,7 +169,7 @@ class ShardSet {
   std::atomic<uint32_t> eviction_turn_{0};
   std::atomic<bool> loading_{false};  // a shard loads at start (loading())
   int cores_ = 1;                     // set before the shards start
-  std::atomic<int> busy_shards_{0};
+  std::unique_ptr<BusyBoard> busy_board_;
 
   std::mutex token_mu_;
   bool token_held_ = false;

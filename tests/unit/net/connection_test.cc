@@ -177,5 +177,40 @@ TEST_F(ConnectionHoldTest, AttachedToAnotherBaseItServesThere) {
   event_base_free(other);
 }
 
+// Requests named "remote" get a slot, as a request forwarded to another shard does.
+class SlottingHandler final : public ConnectionHandler {
+ public:
+  bool OnRequest(Connection& conn, std::span<const std::string_view> args) override {
+    if (args[0] == "remote") {
+      slots.push_back(conn.OpenSlot());
+    } else {
+      conn.out() += "+" + std::string(args[0]) + "\r\n";
+    }
+    return true;
+  }
+  void OnClose(Connection&) override {}
+  void OnProtocolError(Connection&, std::string_view) override {}
+  std::vector<uint64_t> slots;
+};
+
+// A pipeline that spans shards leaves in one write: the replies in front of a slot wait
+// for it instead of going out on their own.
+TEST_F(ConnectionHoldTest, RepliesInFrontOfASlotLeaveWithIt) {
+  SlottingHandler handler;
+  conn_->Detach();
+  conn_->Attach(base_, &handler, &counters_);
+  ASSERT_EQ(write(peer_, "local\r\nremote\r\nafter\r\n", 22), 22);
+  event_base_loop(base_, EVLOOP_ONCE);
+  ASSERT_EQ(handler.slots.size(), 1u);
+  EXPECT_EQ(Received(), "");
+  conn_->FillSlot(handler.slots[0], "+remote\r\n");
+  conn_->SendReleased();
+  EXPECT_EQ(Received(), "+local\r\n+remote\r\n+after\r\n");
+  // Without a slot, the batch's replies leave at once.
+  ASSERT_EQ(write(peer_, "local\r\n", 7), 7);
+  event_base_loop(base_, EVLOOP_ONCE);
+  EXPECT_EQ(Received(), "+local\r\n");
+}
+
 }  // namespace
 }  // namespace rill::net
