@@ -64,17 +64,6 @@ std::string Render(const redisReply* r) {
   return std::string(r->str, r->len);
 }
 
-// Runs a shell command; returns (wait status, output).
-std::pair<int, std::string> Shell(const std::string& cmd) {
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  std::string out;
-  char buf[512];
-  while (fgets(buf, sizeof(buf), p) != nullptr) {
-    out += buf;
-  }
-  return {pclose(p), out};
-}
-
 std::string AofPath(const ServerProcess& s) {
   return s.dir() + "/appendonlydir/appendonly.aof.1.incr.aof";
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -211,6 +212,16 @@ std::string ReadUntilClose(int fd, int timeout_ms) {
     out.append(buf, static_cast<size_t>(n));
   }
   return out;
+}
+
+std::pair<int, std::string> Shell(const std::string& cmd) {
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  std::string out;
+  char buf[512];
+  while (fgets(buf, sizeof(buf), p) != nullptr) {
+    out += buf;
+  }
+  return {pclose(p), out};
 }
 
 }  // namespace rill::test

@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rill::test {
@@ -72,5 +73,7 @@ bool WaitBlocked(redisContext* c, int64_t n);
 int ConnectRaw(int port);
 // Reads until the peer closes or timeout_ms passes; returns what was read.
 std::string ReadUntilClose(int fd, int timeout_ms);
+// Runs a shell command; returns (wait status, its stdout and stderr).
+std::pair<int, std::string> Shell(const std::string& cmd);
 
 }  // namespace rill::test
