@@ -98,7 +98,11 @@ void Connection::OnReadable() {
     n = read(fd_, in_.get() + in_len_, in_cap_ - in_len_);
   }
   if (n == 0) {
-    Close();
+    if (open_slots_ > 0) {
+      CloseAfterReply();  // the peer stopped sending: the replies on their way still go out
+    } else {
+      Close();
+    }
     return;
   }
   if (n < 0) {

@@ -20,7 +20,9 @@
 // at the end of out(); OpenSlot() holds everything from there on, FillSlot() puts the
 // reply in its place and lifts the hold. Slots and holds may be filled and released in any
 // order; bytes leave strictly in request order. After a batch of requests, replies in
-// front of an open slot wait for it, so the batch's replies leave in one write.
+// front of an open slot wait for it, so the batch's replies leave in one write (a slot
+// held up, as by CLIENT PAUSE at its owner, holds them up too). A peer that stops sending
+// (EOF) while slots are open still gets their replies, and the replies before them.
 //
 // Back-pressure (better than Redis, which lets a client that never reads grow its output
 // until the output limit kills it): when more than kOutputHighWater bytes wait to be sent,

@@ -221,9 +221,11 @@ void Shard::Join() {
 }
 
 // The loop marks itself asleep, under the mailbox's lock, only after finding the mailbox
-// empty; a post made after that sees the mark and writes the eventfd, once per sleep. So
-// no post is left waiting while the loop sleeps, and an awake loop costs its posters no
-// system call.
+// empty, and clears the mark when its turn ends; a post made in between sees the mark and
+// writes the eventfd, once per sleep. So no post is left waiting while the loop sleeps,
+// and a loop that is polling or working between two sleeps costs its posters no system
+// call. A wake-up that arrives after epoll returned is read in Woke(), so that it does not
+// end the next sleep at once for nothing.
 void Shard::Post(std::function<void()> fn) {
   bool wake;
   {
@@ -241,15 +243,25 @@ void Shard::Post(std::function<void()> fn) {
 }
 
 bool Shard::MaySleep() {
+  mailbox_callback_ran_ = false;
   std::lock_guard<std::mutex> lock(mailbox_mu_);
   sleeping_ = mailbox_.empty();
   return sleeping_;
 }
 
 void Shard::Woke() {
-  std::lock_guard<std::mutex> lock(mailbox_mu_);
-  sleeping_ = false;
-  woken_ = false;
+  bool unread;
+  {
+    std::lock_guard<std::mutex> lock(mailbox_mu_);
+    unread = woken_ && !mailbox_callback_ran_;
+    sleeping_ = false;
+    woken_ = false;
+  }
+  if (unread) {
+    uint64_t counter;
+    const ssize_t n = read(mailbox_fd_, &counter, sizeof(counter));
+    (void)n;
+  }
 }
 
 void Shard::EndTurn() {
@@ -265,18 +277,22 @@ void Shard::MailboxCallback(evutil_socket_t, short, void* arg) noexcept {
   uint64_t counter;
   const ssize_t n = read(s->mailbox_fd_, &counter, sizeof(counter));
   (void)n;
+  s->mailbox_callback_ran_ = true;
   s->DrainMailbox();
 }
 
 void Shard::DrainMailbox() {
-  clock_.Refresh();
-  activity_++;
   std::vector<std::function<void()>> batch;
   {
     std::lock_guard<std::mutex> lock(mailbox_mu_);
     batch.swap(mailbox_);
     has_mail_.store(false, std::memory_order_relaxed);
   }
+  if (batch.empty()) {
+    return;  // not activity: an empty drain must not make the shard look busy
+  }
+  clock_.Refresh();
+  activity_++;
   for (auto& fn : batch) {
     fn();
   }

@@ -441,6 +441,7 @@ class Shard final : public net::ConnectionHandler {
   bool sleeping_ = false;                       // the loop waits in epoll: a post wakes it
   bool woken_ = false;                          // the eventfd was written since it slept
   std::atomic<bool> has_mail_{false};           // mailbox_ is not empty (a hint)
+  bool mailbox_callback_ran_ = false;           // in this sleep; the loop's thread only
   int mailbox_fd_ = -1;                         // eventfd
   event* mailbox_ev_ = nullptr;
   event* cron_ev_ = nullptr;

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "config/config_store.h"
+#include "core/check.h"
 #include "core/slot.h"
 #include "shard/busy_board.h"
 #include "shard/persistence.h"
@@ -105,7 +106,10 @@ class ShardSet {
     busy_board_ = std::make_unique<BusyBoard>(shards);
   }
   int cores() const { return cores_; }
-  BusyBoard& busy_board() { return *busy_board_; }
+  BusyBoard& busy_board() {
+    RILL_CHECK(busy_board_ != nullptr);  // SetUpPolling comes first
+    return *busy_board_;
+  }
 
   // Writes since start on every shard (ShardStats::dirty). Any thread.
   uint64_t TotalDirty() const {

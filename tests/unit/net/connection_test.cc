@@ -212,5 +212,24 @@ TEST_F(ConnectionHoldTest, RepliesInFrontOfASlotLeaveWithIt) {
   EXPECT_EQ(Received(), "+local\r\n");
 }
 
+// A peer that stops sending while a reply is being computed elsewhere still gets it, and
+// the replies before it: the connection closes once they are out.
+TEST_F(ConnectionHoldTest, EndOfInputWaitsForTheRepliesOnTheirWay) {
+  SlottingHandler handler;
+  conn_->Detach();
+  conn_->Attach(base_, &handler, &counters_);
+  ASSERT_EQ(write(peer_, "local\r\nremote\r\n", 15), 15);
+  ASSERT_EQ(shutdown(peer_, SHUT_WR), 0);
+  for (int i = 0; i < 3; i++) {
+    event_base_loop(base_, EVLOOP_NONBLOCK);  // the requests, then the end of input
+  }
+  ASSERT_EQ(handler.slots.size(), 1u);
+  EXPECT_FALSE(conn_->closed());
+  conn_->FillSlot(handler.slots[0], "+remote\r\n");
+  conn_->SendReleased();
+  EXPECT_EQ(Received(), "+local\r\n+remote\r\n");
+  EXPECT_TRUE(conn_->closed());
+}
+
 }  // namespace
 }  // namespace rill::net
