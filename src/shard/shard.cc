@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "core/check.h"
@@ -171,7 +172,7 @@ void Shard::Loop() {
     // Polling pays when a core is free for it (shard/busy_board.h).
     const bool busy = last_sleep_ticks < cutoff_ticks;
     BusyBoard& board = set_->busy_board();
-    if (busy && config_->busy_poll_us > 0 &&
+    if (busy && config_->busy_poll_us > 0 && !CpuContended() &&
         board.Busy(TickCount(), cutoff_ticks) < set_->cores()) {
       // Time spent polling counts as sleep: requests that keep arriving, but each only
       // after most of the budget, do not make a busy shard.
@@ -195,6 +196,17 @@ void Shard::Loop() {
     EndTurn();
     last_sleep_ticks = TickCount() - start;
   }
+}
+
+bool Shard::CpuContended() {
+  constexpr int64_t kWindowUs = 10000;
+  const int64_t now = TickCount();
+  if (contention_.Due(now)) {
+    rusage ru;
+    getrusage(RUSAGE_THREAD, &ru);
+    contention_.Update(now, UsToTicks(kWindowUs), ru.ru_nivcsw);
+  }
+  return contention_.contended();
 }
 
 bool Shard::PollBriefly(int64_t budget_us) {

@@ -43,6 +43,7 @@
 #include "net/connection.h"
 #include "net/listener.h"
 #include "observability/slowlog.h"
+#include "shard/busy_board.h"
 #include "shard/client.h"
 #include "shard/journal.h"
 #include "shard/keyspace.h"
@@ -362,6 +363,8 @@ class Shard final : public net::ConnectionHandler {
   void Loop();
   // Polls the loop without sleeping for up to budget_us; true once something happened.
   bool PollBriefly(int64_t budget_us);
+  // Whether other threads wanted this one's CPU lately (busy_board.h's Contention).
+  bool CpuContended();
   void Cron();
   void ScheduleCron();
   void Reap();
@@ -441,8 +444,9 @@ class Shard final : public net::ConnectionHandler {
   bool sleeping_ = false;                       // the loop waits in epoll: a post wakes it
   bool woken_ = false;                          // the eventfd was written since it slept
   std::atomic<bool> has_mail_{false};           // mailbox_ is not empty (a hint)
-  bool mailbox_callback_ran_ = false;           // in this sleep; the loop's thread only
-  int mailbox_fd_ = -1;                         // eventfd
+  bool mailbox_callback_ran_ = false;
+  Contention contention_;  // in this sleep; the loop's thread only
+  int mailbox_fd_ = -1;    // eventfd
   event* mailbox_ev_ = nullptr;
   event* cron_ev_ = nullptr;
   event* reap_ev_ = nullptr;

@@ -39,5 +39,27 @@ TEST(BusyBoardTest, AnIdleSleepFreesTheCoreAtOnce) {
   EXPECT_EQ(board.Busy(5000, kCutoff), 0);
 }
 
+// Polling stops while other threads want the CPU (the thread was preempted often in the
+// last window) and starts again once a window passes without that.
+TEST(ContentionTest, APreemptedWindowStopsPollingForTheNext) {
+  constexpr int64_t kWindow = 100;
+  Contention c;
+  ASSERT_TRUE(c.Due(0));
+  c.Update(0, kWindow, 7);
+  EXPECT_FALSE(c.contended()) << "the first window has nothing to compare with";
+  EXPECT_FALSE(c.Due(kWindow - 1));
+  ASSERT_TRUE(c.Due(kWindow));
+  c.Update(kWindow, kWindow, 7 + Contention::kMaxPreemptions + 1);
+  EXPECT_TRUE(c.contended());
+  EXPECT_FALSE(c.Due(2 * kWindow - 1));
+  EXPECT_TRUE(c.contended()) << "until the window ends";
+  ASSERT_TRUE(c.Due(2 * kWindow));
+  c.Update(2 * kWindow, kWindow, 7 + Contention::kMaxPreemptions + 1);
+  EXPECT_FALSE(c.contended());
+  // The machine's own background, a preemption now and then, does not count.
+  c.Update(3 * kWindow, kWindow, 7 + 2 * Contention::kMaxPreemptions + 1);
+  EXPECT_FALSE(c.contended());
+}
+
 }  // namespace
 }  // namespace rill::shard
