@@ -261,7 +261,9 @@ Context Connect(const Options& o) {
 
 struct Shared {
   const Options* o;
-  std::atomic<bool> stop_producing{false};
+  // Producers stop by themselves at the end of --duration, after their last replies; only
+  // then may the run wait for the consumers to catch up.
+  std::atomic<int> producers_running{0};
   std::atomic<bool> stop_consuming{false};
   std::atomic<uint64_t> produced{0};
   std::vector<std::unique_ptr<std::atomic<uint64_t>>> consumed;  // per group
@@ -290,7 +292,7 @@ void Produce(Shared* s) {
   // Entries already due go out together, as a real producer with a backlog would send them.
   const int batch_cap = gap_ns > 0 ? std::max(o.pipeline, kOverdueBatch) : o.pipeline;
   uint64_t sent = 0;
-  while (!s->stop_producing.load(std::memory_order_relaxed)) {
+  while (true) {
     int64_t now = NowNs();
     if (now >= end) {
       break;
@@ -332,6 +334,7 @@ void Produce(Shared* s) {
   }
   std::lock_guard<std::mutex> lock(s->mu);
   s->add.Merge(add);
+  s->producers_running.fetch_sub(1);
 }
 
 void Spin(int us) {
@@ -456,6 +459,7 @@ int Run(const Options& o) {
   }
   std::vector<std::thread> producers;
   const int64_t start = NowNs();
+  s.producers_running = o.producers;
   for (int i = 0; i < o.producers; i++) {
     producers.emplace_back(Produce, &s);
   }
@@ -475,7 +479,6 @@ int Run(const Options& o) {
     return lag;
   };
   std::vector<Sample> samples;
-  const int64_t produce_end = start + static_cast<int64_t>(o.duration_s * 1e9);
   const int64_t interval_ns = static_cast<int64_t>(o.interval_s * 1e9);
   int64_t next = start + interval_ns;
   int64_t produce_stopped = 0;
@@ -483,9 +486,10 @@ int Run(const Options& o) {
   uint64_t last_consumed = 0;
   while (true) {
     const int64_t now = NowNs();
-    const uint64_t produced = s.produced.load(std::memory_order_relaxed);
+    const bool producing = s.producers_running.load() > 0;  // read before the counts
+    const uint64_t produced = s.produced.load();
     const uint64_t consumed = consumed_total();
-    if (produce_stopped == 0 && now >= produce_end) {
+    if (produce_stopped == 0 && !producing) {
       produce_stopped = now;
     }
     const bool caught_up =
@@ -509,7 +513,6 @@ int Run(const Options& o) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  s.stop_producing = true;
   for (std::thread& t : producers) {
     t.join();
   }
