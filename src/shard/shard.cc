@@ -155,9 +155,7 @@ void Shard::Loop() {
   int64_t last_sleep_ticks = cutoff_ticks;  // start idle
   while (load_step_ != nullptr && !event_base_got_break(base_)) {
     event_base_loop(base_, EVLOOP_NONBLOCK);  // clients get -LOADING meanwhile
-    if (has_mail_.load(std::memory_order_relaxed)) {
-      DrainMailbox();
-    }
+    TakeMail();
     if (load_step_()) {
       load_step_ = nullptr;
     }
@@ -276,10 +274,14 @@ void Shard::Woke() {
   }
 }
 
-void Shard::EndTurn() {
+void Shard::TakeMail() {
   if (has_mail_.load(std::memory_order_relaxed)) {
     DrainMailbox();
   }
+}
+
+void Shard::EndTurn() {
+  TakeMail();
   FlushForwards();
   HandOverJournal();
 }

@@ -353,6 +353,8 @@ class Shard final : public net::ConnectionHandler {
   void ArmBlockTimer();
   void ResumeUnblocked();
   void DrainMailbox();
+  // DrainMailbox() if mail waits: an awake loop is not woken for it.
+  void TakeMail();
   // Marks the loop asleep unless mail waits; Woke() undoes it. See Post().
   bool MaySleep();
   void Woke();
@@ -444,9 +446,9 @@ class Shard final : public net::ConnectionHandler {
   bool sleeping_ = false;                       // the loop waits in epoll: a post wakes it
   bool woken_ = false;                          // the eventfd was written since it slept
   std::atomic<bool> has_mail_{false};           // mailbox_ is not empty (a hint)
-  bool mailbox_callback_ran_ = false;
-  Contention contention_;  // in this sleep; the loop's thread only
-  int mailbox_fd_ = -1;    // eventfd
+  bool mailbox_callback_ran_ = false;           // in this sleep; the loop's thread only
+  Contention contention_;                       // the loop's thread only
+  int mailbox_fd_ = -1;                         // eventfd
   event* mailbox_ev_ = nullptr;
   event* cron_ev_ = nullptr;
   event* reap_ev_ = nullptr;

@@ -34,11 +34,13 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "core/strings.h"
 #include "utils/rill-bench/histogram.h"
 
 namespace rill::bench {
@@ -107,28 +109,6 @@ constexpr const char* kUsage = R"(usage: rill-bench [options]
   std::_Exit(1);
 }
 
-bool ParseInt(const char* s, int64_t min, int64_t max, int* out) {
-  char* end = nullptr;
-  errno = 0;
-  const long long v = std::strtoll(s, &end, 10);
-  if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
-    return false;
-  }
-  *out = static_cast<int>(v);
-  return true;
-}
-
-bool ParseDouble(const char* s, double min, double max, double* out) {
-  char* end = nullptr;
-  errno = 0;
-  const double v = std::strtod(s, &end);
-  if (errno != 0 || end == s || *end != '\0' || !(v >= min && v <= max)) {
-    return false;
-  }
-  *out = v;
-  return true;
-}
-
 Options ParseFlags(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; i++) {
@@ -150,13 +130,19 @@ Options ParseFlags(int argc, char** argv) {
     }
     const char* v = argv[++i];
     auto int_flag = [&](int64_t min, int64_t max, int* out) {
-      if (!ParseInt(v, min, max, out)) {
+      const std::optional<int64_t> n = ParseInt64(v);
+      if (n.has_value() && *n >= min && *n <= max) {
+        *out = static_cast<int>(*n);
+      } else {
         BadFlag(std::string(f) + " wants an integer from " + std::to_string(min) + " to " +
                 std::to_string(max) + ", not '" + v + "'");
       }
     };
     auto double_flag = [&](double min, double max, double* out) {
-      if (!ParseDouble(v, min, max, out)) {
+      const std::optional<double> d = ParseDouble(v);
+      if (d.has_value() && *d >= min && *d <= max) {
+        *out = *d;
+      } else {
         BadFlag(std::string(f) + " wants a number from " + std::to_string(min) + " to " +
                 std::to_string(max) + ", not '" + v + "'");
       }
@@ -282,8 +268,13 @@ void Produce(Shared* s) {
     args.push_back("f" + std::to_string(f));
     args.push_back(value);
   }
+  constexpr size_t kTs = 4;  // the argument that changes from entry to entry
   std::vector<const char*> argv(args.size());
   std::vector<size_t> argl(args.size());
+  for (size_t a = 0; a < args.size(); a++) {
+    argv[a] = args[a].data();
+    argl[a] = args[a].size();
+  }
   Histogram add;
   // Open loop: this producer's share of the rate, in nanoseconds between entries.
   const double gap_ns = o.rate > 0 ? 1e9 * o.producers / o.rate : 0;
@@ -313,11 +304,9 @@ void Produce(Shared* s) {
           now = NowNs();
         }
       }
-      args[4] = std::to_string(ts);
-      for (size_t a = 0; a < args.size(); a++) {
-        argv[a] = args[a].data();
-        argl[a] = args[a].size();
-      }
+      args[kTs] = std::to_string(ts);
+      argv[kTs] = args[kTs].data();
+      argl[kTs] = args[kTs].size();
       redisAppendCommandArgv(c.get(), static_cast<int>(args.size()), argv.data(), argl.data());
       stamps.push_back(NowNs());
       sent++;
