@@ -22,6 +22,7 @@ PACKAGES=(
   clang libclang-rt-14-dev   # libFuzzer and sanitizer runtimes
   redis-server redis-tools   # side-by-side benchmarks, redis-cli for compat tests
   python3 python3-redis      # redis-compat client tests
+  gnuplot-nox                # the plots in docs/BENCHMARKS.md (utils/bench/queue-plot.py)
 )
 
 missing=()

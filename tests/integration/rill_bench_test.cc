@@ -50,6 +50,19 @@ TEST(RillBenchTest, ClosedLoopDeliversEveryEntryToEveryGroup) {
   EXPECT_GT(j->o["e2e_ns"].o["p50"].i, 0);
   EXPECT_LE(j->o["e2e_ns"].o["p50"].i, j->o["e2e_ns"].o["p99"].i);
   EXPECT_LE(j->o["e2e_ns"].o["p99"].i, j->o["e2e_ns"].o["max"].i);
+  // The buckets hold every sample, in increasing order, the last at the maximum.
+  const std::vector<Json>& buckets = j->o["e2e_buckets"].a;
+  ASSERT_FALSE(buckets.empty());
+  int64_t in_buckets = 0;
+  int64_t last_bound = 0;
+  for (const Json& b : buckets) {
+    ASSERT_EQ(b.a.size(), 2u);
+    EXPECT_GT(b.a[0].i, last_bound);
+    last_bound = b.a[0].i;
+    in_buckets += b.a[1].i;
+  }
+  EXPECT_EQ(in_buckets, 2 * produced);
+  EXPECT_EQ(last_bound, j->o["e2e_ns"].o["max"].i);
   EXPECT_GE(j->o["lag"].a.size(), 3u);
   auto [csv_status, csv_text] = Shell("cat " + csv);
   EXPECT_EQ(csv_text.rfind("t_s,produced,consumed,max_lag\n", 0), 0u) << csv_text;

@@ -14,10 +14,15 @@
 #      end-to-end latency p50/p99/p99.9 per server; a lower figure is better.
 # The report gives medians over the rounds and the ratios rill/redis. rill runs at
 # --shards (1 by default, as Redis has one thread); no persistence on either side.
+# With --plots DIR a third phase runs closed loop at each producer count of --sweep (with
+# twice as many consumers), and utils/bench/queue-plot.py draws DIR/queue-throughput.png
+# (entries/s against clients) and DIR/queue-latency-cdf.png (phase 2's distributions); it
+# needs gnuplot (Debian's gnuplot-nox).
 #
 # Usage: utils/bench/queue-compare.sh [--server PATH] [--redis PATH] [--bench PATH]
 #          [--rounds N] [--duration S] [--producers N] [--consumers N] [--groups N]
-#          [--pipeline N] [--loads LIST] [--shards N] [--keep-logs]
+#          [--pipeline N] [--loads LIST] [--shards N] [--plots DIR] [--sweep LIST]
+#          [--keep-logs]
 # Only 127.0.0.1 is ever contacted; every server started here is stopped on exit.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +37,8 @@ groups=2
 pipeline=16
 loads=0.5,0.9
 shards=1
+plots=
+sweep=1,2,4,8
 keep_logs=0
 # shellcheck source=utils/bench/lib.sh
 . "$HERE/lib.sh"
@@ -49,6 +56,8 @@ while [ $# -gt 0 ]; do
     --pipeline) pipeline=$2; shift 2 ;;
     --loads) loads=$2; shift 2 ;;
     --shards) shards=$2; shift 2 ;;
+    --plots) plots=$2; shift 2 ;;
+    --sweep) sweep=$2; shift 2 ;;
     --keep-logs) keep_logs=1; shift ;;
     -h | --help) usage 0 ;;
     *) echo "queue-compare.sh: unknown option '$1'" >&2; usage ;;
@@ -56,6 +65,9 @@ while [ $# -gt 0 ]; do
 done
 require_positive "$rounds" "$duration" "$producers" "$consumers" "$groups" "$pipeline" "$shards"
 require_bins "$server" "$redis" "$bench" redis-cli python3
+if [ -n "$plots" ]; then
+  require_bins gnuplot
+fi
 server_extra=(--shards "$shards")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/rill-queue-compare.XXXXXX")
@@ -134,3 +146,9 @@ for f in "$work"/max-*.json; do
 print(int($rate_expr))")"
 done
 echo
+if [ -n "$plots" ]; then
+  for n in ${sweep//,/ }; do
+    both "sweep$n" --pipeline "$pipeline" --producers "$n" --consumers $((2 * n))
+  done
+  python3 "$HERE/queue-plot.py" "$work" "$plots" "$loads"
+fi

@@ -58,6 +58,18 @@ class Histogram {
     return max_;
   }
 
+  // Calls f(bound, count) for every bucket that holds values, in increasing order: count
+  // values lie in the bucket whose upper bound is bound (the maximum for the last one). The
+  // cumulative sums of count give the distribution function at those bounds.
+  template <typename F>
+  void ForEachBucket(F f) const {
+    for (size_t i = 0; i < counts_.size(); i++) {
+      if (counts_[i] != 0) {
+        f(std::min(UpperBound(i), max_), counts_[i]);
+      }
+    }
+  }
+
  private:
   // Values below kSubBuckets index themselves; above, a value with its top bit at position
   // b >= kSubBits lands in group b - kSubBits + 1, sub-bucket given by the kSubBits bits

@@ -556,6 +556,13 @@ int Run(const Options& o) {
     JsonLatency(f, "e2e", s.e2e, false);
     JsonLatency(f, "xack", s.ack, false);
     JsonLatency(f, "xadd", s.add, false);
+    std::fprintf(f, "  \"e2e_buckets\": [");
+    const char* sep = "";
+    s.e2e.ForEachBucket([&](uint64_t bound, uint64_t count) {
+      std::fprintf(f, "%s[%" PRIu64 ", %" PRIu64 "]", sep, bound, count);
+      sep = ", ";
+    });
+    std::fprintf(f, "],\n");
     std::fprintf(f, "  \"lag\": [");
     for (size_t i = 0; i < samples.size(); i++) {
       std::fprintf(f,

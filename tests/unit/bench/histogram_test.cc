@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 namespace rill::bench {
 namespace {
 
@@ -64,6 +67,24 @@ TEST(HistogramTest, MergeAddsCountsAndKeepsTheMaximum) {
   EXPECT_EQ(a.max(), 5000u);
   EXPECT_EQ(a.Percentile(0.99), 10u);
   EXPECT_GE(a.Percentile(1.0), 5000u);
+}
+
+TEST(HistogramTest, ForEachBucketListsTheDistributionInOrder) {
+  Histogram h;
+  for (int i = 0; i < 3; i++) {
+    h.Record(7);
+  }
+  h.Record(1000);
+  h.Record(1001);
+  h.Record(900000);
+  std::vector<std::pair<uint64_t, uint64_t>> seen;
+  h.ForEachBucket([&](uint64_t bound, uint64_t count) { seen.emplace_back(bound, count); });
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0], std::make_pair(uint64_t{7}, uint64_t{3}));
+  EXPECT_GE(seen[1].first, 1001u);
+  EXPECT_LE(seen[1].first - 1001, 1001 / Histogram::kSubBuckets);
+  EXPECT_EQ(seen[1].second, 2u);
+  EXPECT_EQ(seen[2], std::make_pair(uint64_t{900000}, uint64_t{1})) << "capped at the maximum";
 }
 
 }  // namespace
