@@ -79,10 +79,12 @@ def main():
         "set key top left",
         "set grid",
         "set yrange [0:*]",
-        "plot '%s' using 1:2 with linespoints lw 2 title 'rill-server (shards 1)', "
+        "set logscale x 2",
+        "plot '%s' using 1:2:xtic(1) with linespoints lw 2 title 'rill-server (shards 1)', "
         "'' using 1:3 with linespoints lw 2 title 'redis-server'" % tp,
         "set terminal pngcairo size %d,500 font ',11'" % (500 * len(loads)),
         "set output '%s'" % os.path.join(out, "queue-latency-cdf.png"),
+        "unset logscale",
         "set multiplot layout 1,%d" % len(loads),
         "set logscale xy",
         "set xlabel 'end-to-end latency (us)'",
