@@ -22,7 +22,7 @@ set -euo pipefail
 server=./build/rill-server
 redis=/usr/bin/redis-server
 rounds=5
-requests=""  # empty: 100000 at -P 1, 200000 at deeper pipelines
+requests=""  # empty: 100000 per pipeline depth (-P 16: 1,600,000), about 1.5 s a run
 clients=50
 tests=ping_mbulk,set,get
 pipelines=1,16
@@ -116,10 +116,8 @@ bench() {
   for depth in ${pipelines//,/ }; do
     if [ -n "$requests" ]; then
       n=$requests
-    elif [ "$depth" = 1 ]; then
-      n=100000
     else
-      n=200000
+      n=$((100000 * depth))
     fi
     out="$work/$name-r$round-P$depth.csv"
     if ! timeout "$kBenchTimeoutS" redis-benchmark -h 127.0.0.1 -p "$port" -c "$clients" \
@@ -148,7 +146,7 @@ measure() {
 echo "rill:  $server"
 echo "redis: $redis ($("$redis" --version | sed -n 's/.*\(v=[^ ]*\).*/\1/p'))"
 echo "rounds=$rounds clients=$clients tests=$tests pipelines=$pipelines" \
-  "requests=${requests:-100000 at P1, 200000 deeper} idle-conns=$idle_conns" \
+  "requests=${requests:-100000 per pipeline depth} idle-conns=$idle_conns" \
   "cpus=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 start_time=$SECONDS
 for round in $(seq 1 "$rounds"); do
