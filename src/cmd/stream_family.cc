@@ -9,6 +9,8 @@
 // Blocking reads follow Redis 7: a read that finds nothing and may block parks the client
 // (CommandContext::Block) with its request, "$" turned into the ids it stood for, and runs
 // again whenever a key it waits on changes; see shard/blocking.cc.
+#include <absl/container/inlined_vector.h>
+
 #include "cmd/families.h"
 #include "cmd/stream_common.h"
 #include "core/strings.h"
@@ -73,19 +75,19 @@ size_t ReplyRange(net::ReplyBuilder& rb, const Stream& s, StreamId start, Stream
 void EmitClaim(CommandContext& ctx, std::string_view key, std::string_view group,
                const stream::ConsumerGroup& g, StreamId id) {
   const stream::PendingEntry& pe = g.pel().at(id);
-  const std::string id_text = stream::FormatId(id);
+  const stream::IdText id_text(id);
   const std::string time = std::to_string(pe.delivery_time_ms);
   const std::string count = std::to_string(pe.delivery_count);
-  const std::string last = stream::FormatId(g.last_id());
-  ctx.Emit({"XCLAIM", key, group, pe.consumer->name, "0", id_text, "TIME", time, "RETRYCOUNT",
-            count, "FORCE", "JUSTID", "LASTID", last});
+  const stream::IdText last(g.last_id());
+  ctx.Emit({"XCLAIM", key, group, pe.consumer->name, "0", id_text.view(), "TIME", time,
+            "RETRYCOUNT", count, "FORCE", "JUSTID", "LASTID", last.view()});
 }
 
 void EmitGroupPosition(CommandContext& ctx, std::string_view key, std::string_view group,
                        const stream::ConsumerGroup& g) {
-  const std::string last = stream::FormatId(g.last_id());
+  const stream::IdText last(g.last_id());
   const std::string read = std::to_string(g.entries_read());
-  ctx.Emit({"XGROUP", "SETID", key, group, last, "ENTRIESREAD", read});
+  ctx.Emit({"XGROUP", "SETID", key, group, last.view(), "ENTRIESREAD", read});
 }
 
 std::optional<StreamId> IdArg(CommandContext& ctx, size_t i, uint64_t missing_seq) {
@@ -236,13 +238,15 @@ std::optional<AddArgs> ParseAddOrTrim(CommandContext& ctx, bool xadd) {
 // rewrites "~" the same way: node sizes may differ where the effect is replayed).
 void EmitAdd(CommandContext& ctx, const Stream& s, StreamId id,
              std::span<const std::string_view> fields, bool trimmed) {
-  const std::string id_text = stream::FormatId(id);
+  const stream::IdText id_text(id);
   const std::string length = std::to_string(s.length());
-  std::vector<std::string_view> effect = {"XADD", ctx.arg(1)};
+  // Inline room for XADD key MAXLEN = n id and five field/value pairs: most XADDs build
+  // their effect without an allocation.
+  absl::InlinedVector<std::string_view, 16> effect = {"XADD", ctx.arg(1)};
   if (trimmed) {
     effect.insert(effect.end(), {"MAXLEN", "=", length});
   }
-  effect.push_back(id_text);
+  effect.push_back(id_text.view());
   effect.insert(effect.end(), fields.begin(), fields.end());
   ctx.Emit(effect);
 }
@@ -597,11 +601,20 @@ std::optional<std::vector<ReadTarget>> ResolveTargets(CommandContext& ctx, const
   return targets;
 }
 
+// How many entries a read of at most count (0: no limit) is given room for up front: a
+// reply regrown entry by entry allocates at every doubling (six times for ten entries).
+size_t ExpectedEntries(size_t count) {
+  constexpr size_t kAtMost = 128;
+  return count == 0 ? kAtMost : std::min(count, kAtMost);
+}
+constexpr size_t kEntryReplyBytes = 64;  // an entry of one or two short fields, as a reply
+
 // XREADGROUP with an id: the consumer's own pending entries above it; deleted entries come
 // back as [id, nil]. Each counts as a delivery, appended to *delivered.
 void ReplyHistory(net::ReplyBuilder& rb, ReadTarget& t, stream::Consumer* c, size_t count,
                   int64_t now_ms, std::vector<StreamId>* delivered) {
   std::string body;
+  body.reserve(kEntryReplyBytes * ExpectedEntries(count));
   net::ReplyBuilder b(&body, rb.resp());
   size_t n = 0;
   std::vector<std::string_view> fv;
@@ -645,6 +658,7 @@ bool ReplyNew(net::ReplyBuilder& rb, ReadTarget& t, const ReadArgs& a, stream::C
     return false;
   }
   std::string body;
+  body.reserve(kEntryReplyBytes * ExpectedEntries(a.count));
   net::ReplyBuilder b(&body, rb.resp());
   size_t n = 0;
   Stream::Iterator it(s, *from, StreamId::Max(), false);
@@ -695,10 +709,15 @@ void XReadGeneric(CommandContext& ctx, bool xreadgroup) {
     return;
   }
   const int64_t now = ctx.NowMs();
+  const size_t expect = ExpectedEntries(a->count);
   std::string body;
+  body.reserve(kEntryReplyBytes * (expect + 1));
   net::ReplyBuilder b(&body, ctx.reply().resp());
   int64_t served = 0;
   std::vector<StreamId> delivered;
+  if (xreadgroup && !a->noack) {
+    delivered.reserve(expect);
+  }
   for (size_t k = 0; k < a->nkeys; k++) {
     ReadTarget& t = (*targets)[k];
     if (t.stream == nullptr) {

@@ -45,6 +45,19 @@ size_t FormatIdTo(char* buf, StreamId id);
 void AppendId(std::string* out, StreamId id);
 std::string FormatId(StreamId id);
 
+// "<ms>-<seq>" in a buffer of its own, for text needed only while a call runs (the
+// arguments of an effect): no allocation, where FormatId allocates once an id passes 15
+// characters, as every millisecond-time id with a two-digit sequence does.
+class IdText {
+ public:
+  explicit IdText(StreamId id) : len_(FormatIdTo(buf_, id)) {}
+  std::string_view view() const { return {buf_, len_}; }
+
+ private:
+  char buf_[kMaxIdText];
+  size_t len_;
+};
+
 // Parses one unsigned decimal half of an id; false on anything but digits or on overflow.
 bool ParseIdPart(std::string_view s, uint64_t* out);
 

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The Rill authors. BSD-3-Clause.
+#
 # utils/bench/cpu-per-request.sh: CPU time each server spends per request, side by side.
 #
 # On a small machine redis-benchmark shares the cores with the server, so requests/s
@@ -7,16 +9,21 @@
 # steadier measure of server efficiency. Each round starts a fresh rill-server and a fresh
 # Debian redis-server, alternates which goes first, and runs each test at each depth;
 # the summary is the median ns of server CPU per request and redis/rill (>1: rill cheaper).
+# rill runs at shards 1 (Redis runs its commands on one thread) with no snapshots, as in
+# the other scripts here; --server-args adds words to its command line (later wins).
 #
 #   utils/bench/cpu-per-request.sh [--server ./build/rill-server] [--rounds 3]
+#     [--server-args "--busy-poll-us 0"]
 set -euo pipefail
 SERVER=./build/rill-server
 ROUNDS=3
+SERVER_ARGS=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --server) SERVER=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
-    *) echo "usage: $0 [--server PATH] [--rounds N]" >&2; exit 2 ;;
+    --server-args) SERVER_ARGS=$2; shift 2 ;;
+    *) echo "usage: $0 [--server PATH] [--rounds N] [--server-args \"ARGS\"]" >&2; exit 2 ;;
   esac
 done
 # shellcheck source=utils/bench/lib.sh
@@ -38,7 +45,9 @@ measure() {  # name port pid test depth requests
 for ((round = 1; round <= ROUNDS; round++)); do
   rp=$(free_port); dp=$(free_port)
   dir=$(mktemp -d)
-  "$SERVER" --port "$rp" --bind 127.0.0.1 --dir "$dir" >/dev/null 2>&1 & rpid=$!
+  # shellcheck disable=SC2086 # SERVER_ARGS is words for the command line
+  "$SERVER" --port "$rp" --bind 127.0.0.1 --dir "$dir" --shards 1 --save "" $SERVER_ARGS \
+    >/dev/null 2>&1 & rpid=$!
   redis-server --port "$dp" --bind 127.0.0.1 --save '' --appendonly no >/dev/null 2>&1 & dpid=$!
   PIDS+=("$rpid" "$dpid")
   until redis-cli -p "$rp" ping >/dev/null 2>&1 && redis-cli -p "$dp" ping >/dev/null 2>&1; do

@@ -24,6 +24,13 @@ TEST(StreamIdTest, FormatsAsMsDashSeq) {
   EXPECT_EQ(FormatId(StreamId::Max()), "18446744073709551615-18446744073709551615");
 }
 
+TEST(StreamIdTest, IdTextHoldsTheSameTextAsFormatId) {
+  for (const StreamId id : {StreamId{0, 0}, StreamId{1700000000000, 3},
+                            StreamId{1700000000000, 12345}, StreamId::Max()}) {
+    EXPECT_EQ(IdText(id).view(), FormatId(id));
+  }
+}
+
 TEST(StreamIdTest, ParsesCompleteIncompleteAndSpecialIds) {
   EXPECT_EQ(ParseId("5-3", 0, false), (StreamId{5, 3}));
   EXPECT_EQ(ParseId("5", 7, false), (StreamId{5, 7}));
