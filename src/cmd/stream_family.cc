@@ -657,8 +657,14 @@ bool ReplyNew(net::ReplyBuilder& rb, ReadTarget& t, const ReadArgs& a, stream::C
   if (s.length() == 0 || !from || s.last_id() < *from) {
     return false;
   }
+  // Something is there to serve: only now is room reserved, so a read that finds nothing
+  // (a consumer polling, or about to block) allocates nothing for it.
+  const size_t expect = ExpectedEntries(a.count);
   std::string body;
-  body.reserve(kEntryReplyBytes * ExpectedEntries(a.count));
+  body.reserve(kEntryReplyBytes * expect);
+  if (t.group != nullptr && !a.noack) {
+    delivered->reserve(delivered->size() + expect);
+  }
   net::ReplyBuilder b(&body, rb.resp());
   size_t n = 0;
   Stream::Iterator it(s, *from, StreamId::Max(), false);
@@ -709,15 +715,10 @@ void XReadGeneric(CommandContext& ctx, bool xreadgroup) {
     return;
   }
   const int64_t now = ctx.NowMs();
-  const size_t expect = ExpectedEntries(a->count);
   std::string body;
-  body.reserve(kEntryReplyBytes * (expect + 1));
   net::ReplyBuilder b(&body, ctx.reply().resp());
   int64_t served = 0;
   std::vector<StreamId> delivered;
-  if (xreadgroup && !a->noack) {
-    delivered.reserve(expect);
-  }
   for (size_t k = 0; k < a->nkeys; k++) {
     ReadTarget& t = (*targets)[k];
     if (t.stream == nullptr) {
