@@ -613,14 +613,16 @@ constexpr size_t kEntryReplyBytes = 64;  // an entry of one or two short fields,
 // back as [id, nil]. Each counts as a delivery, appended to *delivered.
 void ReplyHistory(net::ReplyBuilder& rb, ReadTarget& t, stream::Consumer* c, size_t count,
                   int64_t now_ms, std::vector<StreamId>* delivered) {
+  const std::optional<StreamId> from = t.after.Next();
+  const auto first = from ? c->pending.lower_bound(*from) : c->pending.end();
   std::string body;
-  body.reserve(kEntryReplyBytes * ExpectedEntries(count));
+  if (first != c->pending.end()) {
+    body.reserve(kEntryReplyBytes * ExpectedEntries(count));  // as in ReplyNew
+  }
   net::ReplyBuilder b(&body, rb.resp());
   size_t n = 0;
   std::vector<std::string_view> fv;
-  const std::optional<StreamId> from = t.after.Next();
-  for (auto it = from ? c->pending.lower_bound(*from) : c->pending.end();
-       it != c->pending.end() && (count == 0 || n < count); ++it, ++n) {
+  for (auto it = first; it != c->pending.end() && (count == 0 || n < count); ++it, ++n) {
     if (!t.stream->Lookup(*it, &fv)) {
       b.ArrayHeader(2);
       ReplyId(b, *it);
