@@ -90,6 +90,11 @@ class CommandContext {
   void Emit(std::initializer_list<std::string_view> args) {
     Emit(std::span<const std::string_view>(args.begin(), args.size()));
   }
+  // Whether Emit() records anything: only with a journal attached (appendonly yes). An
+  // effect that costs work to build (ids and counters formatted for every entry a read
+  // delivers) is built only then; CountChange() counts the call as a change without it.
+  bool journaling() const { return shard_.journal().enabled(); }
+  void CountChange() { emitted_ = true; }
   bool propagate() const { return propagate_ && !emitted_; }
   bool changed() const { return propagate_ || emitted_; }
 

@@ -59,21 +59,22 @@ void ReplyEntry(net::ReplyBuilder& rb, StreamId id, std::span<const std::string_
 
 size_t ReplyRange(net::ReplyBuilder& rb, const Stream& s, StreamId start, StreamId end,
                   bool reverse, size_t count) {
-  std::string body;
-  net::ReplyBuilder b(&body, rb.resp());
+  const size_t header_at = rb.size();
   size_t n = 0;
   Stream::Iterator it(s, start, end, reverse);
   while (n < count && it.Next()) {
-    ReplyEntry(b, it.id(), it.fv());
+    ReplyEntry(rb, it.id(), it.fv());
     n++;
   }
-  rb.ArrayHeader(static_cast<int64_t>(n));
-  rb.Raw(body);
+  rb.ArrayHeaderAt(header_at, static_cast<int64_t>(n));
   return n;
 }
 
 void EmitClaim(CommandContext& ctx, std::string_view key, std::string_view group,
                const stream::ConsumerGroup& g, StreamId id) {
+  if (!ctx.journaling()) {
+    return ctx.CountChange();
+  }
   const stream::PendingEntry& pe = g.pel().at(id);
   const stream::IdText id_text(id);
   const std::string time = std::to_string(pe.delivery_time_ms);
@@ -85,6 +86,9 @@ void EmitClaim(CommandContext& ctx, std::string_view key, std::string_view group
 
 void EmitGroupPosition(CommandContext& ctx, std::string_view key, std::string_view group,
                        const stream::ConsumerGroup& g) {
+  if (!ctx.journaling()) {
+    return ctx.CountChange();
+  }
   const stream::IdText last(g.last_id());
   const std::string read = std::to_string(g.entries_read());
   ctx.Emit({"XGROUP", "SETID", key, group, last.view(), "ENTRIESREAD", read});
@@ -238,6 +242,9 @@ std::optional<AddArgs> ParseAddOrTrim(CommandContext& ctx, bool xadd) {
 // rewrites "~" the same way: node sizes may differ where the effect is replayed).
 void EmitAdd(CommandContext& ctx, const Stream& s, StreamId id,
              std::span<const std::string_view> fields, bool trimmed) {
+  if (!ctx.journaling()) {
+    return ctx.CountChange();
+  }
   const stream::IdText id_text(id);
   const std::string length = std::to_string(s.length());
   // Inline room for XADD key MAXLEN = n id and five field/value pairs: most XADDs build
@@ -545,11 +552,15 @@ struct ReadTarget {
   Stream* stream = nullptr;
   stream::ConsumerGroup* group = nullptr;
 };
+// One per key of the read; the common read names one or two keys.
+using ReadTargets = absl::InlinedVector<ReadTarget, 2>;
+// The ids one key's read delivers into the PEL; COUNT up to 16 needs no allocation.
+using Deliveries = absl::InlinedVector<StreamId, 16>;
 
 // Resolves each key's id argument against the keyspace, in Redis's order and with its
 // errors. A re-run of a blocked XREAD treats a key that is no longer a stream as empty.
-std::optional<std::vector<ReadTarget>> ResolveTargets(CommandContext& ctx, const ReadArgs& a) {
-  std::vector<ReadTarget> targets(a.nkeys);
+std::optional<ReadTargets> ResolveTargets(CommandContext& ctx, const ReadArgs& a) {
+  ReadTargets targets(a.nkeys);
   for (size_t k = 0; k < a.nkeys; k++) {
     const std::string_view key = ctx.arg(a.streams_at + k);
     const std::string_view id = ctx.arg(a.streams_at + a.nkeys + k);
@@ -601,49 +612,43 @@ std::optional<std::vector<ReadTarget>> ResolveTargets(CommandContext& ctx, const
   return targets;
 }
 
-// How many entries a read of at most count (0: no limit) is given room for up front: a
-// reply regrown entry by entry allocates at every doubling (six times for ten entries).
+// How many deliveries a read of at most count (0: no limit) is given room for up front:
+// beyond Deliveries' inline 16, a list regrown id by id would allocate at every doubling.
 size_t ExpectedEntries(size_t count) {
   constexpr size_t kAtMost = 128;
   return count == 0 ? kAtMost : std::min(count, kAtMost);
 }
-constexpr size_t kEntryReplyBytes = 64;  // an entry of one or two short fields, as a reply
 
 // XREADGROUP with an id: the consumer's own pending entries above it; deleted entries come
 // back as [id, nil]. Each counts as a delivery, appended to *delivered.
 void ReplyHistory(net::ReplyBuilder& rb, ReadTarget& t, stream::Consumer* c, size_t count,
-                  int64_t now_ms, std::vector<StreamId>* delivered) {
+                  int64_t now_ms, Deliveries* delivered) {
   const std::optional<StreamId> from = t.after.Next();
   const auto first = from ? c->pending.lower_bound(*from) : c->pending.end();
-  std::string body;
-  if (first != c->pending.end()) {
-    body.reserve(kEntryReplyBytes * ExpectedEntries(count));  // as in ReplyNew
-  }
-  net::ReplyBuilder b(&body, rb.resp());
+  const size_t header_at = rb.size();
   size_t n = 0;
   std::vector<std::string_view> fv;
   for (auto it = first; it != c->pending.end() && (count == 0 || n < count); ++it, ++n) {
     if (!t.stream->Lookup(*it, &fv)) {
-      b.ArrayHeader(2);
-      ReplyId(b, *it);
-      b.NullArray();
+      rb.ArrayHeader(2);
+      ReplyId(rb, *it);
+      rb.NullArray();
       continue;
     }
-    ReplyEntry(b, *it, fv);
+    ReplyEntry(rb, *it, fv);
     stream::PendingEntry& pe = t.group->Touch(t.group->pel().find(*it));
     pe.delivery_time_ms = now_ms;
     pe.delivery_count++;
     delivered->push_back(*it);
   }
-  rb.ArrayHeader(static_cast<int64_t>(n));
-  rb.Raw(body);
+  rb.ArrayHeaderAt(header_at, static_cast<int64_t>(n));
 }
 
 // New entries for one key: above `after` for XREAD, above the group's last id for ">"
 // (which moves the group on and, without NOACK, records the deliveries in the PEL and in
 // *delivered). Returns false when there is nothing to serve, having written nothing.
 bool ReplyNew(net::ReplyBuilder& rb, ReadTarget& t, const ReadArgs& a, stream::Consumer* c,
-              int64_t now_ms, std::vector<StreamId>* delivered) {
+              int64_t now_ms, Deliveries* delivered) {
   Stream& s = *t.stream;
   if (t.kind == ReadTarget::Kind::kLast) {
     Stream::Iterator last(s, StreamId::Min(), StreamId::Max(), true);
@@ -661,13 +666,10 @@ bool ReplyNew(net::ReplyBuilder& rb, ReadTarget& t, const ReadArgs& a, stream::C
   }
   // Something is there to serve: only now is room reserved, so a read that finds nothing
   // (a consumer polling, or about to block) allocates nothing for it.
-  const size_t expect = ExpectedEntries(a.count);
-  std::string body;
-  body.reserve(kEntryReplyBytes * expect);
   if (t.group != nullptr && !a.noack) {
-    delivered->reserve(delivered->size() + expect);
+    delivered->reserve(delivered->size() + ExpectedEntries(a.count));
   }
-  net::ReplyBuilder b(&body, rb.resp());
+  const size_t header_at = rb.size();
   size_t n = 0;
   Stream::Iterator it(s, *from, StreamId::Max(), false);
   while ((a.count == 0 || n < a.count) && it.Next()) {
@@ -678,7 +680,7 @@ bool ReplyNew(net::ReplyBuilder& rb, ReadTarget& t, const ReadArgs& a, stream::C
         delivered->push_back(it.id());
       }
     }
-    ReplyEntry(b, it.id(), it.fv());
+    ReplyEntry(rb, it.id(), it.fv());
     n++;
   }
   if (n == 0) {
@@ -687,13 +689,12 @@ bool ReplyNew(net::ReplyBuilder& rb, ReadTarget& t, const ReadArgs& a, stream::C
   if (c != nullptr && !a.noack) {
     c->active_time_ms = now_ms;  // Redis 7.2: active means entries entered its PEL
   }
-  rb.ArrayHeader(static_cast<int64_t>(n));
-  rb.Raw(body);
+  rb.ArrayHeaderAt(header_at, static_cast<int64_t>(n));
   return true;
 }
 
 // Parks the client on every key of the read; "$" becomes the id it stood for.
-void BlockRead(CommandContext& ctx, const ReadArgs& a, const std::vector<ReadTarget>& targets) {
+void BlockRead(CommandContext& ctx, const ReadArgs& a, const ReadTargets& targets) {
   std::vector<std::pair<int, std::string>> keys;
   std::vector<std::string> argv(ctx.args().begin(), ctx.args().end());
   for (size_t k = 0; k < a.nkeys; k++) {
@@ -712,15 +713,17 @@ void XReadGeneric(CommandContext& ctx, bool xreadgroup) {
   if (!a) {
     return;
   }
-  std::optional<std::vector<ReadTarget>> targets = ResolveTargets(ctx, *a);
+  std::optional<ReadTargets> targets = ResolveTargets(ctx, *a);
   if (!targets) {
     return;
   }
   const int64_t now = ctx.NowMs();
-  std::string body;
-  net::ReplyBuilder b(&body, ctx.reply().resp());
+  // Each served key's reply is written straight into the client's; the counts go in
+  // front once known, and a key with nothing to serve is taken back out.
+  net::ReplyBuilder& rb = ctx.reply();
+  const size_t header_at = rb.size();
   int64_t served = 0;
-  std::vector<StreamId> delivered;
+  Deliveries delivered;
   for (size_t k = 0; k < a->nkeys; k++) {
     ReadTarget& t = (*targets)[k];
     if (t.stream == nullptr) {
@@ -739,16 +742,15 @@ void XReadGeneric(CommandContext& ctx, bool xreadgroup) {
       last_before = t.group->last_id();
     }
     delivered.clear();
-    // The key goes first; it is taken back if the stream has nothing to serve.
-    const size_t mark = body.size();
-    if (b.resp() == 2) {
-      b.ArrayHeader(2);
+    const size_t mark = rb.size();
+    if (rb.resp() == 2) {
+      rb.ArrayHeader(2);
     }
-    b.Bulk(key);
+    rb.Bulk(key);
     if (t.kind == ReadTarget::Kind::kHistory) {
-      ReplyHistory(b, t, c, a->count, now, &delivered);
-    } else if (!ReplyNew(b, t, *a, c, now, &delivered)) {
-      body.resize(mark);
+      ReplyHistory(rb, t, c, a->count, now, &delivered);
+    } else if (!ReplyNew(rb, t, *a, c, now, &delivered)) {
+      rb.buffer()->resize(mark);
       continue;
     }
     for (const StreamId id : delivered) {
@@ -760,12 +762,11 @@ void XReadGeneric(CommandContext& ctx, bool xreadgroup) {
     served++;
   }
   if (served > 0) {
-    if (ctx.reply().resp() == 2) {
-      ctx.reply().ArrayHeader(served);
+    if (rb.resp() == 2) {
+      rb.ArrayHeaderAt(header_at, served);
     } else {
-      ctx.reply().MapHeader(served);
+      rb.MapHeaderAt(header_at, served);
     }
-    ctx.reply().Raw(body);
     return;
   }
   if (a->timeout_ms >= 0 && ctx.can_block()) {

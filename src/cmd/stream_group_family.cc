@@ -336,8 +336,8 @@ void CmdXPending(CommandContext& ctx) {
     return ReplyPendingSummary(ctx, *g);
   }
   const int64_t now = ctx.NowMs();
-  std::string body;
-  net::ReplyBuilder b(&body, ctx.reply().resp());
+  net::ReplyBuilder& b = ctx.reply();
+  const size_t header_at = b.size();
   int64_t n = 0;
   const auto emit = [&](StreamId id, const stream::PendingEntry& pe) {
     if (min_idle > 0 && now - pe.delivery_time_ms < min_idle) {
@@ -364,8 +364,7 @@ void CmdXPending(CommandContext& ctx) {
       emit(it->first, it->second);
     }
   }
-  ctx.reply().ArrayHeader(n);
-  ctx.reply().Raw(body);
+  b.ArrayHeaderAt(header_at, n);
 }
 
 // --- XCLAIM, XAUTOCLAIM ---
@@ -474,8 +473,8 @@ void CmdXClaim(CommandContext& ctx) {
   if (c != nullptr) {
     c->seen_time_ms = now;
   }
-  std::string body;
-  net::ReplyBuilder b(&body, ctx.reply().resp());
+  net::ReplyBuilder& b = ctx.reply();
+  const size_t header_at = b.size();
   int64_t n = 0;
   std::vector<std::string_view> fv;
   for (const StreamId id : ids) {
@@ -511,8 +510,7 @@ void CmdXClaim(CommandContext& ctx) {
   if (moved && n == 0) {
     EmitGroupPosition(ctx, ctx.arg(1), ctx.arg(2), *g);  // each XCLAIM effect carries LASTID
   }
-  ctx.reply().ArrayHeader(n);
-  ctx.reply().Raw(body);
+  b.ArrayHeaderAt(header_at, n);
 }
 
 void CmdXAutoClaim(CommandContext& ctx) {

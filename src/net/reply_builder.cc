@@ -7,13 +7,29 @@
 
 namespace rill::net {
 
-void ReplyBuilder::Header(char type, int64_t n) {
-  char buf[24];
+namespace {
+
+constexpr size_t kMaxHeader = 24;  // type, an int64 (20 characters at most), CRLF
+
+// "<type><n>\r\n" into buf; returns its length.
+size_t FormatHeader(char* buf, char type, int64_t n) {
   buf[0] = type;
-  auto [ptr, ec] = std::to_chars(buf + 1, buf + sizeof(buf) - 2, n);
+  auto [ptr, ec] = std::to_chars(buf + 1, buf + kMaxHeader - 2, n);
   *ptr++ = '\r';
   *ptr++ = '\n';
-  out_->append(buf, ptr - buf);
+  return static_cast<size_t>(ptr - buf);
+}
+
+}  // namespace
+
+void ReplyBuilder::Header(char type, int64_t n) {
+  char buf[kMaxHeader];
+  out_->append(buf, FormatHeader(buf, type, n));
+}
+
+void ReplyBuilder::HeaderAt(size_t at, char type, int64_t n) {
+  char buf[kMaxHeader];
+  out_->insert(at, buf, FormatHeader(buf, type, n));
 }
 
 void ReplyBuilder::SimpleString(std::string_view s) {
@@ -105,6 +121,14 @@ void ReplyBuilder::MapHeader(int64_t n) {
     Header('%', n);
   } else {
     Header('*', n * 2);
+  }
+}
+
+void ReplyBuilder::MapHeaderAt(size_t at, int64_t n) {
+  if (resp_ >= 3) {
+    HeaderAt(at, '%', n);
+  } else {
+    HeaderAt(at, '*', n * 2);
   }
 }
 

@@ -43,8 +43,18 @@ class ReplyBuilder {
   // Bytes already in RESP form (used by MONITOR and EXEC).
   void Raw(std::string_view bytes) { out_->append(bytes); }
 
+  // An aggregate whose length is known only once its elements are written: note size()
+  // before writing them, then put the header in front of them with ArrayHeaderAt or
+  // MapHeaderAt. The elements move up by the header's few bytes inside the one buffer,
+  // instead of being built in a second buffer and copied over.
+  // REQUIRES: at <= size().
+  size_t size() const { return out_->size(); }
+  void ArrayHeaderAt(size_t at, int64_t n) { HeaderAt(at, '*', n); }
+  void MapHeaderAt(size_t at, int64_t n);  // n pairs; RESP2 writes *2n
+
  private:
   void Header(char type, int64_t n);
+  void HeaderAt(size_t at, char type, int64_t n);
 
   std::string* out_;
   int resp_;

@@ -45,6 +45,7 @@ class Journal {
 
   // A disabled journal (no AOF, no replicas) ignores Append, so writes cost nothing extra.
   void set_enabled(bool on) { enabled_ = on; }
+  bool enabled() const { return enabled_; }
 
   // Appends one effect: a command that runs in database db.
   void Append(int db, std::span<const std::string_view> args);

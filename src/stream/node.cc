@@ -365,31 +365,32 @@ bool Node::Cursor::Next(Entry* e) {
   }
   first_ = false;
   e->id = prev_ = id;
-  e->fv.clear();
+  // fv is sized once and filled in place, its capacity kept from entry to entry.
   if ((flags & kSameFields) != 0) {
+    e->fv.resize(2 * master_.size());
+    std::string_view* out = e->fv.data();
     for (const std::string_view name : master_) {
-      std::string_view value;
-      p_ = GetString(p_, end_, &value);
+      *out++ = name;
+      p_ = GetString(p_, end_, out++);
       if (p_ == nullptr) {
         return Fail();
       }
-      e->fv.push_back(name);
-      e->fv.push_back(value);
     }
     return true;
   }
   uint64_t n = 0;
   p_ = GetVarint(p_, end_, &n);
-  if (p_ == nullptr || n == 0 || n > static_cast<uint64_t>(end_ - p_)) {
+  // Each name and value takes at least its length byte: a corrupt count cannot size fv
+  // beyond the node's bytes.
+  if (p_ == nullptr || n == 0 || n > static_cast<uint64_t>(end_ - p_) / 2) {
     return Fail();
   }
-  for (uint64_t i = 0; i < 2 * n; i++) {
-    std::string_view s;
+  e->fv.resize(2 * n);
+  for (std::string_view& s : e->fv) {
     p_ = GetString(p_, end_, &s);
     if (p_ == nullptr) {
       return Fail();
     }
-    e->fv.push_back(s);
   }
   return true;
 }

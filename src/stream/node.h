@@ -38,6 +38,8 @@
 // Threading: plain data, owned by its Stream.
 #pragma once
 
+#include <absl/container/inlined_vector.h>
+
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -110,7 +112,7 @@ class Node {
     StreamId prev_;
     bool first_ = true;
     bool corrupt_ = false;
-    std::vector<std::string_view> master_;
+    absl::InlinedVector<std::string_view, 4> master_;
   };
 
  private:

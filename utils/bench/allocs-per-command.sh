@@ -10,8 +10,10 @@
 # pipelined) sends --requests commands, and the report divides. A count does not depend on
 # how busy the machine is: the same binary and load give the same figure. Each server is
 # started fresh, with one stream `g` of 20 x --requests entries and a group `grp` on it, so
-# the two XREADGROUP workloads (COUNT 10) never run dry. Every counted call is a trap into
-# the kernel: Redis's XREADGROUP makes 160 per command, so --requests stays small.
+# the two XREADGROUP workloads (COUNT 10) never run dry, and a group `tail` at its end, so
+# xreadgroup_empty is a consumer polling with nothing new (a nil reply). Every counted call
+# is a trap into the kernel: Redis's XREADGROUP makes 160 per command, so --requests stays
+# small.
 #
 # Needs root (perf probe adds the uprobes, and removes them on exit) and Debian's
 # linux-perf.
@@ -83,6 +85,8 @@ workloads=(
   "xadd_keys|-r 1000 XADD s:__rand_int__ * f $kValue"
   "xreadgroup|XREADGROUP GROUP grp c COUNT 10 STREAMS g >"
   "xreadgroup_noack|XREADGROUP GROUP grp c COUNT 10 NOACK STREAMS g >"
+  "xreadgroup_empty|XREADGROUP GROUP tail c COUNT 10 STREAMS g >"
+  "xrange|XRANGE g - + COUNT 10"
 )
 
 # measure <who>: one fresh server, every workload; lines "<who> <workload> <calls>".
@@ -93,6 +97,7 @@ measure() {
   redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P 64 -n $((20 * requests + 1000)) -q \
     XADD g '*' f "$kValue" >/dev/null
   redis-cli -h 127.0.0.1 -p "$port" XGROUP CREATE g grp 0 >/dev/null
+  redis-cli -h 127.0.0.1 -p "$port" XGROUP CREATE g tail '$' >/dev/null
   for spec in "${workloads[@]}"; do
     name=${spec%%|*}
     read -r -a words <<<"${spec#*|}"

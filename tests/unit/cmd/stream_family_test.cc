@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tests/support/command_harness.h"
@@ -304,6 +305,52 @@ TEST_F(StreamTest, XsetidChecksLikeRedis) {
             "-ERR The ID specified in XADD is equal or smaller than the target stream top "
             "item\r\n");
   EXPECT_EQ(h_.Run({"XSETID", "missing", "1-0"}), "-ERR no such key\r\n");
+}
+
+// Replies are written straight into the client's buffer, their counts put in front after:
+// a key with nothing to serve leaves no trace, and earlier replies stay as they were.
+TEST_F(StreamTest, ReadSkipsKeysWithNothingNewAndLeavesEarlierRepliesAlone) {
+  Fill("a", 2);
+  Fill("b", 1);
+  Fill("c", 1);
+  const std::vector<std::string_view> ping = {"PING"};
+  ASSERT_TRUE(h_.shard().OnRequest(*h_.client(0).conn, ping));  // pipelined before the read
+  EXPECT_EQ(h_.Run({"XREAD", "STREAMS", "a", "b", "c", "1-0", "1-0", "0"}),
+            "+PONG\r\n" + A(2) + A(2) + B("a") + A(1) + E("2-0", {"i", "2"}) + A(2) + B("c") +
+                A(1) + E("1-0", {"i", "1"}));
+  EXPECT_EQ(h_.Run({"XGROUP", "CREATE", "a", "g", "$"}), "+OK\r\n");
+  EXPECT_EQ(h_.Run({"XGROUP", "CREATE", "c", "g", "0"}), "+OK\r\n");
+  ASSERT_TRUE(h_.shard().OnRequest(*h_.client(0).conn, ping));
+  EXPECT_EQ(h_.Run({"XREADGROUP", "GROUP", "g", "x", "STREAMS", "a", "c", ">", ">"}),
+            "+PONG\r\n" + A(1) + A(2) + B("c") + A(1) + E("1-0", {"i", "1"}));
+  EXPECT_EQ(h_.Run({"XREADGROUP", "GROUP", "g", "x", "STREAMS", "a", "c", "0", "0"}),
+            A(2) + A(2) + B("a") + A(0) + A(2) + B("c") + A(1) + E("1-0", {"i", "1"}));
+  h_.Run({"HELLO", "3"});
+  ASSERT_TRUE(h_.shard().OnRequest(*h_.client(0).conn, ping));
+  EXPECT_EQ(h_.Run({"XREAD", "STREAMS", "a", "b", "c", "0", "1-0", "1-0"}),
+            "+PONG\r\n%1\r\n" + B("a") + A(2) + E("1-0", {"i", "1"}) + E("2-0", {"i", "2"}));
+}
+
+// Without a journal the handlers skip building effects (XADD's id, a delivery's XCLAIM),
+// but each such write still counts as a change, which snapshot schedules go by.
+TEST_F(StreamTest, WritesCountAsChangesWithoutAJournal) {
+  ASSERT_FALSE(h_.shard().journal().enabled());
+  const auto changes = [this] { return h_.shard().stats().dirty_now(); };
+  uint64_t before = changes();
+  Fill("s", 3);
+  EXPECT_EQ(changes(), before + 3);
+  EXPECT_EQ(h_.Run({"XGROUP", "CREATE", "s", "g", "0"}), "+OK\r\n");
+  before = changes();
+  EXPECT_EQ(h_.Run({"XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "s", ">"}),
+            A(1) + A(2) + B("s") + A(1) + E("1-0", {"i", "1"}));
+  EXPECT_EQ(changes(), before + 1);
+  EXPECT_EQ(h_.Run({"XREADGROUP", "GROUP", "g", "c", "NOACK", "STREAMS", "s", ">"}),
+            A(1) + A(2) + B("s") + A(2) + E("2-0", {"i", "2"}) + E("3-0", {"i", "3"}));
+  EXPECT_EQ(changes(), before + 2);
+  EXPECT_EQ(h_.Run({"XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">"}), "*-1\r\n");
+  EXPECT_EQ(changes(), before + 2);  // nothing delivered: nothing changed
+  EXPECT_EQ(h_.Run({"XCLAIM", "s", "g", "d", "0", "1-0", "JUSTID"}), A(1) + B("1-0"));
+  EXPECT_EQ(changes(), before + 3);
 }
 
 TEST_F(StreamTest, Resp3ReadIsAMap) {

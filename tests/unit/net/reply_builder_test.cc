@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <string>
+
 namespace rill::net {
 namespace {
 
@@ -40,6 +43,27 @@ TEST(ReplyBuilderTest, AggregatesInBothProtocols) {
   };
   EXPECT_EQ(Build(2, aggregates), "*4\r\n*1\r\n*3\r\n*0\r\n");
   EXPECT_EQ(Build(3, aggregates), "%2\r\n~1\r\n>3\r\n*0\r\n");
+}
+
+TEST(ReplyBuilderTest, HeadersGoInFrontOfElementsWrittenFirst) {
+  auto nested = [](ReplyBuilder& rb) {
+    rb.Ok();  // an earlier reply in the buffer stays where it is
+    const size_t outer = rb.size();
+    rb.Bulk("k");
+    const size_t inner = rb.size();
+    for (int i = 0; i < 12; i++) {
+      rb.Integer(i);
+    }
+    rb.ArrayHeaderAt(inner, 12);
+    rb.MapHeaderAt(outer, 1);
+    rb.ArrayHeaderAt(rb.size(), 0);  // at the end: the same as ArrayHeader
+  };
+  const std::string ints =
+      ":0\r\n:1\r\n:2\r\n:3\r\n:4\r\n:5\r\n:6\r\n:7\r\n:8\r\n:9\r\n:10\r\n:11\r\n";
+  EXPECT_EQ(Build(2, nested), "+OK\r\n*2\r\n$1\r\nk\r\n*12\r\n" + ints + "*0\r\n");
+  EXPECT_EQ(Build(3, nested), "+OK\r\n%1\r\n$1\r\nk\r\n*12\r\n" + ints + "*0\r\n");
+  EXPECT_EQ(Build(2, [](ReplyBuilder& rb) { rb.ArrayHeaderAt(0, INT64_MIN); }),
+            "*-9223372036854775808\r\n");
 }
 
 TEST(ReplyBuilderTest, ErrorsStayOnOneLine) {
