@@ -557,7 +557,7 @@ void Dispatcher::UnwatchAll(shard::Shard& shard, shard::Client& client) {
     if (&owner == &shard || shard.coordinating()) {
       owner.keyspace().Unwatch(db, key, client.watch_flag.get());
     } else {
-      owner.Post([&owner, db, key = std::move(key), flag = client.watch_flag] {
+      owner.Post([&owner, db = db, key = std::move(key), flag = client.watch_flag] {
         owner.keyspace().Unwatch(db, key, flag.get());
       });
     }

@@ -189,7 +189,7 @@ void LoadJournal(const config::Config& cfg, shard::ShardSet& shards, Journaling*
         shard.load_progress().loaded_bytes = j->loader->stats().bytes;
         return done;
       },
-      [&shards, &shard, j, snapshotter](double seconds) {
+      [&shards, j, snapshotter](double seconds) {
         RILL_LOG(kNotice,
                  "DB loaded from append only file: %.3f seconds, %llu commands (%llu failed)",
                  seconds, static_cast<unsigned long long>(j->loader->stats().commands),

@@ -62,7 +62,7 @@ void Shard::Unblock(Client& c) {
       set_->shard(owner).RemoveRemoteWaiter(db, key, id_);
     } else {
       Shard* s = &set_->shard(owner);
-      s->Post([s, db, key = key, home = id_] { s->RemoveRemoteWaiter(db, key, home); });
+      s->Post([s, db = db, key = key, home = id_] { s->RemoveRemoteWaiter(db, key, home); });
     }
   }
   block_deadlines_.erase({c.block.deadline_ms, c.id});
@@ -107,7 +107,7 @@ void Shard::ServeReadyKeys() {
         homes.erase(std::unique(homes.begin(), homes.end()), homes.end());
         for (const int h : homes) {
           Shard* s = &set_->shard(h);
-          s->Post([s, db, key = key] { s->KeyReadyElsewhere(db, key); });
+          s->Post([s, db = db, key = key] { s->KeyReadyElsewhere(db, key); });
         }
       }
       auto it = waiters_[db].find(key);
