@@ -68,6 +68,16 @@ TEST(RespParserTest, ParsesInlineWithQuotes) {
   EXPECT_TRUE(r.args.empty());
 }
 
+TEST(RespParserTest, ZeroLengthBulkAndLongestFastLength) {
+  RespParser p;
+  Parsed r = ParseOne(p, "*2\r\n$0\r\n\r\n$3\r\nabc\r\n");
+  ASSERT_EQ(r.state, RespParser::State::kComplete);
+  EXPECT_EQ(r.args, (std::vector<std::string>{"", "abc"}));
+  // 18 digits, the most the one-pass reader takes: a length, then over the limit.
+  EXPECT_EQ(ParseOne(p, "*1\r\n$100000000000000000\r\n").state, RespParser::State::kError);
+  EXPECT_EQ(p.error(), "Protocol error: invalid bulk length");
+}
+
 TEST(RespParserTest, EmptyAndNegativeMultibulkAreSkipped) {
   RespParser p;
   Parsed r = ParseOne(p, "*0\r\n");
@@ -95,18 +105,25 @@ TEST_P(RespParserErrorTest, ReportsRedisText) {
 
 INSTANTIATE_TEST_SUITE_P(
     Malformed, RespParserErrorTest,
-    ::testing::Values(ErrorCase{"*x\r\n", "Protocol error: invalid multibulk length"},
-                      ErrorCase{"*3000000000\r\n", "Protocol error: invalid multibulk length"},
-                      ErrorCase{"*1\r\n:1\r\n", "Protocol error: expected '$', got ':'"},
-                      ErrorCase{"*1\r\n$-1\r\n", "Protocol error: invalid bulk length"},
-                      ErrorCase{"*1\r\n$abc\r\n", "Protocol error: invalid bulk length"},
-                      ErrorCase{"*1\r\n$2000000\r\n", "Protocol error: invalid bulk length"},
-                      ErrorCase{"*1" + std::string(70000, '1'),
-                                "Protocol error: too big mbulk count string"},
-                      ErrorCase{"*1\r\n$1" + std::string(70000, '1'),
-                                "Protocol error: too big bulk count string"},
-                      ErrorCase{std::string(70000, 'a'), "Protocol error: too big inline request"},
-                      ErrorCase{"set \"a\n", "Protocol error: unbalanced quotes in request"}));
+    ::testing::Values(
+        ErrorCase{"*x\r\n", "Protocol error: invalid multibulk length"},
+        ErrorCase{"*3000000000\r\n", "Protocol error: invalid multibulk length"},
+        ErrorCase{"*1\r\n:1\r\n", "Protocol error: expected '$', got ':'"},
+        ErrorCase{"*1\r\n$-1\r\n", "Protocol error: invalid bulk length"},
+        ErrorCase{"*1\r\n$abc\r\n", "Protocol error: invalid bulk length"},
+        // Lengths the one-pass digit reader hands on to the general path.
+        ErrorCase{"*1\r\n$12a\r\n", "Protocol error: invalid bulk length"},
+        ErrorCase{"*1\r\n$007\r\n", "Protocol error: invalid bulk length"},
+        ErrorCase{"*1\r\n$+3\r\n", "Protocol error: invalid bulk length"},
+        ErrorCase{"*1\r\n$1234567890123456789\r\n", "Protocol error: invalid bulk length"},
+        ErrorCase{"*12345678901234567890\r\n", "Protocol error: invalid multibulk length"},
+        ErrorCase{"*2 \r\n", "Protocol error: invalid multibulk length"},
+        ErrorCase{"*1\r\n$2000000\r\n", "Protocol error: invalid bulk length"},
+        ErrorCase{"*1" + std::string(70000, '1'), "Protocol error: too big mbulk count string"},
+        ErrorCase{"*1\r\n$1" + std::string(70000, '1'),
+                  "Protocol error: too big bulk count string"},
+        ErrorCase{std::string(70000, 'a'), "Protocol error: too big inline request"},
+        ErrorCase{"set \"a\n", "Protocol error: unbalanced quotes in request"}));
 
 TEST(RespParserTest, UnauthenticatedClientsGetSmallLimits) {
   ParserLimits limits;
