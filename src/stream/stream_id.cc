@@ -1,7 +1,7 @@
 // Copyright (c) 2026 The Rill authors. BSD-3-Clause.
 #include "stream/stream_id.h"
 
-#include <charconv>
+#include <array>
 
 namespace rill::stream {
 
@@ -25,10 +25,80 @@ std::optional<StreamId> StreamId::Prev() const {
   return std::nullopt;
 }
 
+namespace {
+
+// Decimal formatting for ids, which every stream reply and effect carries (XRANGE of ten
+// entries formats ten). A millisecond time has 13 digits: it is cut into 32-bit pieces of
+// at most 8 digits, each written two digits per table lookup, which costs about half the
+// instructions of std::to_chars on the whole 64-bit value.
+constexpr std::array<char, 200> kDigitPairs = [] {
+  std::array<char, 200> t{};
+  for (int i = 0; i < 100; i++) {
+    t[2 * i] = static_cast<char>('0' + i / 10);
+    t[2 * i + 1] = static_cast<char>('0' + i % 10);
+  }
+  return t;
+}();
+
+void PutPair(char* p, uint32_t v) {  // REQUIRES: v < 100
+  p[0] = kDigitPairs[2 * v];
+  p[1] = kDigitPairs[2 * v + 1];
+}
+
+// Exactly 8 digits, leading zeros included. REQUIRES: v < 10^8.
+void PutEight(char* p, uint32_t v) {
+  const uint32_t high = v / 10000;
+  const uint32_t low = v % 10000;
+  PutPair(p, high / 100);
+  PutPair(p + 2, high % 100);
+  PutPair(p + 4, low / 100);
+  PutPair(p + 6, low % 100);
+}
+
+// v without leading zeros; returns the end.
+char* Put32(char* p, uint32_t v) {
+  int n = 1;
+  for (uint32_t bound = 10; n < 10 && v >= bound; bound *= 10) {
+    n++;
+  }
+  char* end = p + n;
+  char* q = end;
+  while (v >= 100) {
+    q -= 2;
+    PutPair(q, v % 100);
+    v /= 100;
+  }
+  if (v >= 10) {
+    PutPair(q - 2, v);
+  } else {
+    q[-1] = static_cast<char>('0' + v);
+  }
+  return end;
+}
+
+char* Put64(char* p, uint64_t v) {
+  constexpr uint64_t k8 = 100000000;
+  if (v <= UINT32_MAX) {
+    return Put32(p, static_cast<uint32_t>(v));
+  }
+  if (v < k8 * k8) {
+    p = Put32(p, static_cast<uint32_t>(v / k8));
+    PutEight(p, static_cast<uint32_t>(v % k8));
+    return p + 8;
+  }
+  p = Put32(p, static_cast<uint32_t>(v / (k8 * k8)));
+  v %= k8 * k8;
+  PutEight(p, static_cast<uint32_t>(v / k8));
+  PutEight(p + 8, static_cast<uint32_t>(v % k8));
+  return p + 16;
+}
+
+}  // namespace
+
 size_t FormatIdTo(char* buf, StreamId id) {
-  char* p = std::to_chars(buf, buf + 20, id.ms).ptr;
+  char* p = Put64(buf, id.ms);
   *p++ = '-';
-  p = std::to_chars(p, p + 20, id.seq).ptr;
+  p = Put64(p, id.seq);
   return static_cast<size_t>(p - buf);
 }
 

@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
 namespace rill::stream {
 namespace {
 
@@ -22,6 +27,27 @@ TEST(StreamIdTest, NextAndPrevCrossMillisecondsAndStopAtEnds) {
 TEST(StreamIdTest, FormatsAsMsDashSeq) {
   EXPECT_EQ(FormatId({1700000000000, 3}), "1700000000000-3");
   EXPECT_EQ(FormatId(StreamId::Max()), "18446744073709551615-18446744073709551615");
+}
+
+// FormatIdTo cuts each number into 32-bit pieces: every length and every piece boundary
+// (10^8, 2^32, 10^16) must read as std::to_string does.
+TEST(StreamIdTest, FormatsEveryLengthAndPieceBoundary) {
+  std::vector<uint64_t> values = {0,          UINT32_MAX,    uint64_t{UINT32_MAX} + 1,
+                                  UINT64_MAX, 1700000000000, 1000000000000000000};
+  for (uint64_t p = 1; p <= 10000000000000000000u; p *= 10) {
+    values.insert(values.end(), {p - 1, p, p + 1, 2 * p - 1, 9 * p});
+    if (p == 10000000000000000000u) {
+      break;
+    }
+  }
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 10000; i++) {
+    values.push_back(rng() >> (rng() % 64));
+  }
+  for (const uint64_t v : values) {
+    const StreamId id{v, values[v % values.size()]};
+    EXPECT_EQ(FormatId(id), std::to_string(id.ms) + "-" + std::to_string(id.seq)) << v;
+  }
 }
 
 TEST(StreamIdTest, IdTextHoldsTheSameTextAsFormatId) {
