@@ -9,10 +9,9 @@
 # either one makes; `perf stat` reads the counts while one redis-benchmark run (-c 50,
 # pipelined) sends --requests commands, and the report divides. A count does not depend on
 # how busy the machine is: the same binary and load give the same figure. Each server is
-# started fresh, with one stream `g` of 20 x --requests entries and a group `grp` on it, so
-# the two XREADGROUP workloads (COUNT 10) never run dry, and a group `tail` at its end, so
-# xreadgroup_empty is a consumer polling with nothing new (a nil reply). Every counted call
-# is a trap into the kernel: Redis's XREADGROUP makes 160 per command, so --requests stays
+# started fresh with the data of lib.sh's prefill_per_command (a stream `g`, a group at its
+# start and one at its end) and runs lib.sh's kPerCommandWorkloads. Every counted call is a
+# trap into the kernel: Redis's XREADGROUP makes 160 per command, so --requests stays
 # small.
 #
 # Needs root (perf probe adds the uprobes, and removes them on exit) and Debian's
@@ -76,29 +75,13 @@ for sym in "${kEntryPoints[@]}"; do
 done
 event_list=$(IFS=,; echo "${events[*]}")
 
-readonly kValue=0123456789abcdef
-workloads=(
-  "ping|-t ping_mbulk"
-  "set|-t set"
-  "get|-t get"
-  "xadd_one|XADD s * f $kValue"
-  "xadd_keys|-r 1000 XADD s:__rand_int__ * f $kValue"
-  "xreadgroup|XREADGROUP GROUP grp c COUNT 10 STREAMS g >"
-  "xreadgroup_noack|XREADGROUP GROUP grp c COUNT 10 NOACK STREAMS g >"
-  "xreadgroup_empty|XREADGROUP GROUP tail c COUNT 10 STREAMS g >"
-  "xrange|XRANGE g - + COUNT 10"
-)
-
 # measure <who>: one fresh server, every workload; lines "<who> <workload> <calls>".
 measure() {
   local who=$1 port spec name words calls
   port=$(free_port)
   start_server "$who" "$port" "$work/$who"
-  redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P 64 -n $((20 * requests + 1000)) -q \
-    XADD g '*' f "$kValue" >/dev/null
-  redis-cli -h 127.0.0.1 -p "$port" XGROUP CREATE g grp 0 >/dev/null
-  redis-cli -h 127.0.0.1 -p "$port" XGROUP CREATE g tail '$' >/dev/null
-  for spec in "${workloads[@]}"; do
+  prefill_per_command "$port" "$requests"
+  for spec in "${kPerCommandWorkloads[@]}"; do
     name=${spec%%|*}
     read -r -a words <<<"${spec#*|}"
     calls=$(perf stat -x, -e "$event_list" -p "$running_pid" -- \

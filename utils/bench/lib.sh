@@ -96,7 +96,8 @@ EOF
 
 # start_server <rill|redis> <port> <dir>: starts it in the background on 127.0.0.1 with a
 # private dir (neither with a snapshot schedule; Redis without AOF unless redis_extra says so),
-# sets running_pid, waits until it answers PING.
+# sets running_pid, waits until it answers PING. server_wrapper, when set, is run in front
+# of either server (valgrind, for instructions-per-command.sh).
 start_server() {
   local name=$1 port=$2 dir=$3
   mkdir -p "$dir"
@@ -105,12 +106,12 @@ start_server() {
     # not for a redis-server standing in as --server (dry runs).
     local one_shard=(--shards 1)
     case "$(basename "$server")" in redis-server*) one_shard=() ;; esac
-    "$server" --port "$port" --bind 127.0.0.1 --save "" --dir "$dir" \
-      ${one_shard[@]+"${one_shard[@]}"} ${server_extra[@]+"${server_extra[@]}"} \
+    ${server_wrapper[@]+"${server_wrapper[@]}"} "$server" --port "$port" --bind 127.0.0.1 \
+      --save "" --dir "$dir" ${one_shard[@]+"${one_shard[@]}"} ${server_extra[@]+"${server_extra[@]}"} \
       >"$dir/server.log" 2>&1 &
   else
-    "$redis" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
-      --daemonize no --logfile "$dir/server.log" ${redis_extra[@]+"${redis_extra[@]}"} \
+    ${server_wrapper[@]+"${server_wrapper[@]}"} "$redis" --port "$port" --bind 127.0.0.1 \
+      --save '' --appendonly no --dir "$dir" --daemonize no --logfile "$dir/server.log" ${redis_extra[@]+"${redis_extra[@]}"} \
       >/dev/null 2>&1 &
   fi
   running_pid=$!
@@ -123,6 +124,31 @@ start_server() {
     fi
     sleep 0.05
   done
+}
+
+# The workloads of allocs-per-command.sh and instructions-per-command.sh, one
+# redis-benchmark command each ("name|arguments"), over what prefill_per_command sets up.
+readonly kPerCommandValue=0123456789abcdef
+readonly kPerCommandWorkloads=(
+  "ping|-t ping_mbulk"
+  "set|-t set"
+  "get|-t get"
+  "xadd_one|XADD s * f $kPerCommandValue"
+  "xadd_keys|-r 1000 XADD s:__rand_int__ * f $kPerCommandValue"
+  "xreadgroup|XREADGROUP GROUP grp c COUNT 10 STREAMS g >"
+  "xreadgroup_noack|XREADGROUP GROUP grp c COUNT 10 NOACK STREAMS g >"
+  "xreadgroup_empty|XREADGROUP GROUP tail c COUNT 10 STREAMS g >"
+  "xrange|XRANGE g - + COUNT 10"
+)
+
+# prefill_per_command <port> <requests>: a stream `g` of 20 x <requests> entries (+1000),
+# so the two COUNT 10 XREADGROUP workloads never run dry, with a group `grp` at its start
+# and a group `tail` at its end (xreadgroup_empty: a consumer polling, a nil reply).
+prefill_per_command() {
+  redis-benchmark -h 127.0.0.1 -p "$1" -c 50 -P 64 -n $((20 * $2 + 1000)) -q \
+    XADD g '*' f "$kPerCommandValue" >/dev/null
+  redis-cli -h 127.0.0.1 -p "$1" XGROUP CREATE g grp 0 >/dev/null
+  redis-cli -h 127.0.0.1 -p "$1" XGROUP CREATE g tail '$' >/dev/null
 }
 
 stop_server() {
