@@ -90,7 +90,8 @@ class CommandContext {
   void Emit(std::initializer_list<std::string_view> args) {
     Emit(std::span<const std::string_view>(args.begin(), args.size()));
   }
-  // Whether Emit() records anything: only with a journal attached (appendonly yes). An
+  // Whether Emit() records anything: only while the journal is enabled (an AOF attached;
+  // off while the AOF loads; replicas later). An
   // effect that costs work to build (ids and counters formatted for every entry a read
   // delivers) is built only then; CountChange() counts the call as a change without it.
   bool journaling() const { return shard_.journal().enabled(); }

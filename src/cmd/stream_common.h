@@ -26,8 +26,8 @@ stream::NodeLimits NodeLimitsOf(const config::Config& cfg);
 void ReplyId(net::ReplyBuilder& rb, stream::StreamId id);
 // [id, [field, value, ...]]
 void ReplyEntry(net::ReplyBuilder& rb, stream::StreamId id, std::span<const std::string_view> fv);
-// Entries of s in [start, end] (reverse: from end down), at most count (0 = all). Returns
-// how many were replied; the caller wrote nothing for them yet.
+// Entries of s in [start, end] (reverse: from end down), at most count (SIZE_MAX for all).
+// Returns how many were replied; the caller wrote nothing for them yet.
 size_t ReplyRange(net::ReplyBuilder& rb, const stream::Stream& s, stream::StreamId start,
                   stream::StreamId end, bool reverse, size_t count);
 

@@ -664,8 +664,8 @@ bool ReplyNew(net::ReplyBuilder& rb, ReadTarget& t, const ReadArgs& a, stream::C
   if (s.length() == 0 || !from || s.last_id() < *from) {
     return false;
   }
-  // Something is there to serve: only now is room reserved, so a read that finds nothing
-  // (a consumer polling, or about to block) allocates nothing for it.
+  // Something is there to serve: only now is the delivery list given room, so a read that
+  // finds nothing (a consumer polling, or about to block) allocates nothing for it.
   if (t.group != nullptr && !a.noack) {
     delivered->reserve(delivered->size() + ExpectedEntries(a.count));
   }
@@ -741,7 +741,7 @@ void XReadGeneric(CommandContext& ctx, bool xreadgroup) {
       }
       last_before = t.group->last_id();
     }
-    delivered.clear();
+    delivered.erase(delivered.begin(), delivered.end());  // clear() would free its room
     const size_t mark = rb.size();
     if (rb.resp() == 2) {
       rb.ArrayHeader(2);
@@ -750,7 +750,7 @@ void XReadGeneric(CommandContext& ctx, bool xreadgroup) {
     if (t.kind == ReadTarget::Kind::kHistory) {
       ReplyHistory(rb, t, c, a->count, now, &delivered);
     } else if (!ReplyNew(rb, t, *a, c, now, &delivered)) {
-      rb.buffer()->resize(mark);
+      rb.TruncateTo(mark);
       continue;
     }
     for (const StreamId id : delivered) {

@@ -23,6 +23,9 @@
 // front of an open slot wait for it, so the batch's replies leave in one write (a slot
 // held up, as by CLIENT PAUSE at its owner, holds them up too). A peer that stops sending
 // (EOF) while slots are open still gets their replies, and the replies before them.
+// Holds and slots start at or before the running request's reply, which a handler may
+// therefore edit in place (ReplyBuilder::ArrayHeaderAt, TruncateTo): nothing is sent or
+// moved while a handler runs.
 //
 // Back-pressure (better than Redis, which lets a client that never reads grow its output
 // until the output limit kills it): when more than kOutputHighWater bytes wait to be sent,

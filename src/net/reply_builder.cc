@@ -3,6 +3,7 @@
 
 #include <charconv>
 
+#include "core/check.h"
 #include "core/strings.h"
 
 namespace rill::net {
@@ -28,6 +29,7 @@ void ReplyBuilder::Header(char type, int64_t n) {
 }
 
 void ReplyBuilder::HeaderAt(size_t at, char type, int64_t n) {
+  RILL_DCHECK(at <= out_->size());
   char buf[kMaxHeader];
   out_->insert(at, buf, FormatHeader(buf, type, n));
 }
@@ -122,6 +124,11 @@ void ReplyBuilder::MapHeader(int64_t n) {
   } else {
     Header('*', n * 2);
   }
+}
+
+void ReplyBuilder::TruncateTo(size_t at) {
+  RILL_DCHECK(at <= out_->size());
+  out_->resize(at);
 }
 
 void ReplyBuilder::MapHeaderAt(size_t at, int64_t n) {

@@ -46,11 +46,14 @@ class ReplyBuilder {
   // An aggregate whose length is known only once its elements are written: note size()
   // before writing them, then put the header in front of them with ArrayHeaderAt or
   // MapHeaderAt. The elements move up by the header's few bytes inside the one buffer,
-  // instead of being built in a second buffer and copied over.
-  // REQUIRES: at <= size().
+  // instead of being built in a second buffer and copied over. TruncateTo takes back what
+  // was written since.
+  // REQUIRES: at was taken from size() during the same command (net/connection.h: nothing
+  // is sent from the buffer meanwhile), and at <= size().
   size_t size() const { return out_->size(); }
   void ArrayHeaderAt(size_t at, int64_t n) { HeaderAt(at, '*', n); }
   void MapHeaderAt(size_t at, int64_t n);  // n pairs; RESP2 writes *2n
+  void TruncateTo(size_t at);
 
  private:
   void Header(char type, int64_t n);

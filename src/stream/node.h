@@ -112,7 +112,7 @@ class Node {
     StreamId prev_;
     bool first_ = true;
     bool corrupt_ = false;
-    absl::InlinedVector<std::string_view, 4> master_;
+    absl::InlinedVector<std::string_view, 4> master_;  // field names, views into the node
   };
 
  private:

@@ -28,9 +28,9 @@ std::optional<StreamId> StreamId::Prev() const {
 namespace {
 
 // Decimal formatting for ids, which every stream reply and effect carries (XRANGE of ten
-// entries formats ten). A millisecond time has 13 digits: it is cut into 32-bit pieces of
-// at most 8 digits, each written two digits per table lookup, which costs about half the
-// instructions of std::to_chars on the whole 64-bit value.
+// entries formats ten). A millisecond time has 13 digits: it is cut into 32-bit pieces (a
+// leading one of up to 10 digits, then exactly 8 each), each written two digits per table
+// lookup, which costs about half the instructions of std::to_chars on the 64-bit value.
 constexpr std::array<char, 200> kDigitPairs = [] {
   std::array<char, 200> t{};
   for (int i = 0; i < 100; i++) {

@@ -25,6 +25,9 @@
 //  * BM_PelAck:                 a worker pool in steady state: Deliver the next id, Ack the
 //                               oldest pending one, with ~100 Ki entries pending. One item is
 //                               one Deliver + Ack pair.
+//  * BM_StreamIdFormat:         FormatIdTo of ids as "*" gives them (a 13-digit ms, a small
+//                               seq), which every entry of a reply and every effect carries.
+//                               One item is one id formatted.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -151,6 +154,17 @@ BENCHMARK(BM_StreamRangeScan);
 
 void BM_StreamRangeScanReverse(benchmark::State& state) { RangeScan(state, /*reverse=*/true); }
 BENCHMARK(BM_StreamRangeScanReverse);
+
+void BM_StreamIdFormat(benchmark::State& state) {
+  char buf[kMaxIdText];
+  uint64_t n = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(FormatIdTo(buf, ScanId(n++)));
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(n));
+}
+BENCHMARK(BM_StreamIdFormat);
 
 // A group with 10 consumers, as a pool of 10 XREADGROUP workers would create.
 struct Group {

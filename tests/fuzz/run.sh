@@ -6,7 +6,9 @@
 #   tests/fuzz/run.sh <build-dir> <seconds>        (what `make fuzz` runs)
 #   RILL_FUZZ_TARGETS="conf_fuzz" tests/fuzz/run.sh build-fuzz 600   (a subset, longer)
 #
-# The targets are the folders of tests/fuzz/corpus/: a new fuzz target comes with seeds.
+# The targets are the tests/fuzz/*_fuzz.cc sources, and each comes with seeds in
+# tests/fuzz/corpus/<name>/: a target without any fails the run (the snapshot target once
+# went unfuzzed for want of them).
 # Each target <build-dir>/tests/fuzz/<name> starts from a copy of tests/fuzz/corpus/<name>/
 # in a temporary directory (so the checked-in seeds never change) and runs for <seconds>
 # with -max_total_time. A crash, leak, timeout or failed invariant stops that target; its
@@ -28,7 +30,7 @@ case "$seconds" in
 esac
 src_dir=$(cd "$(dirname "$0")" && pwd)
 fuzz_bin_dir="$build_dir/tests/fuzz"
-targets=${RILL_FUZZ_TARGETS:-$(cd "$src_dir/corpus" && ls)}
+targets=${RILL_FUZZ_TARGETS:-$(for f in "$src_dir"/*_fuzz.cc; do basename "$f" .cc; done)}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/rill-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -50,12 +52,15 @@ for name in $targets; do
     failed=1
     continue
   fi
+  if [ -z "$(ls -A "$src_dir/corpus/$name" 2>/dev/null)" ]; then
+    echo "fuzz: $name: FAILED: no seeds in tests/fuzz/corpus/$name/"
+    failed=1
+    continue
+  fi
   corpus="$work/$name"
   artifacts="$(cd "$fuzz_bin_dir" && pwd)/artifacts/$name"
   mkdir -p "$corpus" "$artifacts"
-  if [ -d "$src_dir/corpus/$name" ]; then
-    cp "$src_dir/corpus/$name"/* "$corpus"/ 2>/dev/null
-  fi
+  cp "$src_dir/corpus/$name"/* "$corpus"/
   log="$artifacts/last-run.log"
   stamp="$work/$name.started"
   touch "$stamp"

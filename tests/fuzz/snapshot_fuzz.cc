@@ -11,8 +11,9 @@
 // mode (no keyspace, what rill-check-aof uses) must agree with the loading one.
 //
 // The file is served from memory by a FileSystem of this target's own, so no disk is used.
-// Seeds in corpus/snapshot_fuzz/ are snapshots written by SAVE (strings, expiry, a stream
-// with a group, consumers and pending entries, several databases).
+// Seeds in corpus/snapshot_fuzz/ are snapshots written by SAVE: an empty one, and one with
+// strings (one with an expiry), a stream with a deleted entry, two groups, consumers and
+// pending entries, and a second database.
 // Threading: libFuzzer calls the entry point from one thread.
 #include <algorithm>
 #include <cstddef>

@@ -21,8 +21,8 @@
 # ticks) run while the counters run and are counted: at -n 10000 they add a few
 # instructions per command to each.
 #
-# Needs valgrind (apt-get install valgrind). A run takes a few minutes: callgrind runs a
-# server about 50 times slower.
+# Needs valgrind (apt-get install valgrind). callgrind runs a server about 50 times
+# slower; a run with the defaults takes about a minute.
 #
 # Usage: utils/bench/instructions-per-command.sh [--server PATH] [--redis PATH]
 #          [--requests N] [--pipeline N]
@@ -71,14 +71,19 @@ measure() {
   out="$work/$who.callgrind"
   server_wrapper=(valgrind --tool=callgrind --callgrind-out-file="$out" --dump-line=no)
   server_extra=(--busy-poll-us 0)
+  case "$(basename "$server")" in redis-server*) server_extra=() ;; esac  # a dry run
   start_server "$who" "$port" "$work/$who"
   prefill_per_command "$port" "$requests"
   for spec in "${kPerCommandWorkloads[@]}"; do
     name=${spec%%|*}
     read -r -a words <<<"${spec#*|}"
     callgrind_control -z "$running_pid" >/dev/null
-    timeout "$kBenchTimeoutS" redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P "$pipeline" \
-      -n "$requests" -q "${words[@]}" >/dev/null
+    if ! timeout "$kBenchTimeoutS" redis-benchmark -h 127.0.0.1 -p "$port" -c 50 \
+      -P "$pipeline" -n "$requests" -q "${words[@]}" >/dev/null; then
+      echo "instructions-per-command.sh: redis-benchmark against $who failed or timed out" \
+        "($name)" >&2
+      exit 1
+    fi
     callgrind_control -d "$running_pid" >/dev/null
     dumps=$((dumps + 1))
     ir=$(dump_total "$out.$dumps")

@@ -3,8 +3,9 @@
 # utils/bench/lib.sh: what the side-by-side benchmark scripts share. Sourced, not run.
 #
 # The caller sets $server (rill-server) and $redis (redis-server), and may set the array
-# server_extra (arguments added to $server's command line) and redis_extra (added to
-# $redis's, after the defaults, which they override). start_server sets running_pid;
+# server_extra (arguments added to $server's command line), redis_extra (added to
+# $redis's, after the defaults, which they override) and server_wrapper (a command run in
+# front of either, such as valgrind). start_server sets running_pid;
 # install_cleanup's trap also reads work (the run's temp dir) and keep_logs.
 # Messages name the calling script.
 
@@ -106,12 +107,14 @@ start_server() {
     # not for a redis-server standing in as --server (dry runs).
     local one_shard=(--shards 1)
     case "$(basename "$server")" in redis-server*) one_shard=() ;; esac
-    ${server_wrapper[@]+"${server_wrapper[@]}"} "$server" --port "$port" --bind 127.0.0.1 \
-      --save "" --dir "$dir" ${one_shard[@]+"${one_shard[@]}"} ${server_extra[@]+"${server_extra[@]}"} \
+    ${server_wrapper[@]+"${server_wrapper[@]}"} \
+      "$server" --port "$port" --bind 127.0.0.1 --save "" --dir "$dir" \
+      ${one_shard[@]+"${one_shard[@]}"} ${server_extra[@]+"${server_extra[@]}"} \
       >"$dir/server.log" 2>&1 &
   else
-    ${server_wrapper[@]+"${server_wrapper[@]}"} "$redis" --port "$port" --bind 127.0.0.1 \
-      --save '' --appendonly no --dir "$dir" --daemonize no --logfile "$dir/server.log" ${redis_extra[@]+"${redis_extra[@]}"} \
+    ${server_wrapper[@]+"${server_wrapper[@]}"} \
+      "$redis" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
+      --daemonize no --logfile "$dir/server.log" ${redis_extra[@]+"${redis_extra[@]}"} \
       >/dev/null 2>&1 &
   fi
   running_pid=$!

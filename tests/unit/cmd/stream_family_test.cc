@@ -351,6 +351,10 @@ TEST_F(StreamTest, WritesCountAsChangesWithoutAJournal) {
   EXPECT_EQ(changes(), before + 2);  // nothing delivered: nothing changed
   EXPECT_EQ(h_.Run({"XCLAIM", "s", "g", "d", "0", "1-0", "JUSTID"}), A(1) + B("1-0"));
   EXPECT_EQ(changes(), before + 3);
+  EXPECT_EQ(h_.Run({"XDEL", "s", "1-0"}), I(1));
+  EXPECT_EQ(h_.Run({"XCLAIM", "s", "g", "d", "0", "1-0"}), A(0));  // gone: dropped from the PEL
+  EXPECT_EQ(changes(), before + 5);
+  EXPECT_EQ(h_.Run({"XPENDING", "s", "g"}), A(4) + I(0) + "$-1\r\n$-1\r\n*-1\r\n");
 }
 
 TEST_F(StreamTest, Resp3ReadIsAMap) {

@@ -35,10 +35,11 @@ TEST(StreamIdTest, FormatsEveryLengthAndPieceBoundary) {
   std::vector<uint64_t> values = {0,          UINT32_MAX,    uint64_t{UINT32_MAX} + 1,
                                   UINT64_MAX, 1700000000000, 1000000000000000000};
   for (uint64_t p = 1; p <= 10000000000000000000u; p *= 10) {
-    values.insert(values.end(), {p - 1, p, p + 1, 2 * p - 1, 9 * p});
+    values.insert(values.end(), {p - 1, p, p + 1});
     if (p == 10000000000000000000u) {
-      break;
+      break;  // 2p and 9p would wrap
     }
+    values.insert(values.end(), {2 * p - 1, 9 * p});
   }
   std::mt19937_64 rng(7);
   for (int i = 0; i < 10000; i++) {
