@@ -90,12 +90,17 @@ class CommandContext {
   void Emit(std::initializer_list<std::string_view> args) {
     Emit(std::span<const std::string_view>(args.begin(), args.size()));
   }
-  // Whether Emit() records anything: only while the journal is enabled (an AOF attached;
-  // off while the AOF loads; replicas later). An
-  // effect that costs work to build (ids and counters formatted for every entry a read
-  // delivers) is built only then; CountChange() counts the call as a change without it.
-  bool journaling() const { return shard_.journal().enabled(); }
-  void CountChange() { emitted_ = true; }
+  // For an effect that costs work to build (ids and counters formatted for every entry a
+  // read delivers): true when Emit() would record nothing, the journal being disabled (no
+  // AOF attached, or the AOF loading; replicas later). The call is then counted as a
+  // change, as Emit() counts it, and the caller skips building the effect.
+  bool SkipEffect() {
+    if (shard_.journal().enabled()) {
+      return false;
+    }
+    emitted_ = true;
+    return true;
+  }
   bool propagate() const { return propagate_ && !emitted_; }
   bool changed() const { return propagate_ || emitted_; }
 

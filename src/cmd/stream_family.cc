@@ -72,8 +72,8 @@ size_t ReplyRange(net::ReplyBuilder& rb, const Stream& s, StreamId start, Stream
 
 void EmitClaim(CommandContext& ctx, std::string_view key, std::string_view group,
                const stream::ConsumerGroup& g, StreamId id) {
-  if (!ctx.journaling()) {
-    return ctx.CountChange();
+  if (ctx.SkipEffect()) {
+    return;
   }
   const stream::PendingEntry& pe = g.pel().at(id);
   const stream::IdText id_text(id);
@@ -86,8 +86,8 @@ void EmitClaim(CommandContext& ctx, std::string_view key, std::string_view group
 
 void EmitGroupPosition(CommandContext& ctx, std::string_view key, std::string_view group,
                        const stream::ConsumerGroup& g) {
-  if (!ctx.journaling()) {
-    return ctx.CountChange();
+  if (ctx.SkipEffect()) {
+    return;
   }
   const stream::IdText last(g.last_id());
   const std::string read = std::to_string(g.entries_read());
@@ -242,8 +242,8 @@ std::optional<AddArgs> ParseAddOrTrim(CommandContext& ctx, bool xadd) {
 // rewrites "~" the same way: node sizes may differ where the effect is replayed).
 void EmitAdd(CommandContext& ctx, const Stream& s, StreamId id,
              std::span<const std::string_view> fields, bool trimmed) {
-  if (!ctx.journaling()) {
-    return ctx.CountChange();
+  if (ctx.SkipEffect()) {
+    return;
   }
   const stream::IdText id_text(id);
   const std::string length = std::to_string(s.length());

@@ -384,8 +384,8 @@ void Claim(ConsumerGroup& g, ConsumerGroup::Pel::iterator it, stream::Consumer* 
 
 // The effect of dropping the pending record of a deleted entry (XCLAIM, XAUTOCLAIM).
 void EmitAck(CommandContext& ctx, StreamId id) {
-  if (!ctx.journaling()) {
-    return ctx.CountChange();
+  if (ctx.SkipEffect()) {
+    return;
   }
   const stream::IdText id_text(id);
   ctx.Emit({"XACK", ctx.arg(1), ctx.arg(2), id_text.view()});
