@@ -16,8 +16,10 @@
 # servers, one read and one write per pipeline.
 #
 # The workloads and the data they read are allocs-per-command.sh's (lib.sh). rill runs at
-# shards 1 with --busy-poll-us 0: spinning while idle is not work a command does, and
-# under callgrind it would be counted as such. Both servers' timers (serverCron, rill's
+# --shards (1 by default) with --busy-poll-us 0: spinning while idle is not work a command
+# does, and under callgrind it would be counted as such. At --shards 2 the count includes
+# forwarding (xadd_keys sends about half its requests to the other shard); callgrind runs
+# one thread at a time, so batches are larger than they are on a real run. Both servers' timers (serverCron, rill's
 # ticks) run while the counters run and are counted: at -n 10000 they add a few
 # instructions per command to each.
 #
@@ -25,7 +27,7 @@
 # slower; a run with the defaults takes about a minute.
 #
 # Usage: utils/bench/instructions-per-command.sh [--server PATH] [--redis PATH]
-#          [--requests N] [--pipeline N]
+#          [--requests N] [--pipeline N] [--shards N]
 # Only 127.0.0.1 is ever contacted; every server started here is stopped on exit.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -33,6 +35,7 @@ server="$HERE/../../build/rill-server"
 redis=$(command -v redis-server || echo /usr/bin/redis-server)
 requests=10000
 pipeline=16
+shards=1
 start_timeout_s=60
 readonly kBenchTimeoutS=600
 # shellcheck source=utils/bench/lib.sh
@@ -44,11 +47,12 @@ while [ $# -gt 0 ]; do
     --redis) redis=$2; shift 2 ;;
     --requests) requests=$2; shift 2 ;;
     --pipeline) pipeline=$2; shift 2 ;;
+    --shards) shards=$2; shift 2 ;;
     -h | --help) usage 0 ;;
     *) echo "instructions-per-command.sh: unknown option '$1'" >&2; usage ;;
   esac
 done
-require_positive "$requests" "$pipeline"
+require_positive "$requests" "$pipeline" "$shards"
 require_bins "$server" "$redis" redis-benchmark redis-cli valgrind callgrind_control python3
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/rill-instructions.XXXXXX")
@@ -70,7 +74,7 @@ measure() {
   port=$(free_port)
   out="$work/$who.callgrind"
   server_wrapper=(valgrind --tool=callgrind --callgrind-out-file="$out" --dump-line=no)
-  server_extra=(--busy-poll-us 0)
+  server_extra=(--shards "$shards" --busy-poll-us 0)
   case "$(basename "$server")" in redis-server*) server_extra=() ;; esac  # a dry run
   start_server "$who" "$port" "$work/$who"
   prefill_per_command "$port" "$requests"
@@ -96,7 +100,7 @@ measure() {
 measure rill
 measure redis
 
-echo "rill-server: $server (shards 1, --busy-poll-us 0)"
+echo "rill-server: $server (shards $shards, --busy-poll-us 0)"
 echo "redis-server: $("$redis" --version | head -1)"
 echo "redis-benchmark -c 50 -P $pipeline -n $requests per workload, under callgrind"
 python3 - "$work/counts" "$requests" <<'EOF'
