@@ -6,29 +6,46 @@
 namespace rill {
 namespace {
 
-// One table lookup per byte: kTable[b] is the CRC of the byte b shifted in alone.
-constexpr std::array<uint16_t, 256> MakeTable() {
-  std::array<uint16_t, 256> t{};
+// Four bytes per step. kTables[k][b] is the CRC of the byte b followed by k zero bytes, so
+// kTables[0] shifts one byte in. The CRC is linear and only 16 bits wide: folded into the
+// first two of four bytes, it is fully consumed by them, and the four bytes' contributions
+// are looked up separately and XORed (the slicing method). About 3 instructions a byte
+// instead of 9; a 14-byte key, as redis-benchmark's -r makes, drops from about 130 to 60.
+constexpr std::array<std::array<uint16_t, 256>, 4> MakeTables() {
+  std::array<std::array<uint16_t, 256>, 4> t{};
   for (int b = 0; b < 256; b++) {
     uint16_t crc = static_cast<uint16_t>(b << 8);
     for (int bit = 0; bit < 8; bit++) {
       crc = static_cast<uint16_t>((crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1);
     }
-    t[b] = crc;
+    t[0][b] = crc;
+  }
+  for (int k = 1; k < 4; k++) {
+    for (int b = 0; b < 256; b++) {
+      const uint16_t prev = t[k - 1][b];
+      t[k][b] = static_cast<uint16_t>((prev << 8) ^ t[0][prev >> 8]);
+    }
   }
   return t;
 }
 
-constexpr std::array<uint16_t, 256> kTable = MakeTable();
+constexpr std::array<std::array<uint16_t, 256>, 4> kTables = MakeTables();
 
 }  // namespace
 
 uint16_t Crc16(std::string_view data) {
-  uint16_t crc = 0;
-  for (const char c : data) {
-    crc = static_cast<uint16_t>((crc << 8) ^ kTable[((crc >> 8) ^ static_cast<uint8_t>(c)) & 0xff]);
+  const auto* p = reinterpret_cast<const uint8_t*>(data.data());
+  const uint8_t* const end = p + data.size();
+  uint32_t crc = 0;
+  for (; end - p >= 4; p += 4) {
+    const uint32_t hi = (crc >> 8) ^ p[0];
+    const uint32_t lo = (crc & 0xff) ^ p[1];
+    crc = kTables[3][hi] ^ kTables[2][lo] ^ kTables[1][p[2]] ^ kTables[0][p[3]];
   }
-  return crc;
+  for (; p < end; p++) {
+    crc = ((crc << 8) & 0xffff) ^ kTables[0][(crc >> 8) ^ *p];
+  }
+  return static_cast<uint16_t>(crc);
 }
 
 std::string_view HashedPart(std::string_view key) {

@@ -15,6 +15,9 @@
 //                            refill between cycles is not timed. Reports expired keys/s:
 //                            at 100% a cycle empties the database, at 25% it stops after
 //                            the first sample, as Redis's does.
+//  * BM_KeySlot:             the hash slot of a key shaped like redis-benchmark's -r keys
+//                            ("s:" and 12 digits): what every request pays at shards 2
+//                            and more to find its owner.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/slot.h"
 #include "shard/keyspace.h"
 
 namespace rill::shard {
@@ -146,6 +150,20 @@ BENCHMARK(BM_KeyspaceExpireCycle)
     ->Args({100'000, 25})
     ->ArgNames({"keys", "expired_pct"})
     ->Unit(benchmark::kMicrosecond);
+
+void BM_KeySlot(benchmark::State& state) {
+  std::vector<std::string> keys;
+  for (int i = 0; i < 1000; i++) {
+    std::string digits = std::to_string(i);
+    keys.push_back("s:" + std::string(12 - digits.size(), '0') + digits);
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(KeySlot(keys[i]));
+    i = i + 1 == keys.size() ? 0 : i + 1;
+  }
+}
+BENCHMARK(BM_KeySlot);
 
 }  // namespace
 }  // namespace rill::shard
