@@ -320,7 +320,11 @@ void Connection::FillSlot(uint64_t id, std::string_view bytes) {
   for (auto later = it + 1; later != holds_.end(); ++later) {
     later->from += bytes.size();
   }
-  holds_.erase(it);
+  if (it == holds_.begin()) {
+    holds_.pop_front();  // replies come back in order: the usual case, and no shifting
+  } else {
+    holds_.erase(it);
+  }
   open_slots_--;
 }
 

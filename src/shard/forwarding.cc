@@ -9,7 +9,6 @@
 // client's requests to one owner run in the order it sent them.
 #include <fcntl.h>
 
-#include <algorithm>
 #include <cstring>
 
 #include "shard/shard.h"
@@ -61,12 +60,20 @@ void Shard::Forward(Client& c, int owner, const void* command,
     batch = std::make_shared<ForwardBatch>();
     batch->from = id_;
   }
+  std::string& packed = batch->args;
   batch->requests.push_back({c.id, c.conn->OpenSlot(), command, c.db, c.resp, discard,
-                             static_cast<uint32_t>(args.size()), batch->args.size()});
+                             static_cast<uint32_t>(args.size()), packed.size()});
+  size_t bytes = 0;
+  for (const std::string_view a : args) {
+    bytes += sizeof(uint32_t) + a.size();
+  }
+  size_t at = packed.size();
+  packed.resize(at + bytes);  // one size check, then plain copies
   for (const std::string_view a : args) {
     const uint32_t len = static_cast<uint32_t>(a.size());
-    batch->args.append(reinterpret_cast<const char*>(&len), sizeof(len));
-    batch->args.append(a);
+    memcpy(packed.data() + at, &len, sizeof(len));
+    memcpy(packed.data() + at + sizeof(len), a.data(), a.size());
+    at += sizeof(len) + a.size();
   }
 }
 
@@ -152,26 +159,37 @@ void Shard::SendReplies(std::shared_ptr<ReplyBatch> replies) {
   h.Post([&h, replies = std::move(replies)] { h.FillReplies(*replies); });
 }
 
+// A client's replies are next to each other in a batch (its pipeline was forwarded in one
+// read), so each client is sent to once, when the next reply is another client's: one
+// write for its whole pipeline, without collecting and sorting the clients touched. A
+// client whose replies are apart (two reads in one turn) is sent to twice, which is
+// only a second write.
 void Shard::FillReplies(const ReplyBatch& batch) {
-  std::vector<uint64_t> touched;
+  Client* filling = nullptr;  // the client of the last reply filled, not sent to yet
   size_t start = 0;
   for (const ReplyBatch::Reply& r : batch.replies) {
-    if (Client* c = FindClient(r.client); c != nullptr) {
-      c->conn->FillSlot(r.slot, std::string_view(batch.bytes).substr(start, r.end - start));
-      touched.push_back(r.client);
+    if (filling != nullptr && filling->id != r.client) {
+      SendFilled(*filling);
+      filling = nullptr;
+    }
+    if (filling == nullptr) {
+      filling = FindClient(r.client);
+    }
+    if (filling != nullptr) {
+      filling->conn->FillSlot(r.slot, std::string_view(batch.bytes).substr(start, r.end - start));
     }
     start = r.end;
   }
-  std::sort(touched.begin(), touched.end());
-  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-  for (const uint64_t id : touched) {
-    // Looked up again: sending may close a client, and a client that migrated is gone.
-    Client* c = FindClient(id);
-    if (c != nullptr && !c->conn->closed() && CheckOutputLimit(*c)) {
-      c->conn->SendReleased();
-      if (migrating(*c) && !c->conn->closed()) {
-        MaybeMigrate(*c);
-      }
+  if (filling != nullptr) {
+    SendFilled(*filling);
+  }
+}
+
+void Shard::SendFilled(Client& c) {
+  if (!c.conn->closed() && CheckOutputLimit(c)) {
+    c.conn->SendReleased();
+    if (migrating(c) && !c.conn->closed()) {
+      MaybeMigrate(c);
     }
   }
 }

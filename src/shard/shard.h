@@ -338,6 +338,9 @@ class Shard final : public net::ConnectionHandler {
   void RunForwards();
   // Runs batch's requests from *next on; false if one was held (*next is it).
   bool RunForwardBatch(const ForwardBatch& batch, size_t* next);
+  // After FillReplies filled c's slots: sends what they released, checks its output
+  // limit, and lets a migrating client go once its last slot is filled.
+  void SendFilled(Client& c);
   void SendReplies(std::shared_ptr<ReplyBatch> replies);  // to replies->home
   static void MigrateCallback(evutil_socket_t fd, short what, void* arg) noexcept;
   // Moves c if it can go now, gives up if it cannot go at all, else waits.

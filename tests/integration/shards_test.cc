@@ -217,6 +217,47 @@ TEST_F(ShardsTest, PipelinedRepliesKeepTheirOrderAcrossShards) {
   }
 }
 
+// Several clients' pipelines in flight at once: their forwarded requests share batches, so
+// one batch of replies comes back filling slots of several clients, each of which must
+// get every reply (Shard::FillReplies sends a client its replies when the next reply in
+// the batch is another client's, and the last client at the end). Each round sends every
+// client's pipeline, small enough for one read, before reading any reply: a client whose
+// replies were filled but not sent would wait forever, so reads time out instead.
+TEST_F(ShardsTest, ConcurrentPipelinesAcrossShardsEachGetEveryReply) {
+  ASSERT_TRUE(server_.started()) << server_.Log();
+  constexpr int kClients = 8;
+  constexpr int kRounds = 200;
+  constexpr int kDepth = 12;
+  std::vector<RedisConn> conns;
+  for (int n = 0; n < kClients; n++) {
+    conns.push_back(server_.Connect());
+    ASSERT_EQ(redisSetTimeout(conns.back().get(), timeval{5, 0}), REDIS_OK);
+  }
+  std::vector<std::map<int, int64_t>> counters(kClients);
+  for (int round = 0; round < kRounds; round++) {
+    for (int n = 0; n < kClients; n++) {
+      for (int i = 0; i < kDepth; i++) {
+        const std::string key = "c" + std::to_string(n) + ":" + std::to_string(i);
+        redisAppendCommand(conns[n].get(), "INCR %s", key.c_str());
+      }
+      int done = 0;
+      while (done == 0) {
+        ASSERT_EQ(redisBufferWrite(conns[n].get(), &done), REDIS_OK);
+      }
+    }
+    for (int n = 0; n < kClients; n++) {
+      for (int i = 0; i < kDepth; i++) {
+        void* raw = nullptr;
+        ASSERT_EQ(redisGetReply(conns[n].get(), &raw), REDIS_OK)
+            << "round " << round << " client " << n << " reply " << i;
+        RedisReplyPtr r(static_cast<redisReply*>(raw));
+        ASSERT_EQ(r->type, REDIS_REPLY_INTEGER);
+        EXPECT_EQ(r->integer, ++counters[n][i]) << "round " << round << " client " << n;
+      }
+    }
+  }
+}
+
 // Clients move amounts between accounts on different shards in MULTI/EXEC while others
 // read all accounts at once (MGET) and WATCH-guarded transfers race: no read ever sees a
 // transfer half done, and the total never changes.
