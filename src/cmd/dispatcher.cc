@@ -69,7 +69,10 @@ bool Forwardable(const CommandSpec& spec, std::span<const std::string_view> args
 
 }  // namespace
 
-Dispatcher::Dispatcher(CommandTable table) : table_(std::move(table)) { table_.Finish(); }
+Dispatcher::Dispatcher(CommandTable table) : table_(std::move(table)) {
+  table_.Finish();
+  exec_ = table_.Find("exec");
+}
 
 void CommandContext::ReplyErrorLine(std::string_view line) {
   failed_ = true;
@@ -291,7 +294,7 @@ bool Dispatcher::Run(shard::Shard& shard, shard::Client& client, const CommandSp
   }
   bool coordinate = (spec.flags & kAllShards) != 0;
   int owner = shard.id();
-  if (spec.name == "exec") {
+  if (&spec == exec_) {
     // Over queued commands whose keys are elsewhere, or with keys WATCHed elsewhere.
     std::string ignored;
     for (const std::vector<std::string>& q : client.queued) {

@@ -81,6 +81,7 @@ class Dispatcher final : public shard::RequestHandler {
                     std::span<const std::string_view> args);
 
   CommandTable table_;
+  const CommandSpec* exec_ = nullptr;  // EXEC's entry, found once: Run checks for it
 };
 
 }  // namespace rill::cmd
