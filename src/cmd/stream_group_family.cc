@@ -553,8 +553,8 @@ void CmdXAutoClaim(CommandContext& ctx) {
   if (c != nullptr) {
     c->seen_time_ms = now;
   }
-  std::string body;
-  net::ReplyBuilder b(&body, ctx.reply().resp());
+  net::ReplyBuilder& b = ctx.reply();
+  const size_t entries_at = b.size();
   int64_t claimed = 0;
   std::vector<StreamId> deleted;
   std::vector<std::string_view> fv;
@@ -588,14 +588,15 @@ void CmdXAutoClaim(CommandContext& ctx) {
     count--;
     ++it;
   }
-  net::ReplyBuilder& rb = ctx.reply();
-  rb.ArrayHeader(3);
-  ReplyId(rb, it == g->pel().end() ? StreamId::Min() : it->first);  // the next cursor
-  rb.ArrayHeader(claimed);
-  rb.Raw(body);
-  rb.ArrayHeader(static_cast<int64_t>(deleted.size()));
+  // The reply's head, which needs the next cursor, goes in front of the entries written.
+  const size_t head_at = b.size();
+  b.ArrayHeader(3);
+  ReplyId(b, it == g->pel().end() ? StreamId::Min() : it->first);  // the next cursor
+  b.ArrayHeader(claimed);
+  b.MoveTailTo(entries_at, head_at);
+  b.ArrayHeader(static_cast<int64_t>(deleted.size()));
   for (const StreamId id : deleted) {
-    ReplyId(rb, id);
+    ReplyId(b, id);
   }
 }
 

@@ -1,6 +1,7 @@
 // Copyright (c) 2026 The Rill authors. BSD-3-Clause.
 #include "net/reply_builder.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/check.h"
@@ -129,6 +130,12 @@ void ReplyBuilder::MapHeader(int64_t n) {
 void ReplyBuilder::TruncateTo(size_t at) {
   RILL_DCHECK(at <= out_->size());
   out_->resize(at);
+}
+
+void ReplyBuilder::MoveTailTo(size_t at, size_t from) {
+  RILL_DCHECK(at <= from && from <= out_->size());
+  std::rotate(out_->begin() + static_cast<std::ptrdiff_t>(at),
+              out_->begin() + static_cast<std::ptrdiff_t>(from), out_->end());
 }
 
 void ReplyBuilder::MapHeaderAt(size_t at, int64_t n) {

@@ -47,13 +47,16 @@ class ReplyBuilder {
   // before writing them, then put the header in front of them with ArrayHeaderAt or
   // MapHeaderAt. The elements move up by the header's few bytes inside the one buffer,
   // instead of being built in a second buffer and copied over. TruncateTo takes back what
-  // was written since.
-  // REQUIRES: at was taken from size() during the same command (net/connection.h: nothing
-  // is sent from the buffer meanwhile), and at <= size().
+  // was written since. MoveTailTo is for a head of several elements that depends on the
+  // ones after it (XAUTOCLAIM's next cursor): write the head last, from size() at `from`,
+  // and it moves to `at`, in front of what was written in between.
+  // REQUIRES: at and from were taken from size() during the same command (net/connection.h:
+  // nothing is sent from the buffer meanwhile), and at <= from <= size().
   size_t size() const { return out_->size(); }
   void ArrayHeaderAt(size_t at, int64_t n) { HeaderAt(at, '*', n); }
   void MapHeaderAt(size_t at, int64_t n);  // n pairs; RESP2 writes *2n
   void TruncateTo(size_t at);
+  void MoveTailTo(size_t at, size_t from);
 
  private:
   void Header(char type, int64_t n);

@@ -66,6 +66,29 @@ TEST(ReplyBuilderTest, HeadersGoInFrontOfElementsWrittenFirst) {
             "*-9223372036854775808\r\n");
 }
 
+TEST(ReplyBuilderTest, ATailWrittenLastMovesInFrontOfTheElements) {
+  auto cursor_last = [](ReplyBuilder& rb) {
+    rb.Ok();  // an earlier reply in the buffer stays where it is
+    const size_t elements = rb.size();
+    rb.Bulk("a");
+    rb.Bulk("bc");
+    const size_t head = rb.size();
+    rb.ArrayHeader(3);
+    rb.Bulk("0-0");
+    rb.ArrayHeader(2);
+    rb.MoveTailTo(elements, head);
+    rb.ArrayHeader(0);  // what follows goes after, as usual
+  };
+  EXPECT_EQ(Build(2, cursor_last), "+OK\r\n*3\r\n$3\r\n0-0\r\n*2\r\n$1\r\na\r\n$2\r\nbc\r\n*0\r\n");
+  auto nothing_between = [](ReplyBuilder& rb) {
+    const size_t at = rb.size();
+    rb.Integer(1);
+    rb.MoveTailTo(at, at);  // the whole buffer is the tail: nothing moves
+    rb.MoveTailTo(rb.size(), rb.size());
+  };
+  EXPECT_EQ(Build(2, nothing_between), ":1\r\n");
+}
+
 TEST(ReplyBuilderTest, ErrorsStayOnOneLine) {
   EXPECT_EQ(Build(2, [](ReplyBuilder& rb) { rb.Error("ERR bad\r\nthing"); }),
             "-ERR bad  thing\r\n");
