@@ -184,7 +184,7 @@ bool Dispatcher::IsWrite(const shard::Client& client, const CommandSpec& spec) c
   if ((spec.flags & kWrites) != 0) {
     return true;
   }
-  if (spec.name != "exec") {
+  if (&spec != exec_) {
     return false;
   }
   // EXEC writes when anything it would run writes (Redis's rule for CLIENT PAUSE WRITE).

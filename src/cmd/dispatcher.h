@@ -30,6 +30,9 @@ namespace rill::cmd {
 class Dispatcher final : public shard::RequestHandler {
  public:
   explicit Dispatcher(CommandTable table);
+  // exec_ and the table's lookup structures point into table_.
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
 
   bool OnRequest(shard::Shard& shard, shard::Client& client,
                  std::span<const std::string_view> args) override;
@@ -81,7 +84,7 @@ class Dispatcher final : public shard::RequestHandler {
                     std::span<const std::string_view> args);
 
   CommandTable table_;
-  const CommandSpec* exec_ = nullptr;  // EXEC's entry, found once: Run checks for it
+  const CommandSpec* exec_ = nullptr;  // EXEC's entry, found once: Run and IsWrite check for it
 };
 
 }  // namespace rill::cmd

@@ -72,7 +72,9 @@ void Shard::Forward(Client& c, int owner, const void* command,
   for (const std::string_view a : args) {
     const uint32_t len = static_cast<uint32_t>(a.size());
     memcpy(packed.data() + at, &len, sizeof(len));
-    memcpy(packed.data() + at + sizeof(len), a.data(), a.size());
+    if (!a.empty()) {  // an empty view's data() may be null, which memcpy must not get
+      memcpy(packed.data() + at + sizeof(len), a.data(), a.size());
+    }
     at += sizeof(len) + a.size();
   }
 }
