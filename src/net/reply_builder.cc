@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 #include "core/check.h"
 #include "core/strings.h"
@@ -134,8 +135,16 @@ void ReplyBuilder::TruncateTo(size_t at) {
 
 void ReplyBuilder::MoveTailTo(size_t at, size_t from) {
   RILL_DCHECK(at <= from && from <= out_->size());
-  std::rotate(out_->begin() + static_cast<std::ptrdiff_t>(at),
-              out_->begin() + static_cast<std::ptrdiff_t>(from), out_->end());
+  char* const data = out_->data();
+  const size_t tail = out_->size() - from;
+  char held[128];  // a head is a few headers and an id: set aside, then one memmove
+  if (tail > sizeof(held)) {
+    std::rotate(data + at, data + from, data + out_->size());
+    return;
+  }
+  memcpy(held, data + from, tail);
+  memmove(data + at + tail, data + at, from - at);
+  memcpy(data + at, held, tail);
 }
 
 void ReplyBuilder::MapHeaderAt(size_t at, int64_t n) {

@@ -87,6 +87,13 @@ TEST(ReplyBuilderTest, ATailWrittenLastMovesInFrontOfTheElements) {
     rb.MoveTailTo(rb.size(), rb.size());
   };
   EXPECT_EQ(Build(2, nothing_between), ":1\r\n");
+  auto long_tail = [](ReplyBuilder& rb) {  // longer than MoveTailTo's stack buffer
+    rb.Bulk("a");
+    const size_t head = rb.size();
+    rb.Bulk(std::string(300, 'h'));
+    rb.MoveTailTo(0, head);
+  };
+  EXPECT_EQ(Build(2, long_tail), "$300\r\n" + std::string(300, 'h') + "\r\n$1\r\na\r\n");
 }
 
 TEST(ReplyBuilderTest, ErrorsStayOnOneLine) {
