@@ -33,7 +33,57 @@ bool ParseLength(const char* data, size_t from, size_t cr, int64_t* out) {
   return true;
 }
 
+// Reads "<digits>\r\n" at *p, up to end: 1 to 9 digits with no leading zero, or "0".
+// Anything else (a sign, a longer number, a missing byte) returns false for the general
+// path to judge.
+bool ReadShortLength(const char** p, const char* end, int64_t* out) {
+  const char* q = *p;
+  const char* const last = q + 9 < end ? q + 9 : end;
+  int64_t v = 0;
+  for (; q != last; q++) {
+    const unsigned d = static_cast<unsigned char>(*q) - '0';
+    if (d > 9) {
+      break;
+    }
+    v = v * 10 + d;
+  }
+  const size_t digits = q - *p;
+  if (digits == 0 || (digits > 1 && **p == '0') || end - q < 2 || q[0] != '\r' || q[1] != '\n') {
+    return false;
+  }
+  *p = q + 2;
+  *out = v;
+  return true;
+}
+
 }  // namespace
+
+bool RespParser::ParseWhole(const char* data, size_t len, const ParserLimits& limits,
+                            std::vector<std::string_view>* args, size_t* consumed) {
+  const char* p = data + 1;
+  const char* const end = data + len;
+  int64_t argc = 0;
+  if (!ReadShortLength(&p, end, &argc) || argc > limits.max_multibulk_len ||
+      (argc > kUnauthMultibulk && !limits.authenticated)) {
+    return false;
+  }
+  args->clear();
+  for (int64_t i = 0; i < argc; i++) {
+    if (p == end || *p != '$') {
+      return false;
+    }
+    p++;
+    int64_t n = 0;
+    if (!ReadShortLength(&p, end, &n) || n > limits.max_bulk_len ||
+        (n > kUnauthBulk && !limits.authenticated) || end - p < n + 2) {
+      return false;
+    }
+    args->emplace_back(p, static_cast<size_t>(n));
+    p += n + 2;
+  }
+  *consumed = p - data;
+  return true;
+}
 
 void RespParser::Reset() {
   argc_ = -1;
@@ -58,6 +108,9 @@ RespParser::State RespParser::Parse(const char* data, size_t len, const ParserLi
     }
     if (data[0] != '*') {
       return ParseInline(data, len, args, consumed);
+    }
+    if (ParseWhole(data, len, limits, args, consumed)) {
+      return State::kComplete;
     }
   }
   if (argc_ < 0) {

@@ -56,6 +56,12 @@ class RespParser {
   void Reset();
 
  private:
+  // The common case in one pass, keeping no state: a whole multibulk request of short
+  // arguments already in the buffer. False, with only *args changed, on anything else
+  // (incomplete, an unusual or too-long length, a limit passed): Parse() then starts over
+  // on the general path, which keeps its progress across reads and words the errors.
+  bool ParseWhole(const char* data, size_t len, const ParserLimits& limits,
+                  std::vector<std::string_view>* args, size_t* consumed);
   State ParseInline(const char* data, size_t len, std::vector<std::string_view>* args,
                     size_t* consumed);
   State Fail(std::string text);

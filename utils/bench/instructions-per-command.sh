@@ -81,14 +81,14 @@ measure() {
   for spec in "${kPerCommandWorkloads[@]}"; do
     name=${spec%%|*}
     read -r -a words <<<"${spec#*|}"
-    callgrind_control -z "$running_pid" >/dev/null
+    callgrind_control -z "$running_pid" >/dev/null 2>&1
     if ! timeout "$kBenchTimeoutS" redis-benchmark -h 127.0.0.1 -p "$port" -c 50 \
       -P "$pipeline" -n "$requests" -q "${words[@]}" >/dev/null; then
       echo "instructions-per-command.sh: redis-benchmark against $who failed or timed out" \
         "($name)" >&2
       exit 1
     fi
-    callgrind_control -d "$running_pid" >/dev/null
+    callgrind_control -d "$running_pid" >/dev/null 2>&1
     dumps=$((dumps + 1))
     ir=$(dump_total "$out.$dumps")
     [ -n "$ir" ] || { echo "instructions-per-command.sh: no callgrind dump for $name" >&2; exit 1; }

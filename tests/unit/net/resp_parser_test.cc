@@ -87,6 +87,63 @@ TEST(RespParserTest, EmptyAndNegativeMultibulkAreSkipped) {
   EXPECT_EQ(ParseOne(p, "*-1\r\n").state, RespParser::State::kComplete);
 }
 
+// Parses `in` whole with a fresh parser, or offers it growing one byte at a time (the way a
+// slow client's reads arrive) until the parser decides.
+Parsed ParseWholeOrGrowing(std::string_view in, const ParserLimits& limits, bool growing,
+                           std::string* error) {
+  RespParser p;
+  Parsed r;
+  for (size_t n = growing ? 1 : in.size(); n <= in.size(); n++) {
+    r = ParseOne(p, in.substr(0, n), limits);
+    if (r.state != RespParser::State::kIncomplete) {
+      break;
+    }
+  }
+  *error = p.error();
+  return r;
+}
+
+// A whole request in the buffer takes the one-pass path; a request that arrives in pieces
+// takes the general one. Both must give the same arguments, length and error text for
+// every input, including those the one-pass path hands on (the arguments are only
+// defined once a request is complete).
+TEST(RespParserTest, WholeAndGrowingBuffersAgree) {
+  ParserLimits unauthenticated;
+  unauthenticated.authenticated = false;
+  ParserLimits four_args;
+  four_args.max_multibulk_len = 4;
+  const std::string big(16385, 'x');
+  const std::vector<std::pair<std::string, ParserLimits>> cases = {
+      {"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n*1\r\n", {}},
+      {"*2\r\n$0\r\n\r\n$10\r\n0123456789\r\n", {}},
+      {"*0\r\n*1\r\n", {}},
+      {"*-1\r\n", {}},
+      {"*01\r\n$1\r\na\r\n", {}},
+      {"*1\r\n$01\r\na\r\n", {}},
+      {"*1\r\n$-1\r\n\r\n", {}},
+      {"*1\r\n$+1\r\na\r\n", {}},
+      {"*2\r\n$3\r\nGET\r\n:1\r\n", {}},
+      {"*1\r\n$1000000000\r\n", {}},
+      {"*1\r\n$3\rxabc\r\n", {}},
+      {"*1\r\n$16385\r\n" + big + "\r\n", unauthenticated},
+      {"*1\r\n$16385\r\n" + big + "\r\n", {}},
+      {"*11\r\n" + std::string(11 * 7, ' '), unauthenticated},
+      {"*5\r\n$1\r\na\r\n$1\r\na\r\n$1\r\na\r\n$1\r\na\r\n$1\r\na\r\n", four_args},
+  };
+  for (const auto& [in, limits] : cases) {
+    std::string whole_error;
+    std::string growing_error;
+    const Parsed whole = ParseWholeOrGrowing(in, limits, false, &whole_error);
+    const Parsed growing = ParseWholeOrGrowing(in, limits, true, &growing_error);
+    EXPECT_EQ(whole.state, growing.state) << in;
+    if (whole.state == RespParser::State::kComplete) {
+      EXPECT_EQ(whole.args, growing.args) << in;
+      EXPECT_EQ(whole.consumed, growing.consumed) << in;
+    }
+    EXPECT_EQ(whole_error, growing_error) << in;
+  }
+}
+
 struct ErrorCase {
   std::string input;
   std::string error;
