@@ -38,7 +38,7 @@ bool ParseLength(const char* data, size_t from, size_t cr, int64_t* out) {
 // path to judge.
 bool ReadShortLength(const char** p, const char* end, int64_t* out) {
   const char* q = *p;
-  const char* const last = q + 9 < end ? q + 9 : end;
+  const char* const last = end - q > 9 ? q + 9 : end;
   int64_t v = 0;
   for (; q != last; q++) {
     const unsigned d = static_cast<unsigned char>(*q) - '0';

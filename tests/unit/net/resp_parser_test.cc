@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <memory>
+
 namespace rill::net {
 namespace {
 
@@ -73,7 +76,7 @@ TEST(RespParserTest, ZeroLengthBulkAndLongestFastLength) {
   Parsed r = ParseOne(p, "*2\r\n$0\r\n\r\n$3\r\nabc\r\n");
   ASSERT_EQ(r.state, RespParser::State::kComplete);
   EXPECT_EQ(r.args, (std::vector<std::string>{"", "abc"}));
-  // 18 digits, the most the one-pass reader takes: a length, then over the limit.
+  // 18 digits, the most the general path's digit loop takes: a length, then over the limit.
   EXPECT_EQ(ParseOne(p, "*1\r\n$100000000000000000\r\n").state, RespParser::State::kError);
   EXPECT_EQ(p.error(), "Protocol error: invalid bulk length");
 }
@@ -88,13 +91,16 @@ TEST(RespParserTest, EmptyAndNegativeMultibulkAreSkipped) {
 }
 
 // Parses `in` whole with a fresh parser, or offers it growing one byte at a time (the way a
-// slow client's reads arrive) until the parser decides.
+// slow client's reads arrive) until the parser decides. Each offer is a heap block of
+// exactly its size, so that under AddressSanitizer a read past the end is reported.
 Parsed ParseWholeOrGrowing(std::string_view in, const ParserLimits& limits, bool growing,
                            std::string* error) {
   RespParser p;
   Parsed r;
   for (size_t n = growing ? 1 : in.size(); n <= in.size(); n++) {
-    r = ParseOne(p, in.substr(0, n), limits);
+    const auto exact = std::make_unique<char[]>(n);
+    std::copy_n(in.data(), n, exact.get());
+    r = ParseOne(p, std::string_view(exact.get(), n), limits);
     if (r.state != RespParser::State::kIncomplete) {
       break;
     }
@@ -112,6 +118,12 @@ TEST(RespParserTest, WholeAndGrowingBuffersAgree) {
   unauthenticated.authenticated = false;
   ParserLimits four_args;
   four_args.max_multibulk_len = 4;
+  ParserLimits two_bytes;
+  two_bytes.max_bulk_len = 2;
+  std::string eleven_args = "*11\r\n";
+  for (int i = 0; i < 11; i++) {
+    eleven_args += "$1\r\na\r\n";
+  }
   const std::string big(16385, 'x');
   const std::vector<std::pair<std::string, ParserLimits>> cases = {
       {"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n*1\r\n", {}},
@@ -125,6 +137,15 @@ TEST(RespParserTest, WholeAndGrowingBuffersAgree) {
       {"*2\r\n$3\r\nGET\r\n:1\r\n", {}},
       {"*1\r\n$1000000000\r\n", {}},
       {"*1\r\n$3\rxabc\r\n", {}},
+      {"*1\r\n$3x\nabc\r\n", {}},
+      {"*\r\n", {}},
+      {"*1\r\n$\r\n\r\n", {}},
+      {"*1\r\n:1\r\nx\r\n", {}},
+      {"*1\r\n$18446744073709551619\r\nabc\r\n", {}},
+      {"*1\r\n$3\r\nabc\r\n", two_bytes},
+      {"*1\r\n$2\r\nab\r\n", two_bytes},
+      {eleven_args, unauthenticated},
+      {eleven_args, {}},
       {"*1\r\n$16385\r\n" + big + "\r\n", unauthenticated},
       {"*1\r\n$16385\r\n" + big + "\r\n", {}},
       {"*11\r\n" + std::string(11 * 7, ' '), unauthenticated},
