@@ -56,6 +56,31 @@ bool ReadShortLength(const char** p, const char* end, int64_t* out) {
   return true;
 }
 
+constexpr const char* kInvalidMultibulk = "Protocol error: invalid multibulk length";
+constexpr const char* kInvalidBulk = "Protocol error: invalid bulk length";
+
+// The limits on a request's argument count and on an argument's length, kept in one place
+// for both paths: the error a length n breaks them with, or nullptr.
+const char* MultibulkLimitError(int64_t n, const ParserLimits& limits) {
+  if (n > limits.max_multibulk_len) {
+    return kInvalidMultibulk;
+  }
+  if (n > RespParser::kUnauthMultibulk && !limits.authenticated) {
+    return "Protocol error: unauthenticated multibulk length";
+  }
+  return nullptr;
+}
+
+const char* BulkLimitError(int64_t n, const ParserLimits& limits) {
+  if (n < 0 || n > limits.max_bulk_len) {
+    return kInvalidBulk;
+  }
+  if (n > RespParser::kUnauthBulk && !limits.authenticated) {
+    return "Protocol error: unauthenticated bulk length";
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 bool RespParser::ParseWhole(const char* data, size_t len, const ParserLimits& limits,
@@ -63,8 +88,7 @@ bool RespParser::ParseWhole(const char* data, size_t len, const ParserLimits& li
   const char* p = data + 1;
   const char* const end = data + len;
   int64_t argc = 0;
-  if (!ReadShortLength(&p, end, &argc) || argc > limits.max_multibulk_len ||
-      (argc > kUnauthMultibulk && !limits.authenticated)) {
+  if (!ReadShortLength(&p, end, &argc) || MultibulkLimitError(argc, limits) != nullptr) {
     return false;
   }
   args->clear();
@@ -74,8 +98,7 @@ bool RespParser::ParseWhole(const char* data, size_t len, const ParserLimits& li
     }
     p++;
     int64_t n = 0;
-    if (!ReadShortLength(&p, end, &n) || n > limits.max_bulk_len ||
-        (n > kUnauthBulk && !limits.authenticated) || end - p < n + 2) {
+    if (!ReadShortLength(&p, end, &n) || BulkLimitError(n, limits) != nullptr || end - p < n + 2) {
       return false;
     }
     args->emplace_back(p, static_cast<size_t>(n));
@@ -126,11 +149,10 @@ RespParser::State RespParser::Parse(const char* data, size_t len, const ParserLi
       return State::kIncomplete;  // need the '\n'
     }
     int64_t n = 0;
-    if (!ParseLength(data, 1, cr_off, &n) || n > limits.max_multibulk_len) {
-      return Fail("Protocol error: invalid multibulk length");
-    }
-    if (n > kUnauthMultibulk && !limits.authenticated) {
-      return Fail("Protocol error: unauthenticated multibulk length");
+    const char* error =
+        ParseLength(data, 1, cr_off, &n) ? MultibulkLimitError(n, limits) : kInvalidMultibulk;
+    if (error != nullptr) {
+      return Fail(error);
     }
     pos_ = cr_off + 2;
     if (n <= 0) {
@@ -163,11 +185,10 @@ RespParser::State RespParser::Parse(const char* data, size_t len, const ParserLi
         return State::kIncomplete;
       }
       int64_t blen = 0;
-      if (!ParseLength(data, pos_ + 1, cr_off, &blen) || blen < 0 || blen > limits.max_bulk_len) {
-        return Fail("Protocol error: invalid bulk length");
-      }
-      if (blen > kUnauthBulk && !limits.authenticated) {
-        return Fail("Protocol error: unauthenticated bulk length");
+      const char* error =
+          ParseLength(data, pos_ + 1, cr_off, &blen) ? BulkLimitError(blen, limits) : kInvalidBulk;
+      if (error != nullptr) {
+        return Fail(error);
       }
       bulk_len_ = blen;
       pos_ = cr_off + 2;
